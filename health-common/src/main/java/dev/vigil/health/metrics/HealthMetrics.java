@@ -1,0 +1,73 @@
+package dev.vigil.health.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import dev.vigil.health.EndpointHealthListener;
+import dev.vigil.health.HealthStatus;
+import dev.vigil.health.SystemHealth;
+import dev.vigil.health.SystemStatusViews;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The health state as Prometheus gauges, read at scrape time: {@code dynamo_component_uptime_seconds}
+ * and {@code dynamo_component_endpoint_health{dynamo_endpoint=…}} (1 ready, 0 not ready).
+ */
+@ApplicationScoped
+public class HealthMetrics implements EndpointHealthListener {
+
+    /** Renders as {@code dynamo_component_uptime_seconds}. */
+    public static final String UPTIME = "dynamo.component.uptime";
+    /** Renders as {@code dynamo_component_endpoint_health}. */
+    public static final String ENDPOINT_HEALTH = "dynamo.component.endpoint.health";
+    public static final String ENDPOINT_TAG = "dynamo_endpoint";
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    Instance<SystemStatusViews> views;
+
+    private final Map<String, Meter> endpointGauges = new ConcurrentHashMap<>();
+    private SystemHealth health;
+
+    void attach(@Observes StartupEvent event) {
+        if (!views.isResolvable()) {
+            return;
+        }
+        health = views.get().health();
+        Gauge.builder(UPTIME, health, h -> h.uptime().toSeconds())
+                .baseUnit("seconds")
+                .description("Time since the runtime started")
+                .register(registry);
+        health.addListener(this);
+    }
+
+    @Override
+    public void endpointAdded(String endpoint) {
+        endpointGauges.computeIfAbsent(endpoint, name -> Gauge.builder(ENDPOINT_HEALTH, health, h -> ready(h, name))
+                .tag(ENDPOINT_TAG, name)
+                .description("Endpoint readiness: 1 ready, 0 not ready")
+                .register(registry));
+    }
+
+    @Override
+    public void endpointRemoved(String endpoint) {
+        Meter gauge = endpointGauges.remove(endpoint);
+        if (gauge != null) {
+            registry.remove(gauge);
+        }
+    }
+
+    private static double ready(SystemHealth health, String endpoint) {
+        return health.snapshot().endpoints().get(endpoint) == HealthStatus.READY ? 1 : 0;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.vigil.runtime.config;
+
+import java.util.List;
+
+/**
+ * Every environment variable Vigil reads, in one place. The names are Dynamo's where Dynamo has the
+ * same setting. Each one is bound by exactly one {@code @ConfigMapping} method (the property name is
+ * the variable lower-cased with {@code _} turned into {@code .} or {@code -}) and documented by one
+ * row of {@code docs/configuration.md}; {@code EnvNamesTest} keeps the three in step.
+ */
+public final class EnvNames {
+
+    private EnvNames() {}
+
+    // Worker: the system status server (seed 000, reference §1.1).
+    public static final String DYN_SYSTEM_PORT = "DYN_SYSTEM_PORT";
+    public static final String DYN_SYSTEM_HOST = "DYN_SYSTEM_HOST";
+    public static final String DYN_SYSTEM_STARTING_HEALTH_STATUS = "DYN_SYSTEM_STARTING_HEALTH_STATUS";
+    public static final String DYN_SYSTEM_HEALTH_PATH = "DYN_SYSTEM_HEALTH_PATH";
+    public static final String DYN_SYSTEM_LIVE_PATH = "DYN_SYSTEM_LIVE_PATH";
+    public static final String DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS = "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS";
+    /** Ours: a live path that only says the process is up. */
+    public static final String DYN_SYSTEM_LIVE_SHALLOW = "DYN_SYSTEM_LIVE_SHALLOW";
+
+    // Frontend HTTP service (reference §2.1).
+    public static final String DYN_HTTP_PORT = "DYN_HTTP_PORT";
+    public static final String DYN_HTTP_HOST = "DYN_HTTP_HOST";
+    public static final String DYN_HTTP_SVC_LIVE_PATH = "DYN_HTTP_SVC_LIVE_PATH";
+    public static final String DYN_HTTP_SVC_HEALTH_PATH = "DYN_HTTP_SVC_HEALTH_PATH";
+    /** Ours: the status code of {@code /health} while no worker is known. */
+    public static final String DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS = "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS";
+    public static final String DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS = "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS";
+
+    /** All names above, for the consistency test. */
+    public static final List<String> ALL = List.of(
+            DYN_SYSTEM_PORT,
+            DYN_SYSTEM_HOST,
+            DYN_SYSTEM_STARTING_HEALTH_STATUS,
+            DYN_SYSTEM_HEALTH_PATH,
+            DYN_SYSTEM_LIVE_PATH,
+            DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
+            DYN_SYSTEM_LIVE_SHALLOW,
+            DYN_HTTP_PORT,
+            DYN_HTTP_HOST,
+            DYN_HTTP_SVC_LIVE_PATH,
+            DYN_HTTP_SVC_HEALTH_PATH,
+            DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS,
+            DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS);
+
+    /**
+     * The variable a property is read from: {@code dyn.system.live-path} → {@code
+     * DYN_SYSTEM_LIVE_PATH}, the MicroProfile Config rule.
+     */
+    public static String forProperty(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
+    }
+}

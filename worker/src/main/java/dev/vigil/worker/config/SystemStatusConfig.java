@@ -1,0 +1,62 @@
+package dev.vigil.worker.config;
+
+import java.util.Optional;
+
+import dev.vigil.health.HealthStatus;
+import dev.vigil.health.HealthStatusConverter;
+import dev.vigil.runtime.config.HttpPathConverter;
+import dev.vigil.runtime.config.NameList;
+import dev.vigil.runtime.config.NameListConverter;
+import dev.vigil.runtime.config.PortConverter;
+import dev.vigil.runtime.config.StrictBooleanConverter;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The worker's system status server, configured by Dynamo's {@code DYN_SYSTEM_*} variables. The
+ * server is the worker's HTTP server: {@code quarkus.http.port} and {@code quarkus.http.host} are
+ * bound to the port and host below in {@code application.properties}.
+ */
+@ConfigMapping(prefix = "dyn.system")
+public interface SystemStatusConfig {
+
+    /** {@code DYN_SYSTEM_PORT}: port of the system status server, 0–65535 (0 = any free port). */
+    @WithDefault("8081")
+    @WithConverter(PortConverter.class)
+    int port();
+
+    /** {@code DYN_SYSTEM_HOST}: address the system status server binds to. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** {@code DYN_SYSTEM_STARTING_HEALTH_STATUS}: {@code ready} or {@code notready}. */
+    @WithDefault("notready")
+    @WithConverter(HealthStatusConverter.class)
+    HealthStatus startingHealthStatus();
+
+    /** {@code DYN_SYSTEM_HEALTH_PATH}: path of the health route; replaces {@code /health}. */
+    @WithDefault("/health")
+    @WithConverter(HttpPathConverter.class)
+    String healthPath();
+
+    /** {@code DYN_SYSTEM_LIVE_PATH}: path of the live route; replaces {@code /live}. */
+    @WithDefault("/live")
+    @WithConverter(HttpPathConverter.class)
+    String livePath();
+
+    /**
+     * {@code DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS}: endpoints that must all be ready for the worker
+     * to be ready, as an array literal such as {@code ["generate"]}. Unset: none.
+     */
+    @WithConverter(NameListConverter.class)
+    Optional<NameList> useEndpointHealthStatus();
+
+    /**
+     * {@code DYN_SYSTEM_LIVE_SHALLOW}: when {@code true}, the live path answers 200 whenever the
+     * process is up instead of repeating the health answer. Off by default, as in Dynamo.
+     */
+    @WithDefault("false")
+    @WithConverter(StrictBooleanConverter.class)
+    boolean liveShallow();
+}

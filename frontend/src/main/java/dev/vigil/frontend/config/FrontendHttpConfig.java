@@ -1,0 +1,60 @@
+package dev.vigil.frontend.config;
+
+import dev.vigil.runtime.config.HttpPathConverter;
+import dev.vigil.runtime.config.PortConverter;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * The frontend's HTTP service, configured by Dynamo's {@code DYN_HTTP_*} variables. {@code
+ * quarkus.http.port} and {@code quarkus.http.host} are bound to the port and host below in {@code
+ * application.properties}.
+ */
+@ConfigMapping(prefix = "dyn.http")
+public interface FrontendHttpConfig {
+
+    /** {@code DYN_HTTP_PORT}: port of the OpenAI-compatible API and of /live and /health. */
+    @WithDefault("8000")
+    @WithConverter(PortConverter.class)
+    int port();
+
+    /** {@code DYN_HTTP_HOST}: address the HTTP service binds to. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Paths and answers of the service routes. */
+    Svc svc();
+
+    /**
+     * {@code DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS}: after SIGTERM, seconds during which requests
+     * are still accepted (so requests routed here just before the signal still land) while /live
+     * already answers 503 {@code shutting_down}.
+     */
+    @WithName("graceful-shutdown-timeout-secs")
+    @WithDefault("5")
+    @WithConverter(NonNegativeSecondsConverter.class)
+    int gracefulShutdownTimeoutSecs();
+
+    interface Svc {
+
+        /** {@code DYN_HTTP_SVC_LIVE_PATH}: path of the liveness route. */
+        @WithDefault("/live")
+        @WithConverter(HttpPathConverter.class)
+        String livePath();
+
+        /** {@code DYN_HTTP_SVC_HEALTH_PATH}: path of the health route. */
+        @WithDefault("/health")
+        @WithConverter(HttpPathConverter.class)
+        String healthPath();
+
+        /**
+         * {@code DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS}: status code of the health route while no
+         * worker is known. 200 as the seed shows; 503 lets a Kubernetes readiness probe gate on it.
+         */
+        @WithDefault("200")
+        @WithConverter(UnhealthyStatusConverter.class)
+        int healthUnhealthyStatus();
+    }
+}

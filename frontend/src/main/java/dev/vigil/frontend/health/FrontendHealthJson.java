@@ -1,0 +1,56 @@
+package dev.vigil.frontend.health;
+
+import java.util.List;
+import java.util.TreeSet;
+
+import dev.vigil.health.json.Json;
+import dev.vigil.runtime.model.Instance;
+
+/**
+ * The frontend's /live and /health bodies, compact with keys in alphabetical order, as Dynamo
+ * writes them.
+ */
+public final class FrontendHealthJson {
+
+    public static final String LIVE = "{\"message\":\"Service is live\",\"status\":\"live\"}";
+    public static final String SHUTTING_DOWN = "{\"message\":\"Service is shutting down\",\"status\":\"shutting_down\"}";
+    public static final String NO_ENDPOINTS =
+            "{\"instances\":[],\"message\":\"No endpoints available\",\"status\":\"unhealthy\"}";
+
+    private FrontendHealthJson() {}
+
+    /**
+     * Healthy: {@code endpoints} is the sorted, de-duplicated list of {@code dyn://} URLs and {@code
+     * instances} lists every instance in the given (already sorted) order. No instance: the seed's
+     * unhealthy body.
+     */
+    public static String health(List<Instance> instances) {
+        if (instances.isEmpty()) {
+            return NO_ENDPOINTS;
+        }
+        StringBuilder out = new StringBuilder(256).append("{\"endpoints\":[");
+        boolean first = true;
+        for (String url : new TreeSet<>(instances.stream().map(Instance::endpointUrl).toList())) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            Json.string(out, url);
+        }
+        out.append("],\"instances\":[");
+        first = true;
+        for (Instance instance : instances) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append("{\"component\":");
+            Json.string(out, instance.component()).append(",\"endpoint\":");
+            Json.string(out, instance.endpoint()).append(",\"instance_id\":").append(instance.id().decimal());
+            out.append(",\"namespace\":");
+            Json.string(out, instance.namespace()).append(",\"transport\":{\"nats_tcp\":");
+            Json.string(out, instance.natsSubject()).append("}}");
+        }
+        return out.append("],\"status\":\"healthy\"}").toString();
+    }
+}

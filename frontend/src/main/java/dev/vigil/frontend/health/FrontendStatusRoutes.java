@@ -1,0 +1,57 @@
+package dev.vigil.frontend.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import dev.vigil.frontend.config.FrontendHttpConfig;
+import dev.vigil.health.http.HealthResponse;
+import dev.vigil.runtime.config.EnvNames;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The frontend's /live and /health (paths configurable), {@code application/json}. Liveness
+ * depends only on this process; health lists the worker instances discovery knows. Both read
+ * memory only.
+ */
+@ApplicationScoped
+public class FrontendStatusRoutes {
+
+    @Inject
+    FrontendHttpConfig config;
+
+    @Inject
+    ServiceState state;
+
+    @Inject
+    KnownInstances instances;
+
+    void install(@Observes Router router) {
+        String live = config.svc().livePath();
+        String health = config.svc().healthPath();
+        if (live.equals(health)) {
+            throw new ConfigurationException("Invalid configuration: " + EnvNames.DYN_HTTP_SVC_HEALTH_PATH + "=\""
+                    + health + "\": must differ from " + EnvNames.DYN_HTTP_SVC_LIVE_PATH + " (\"" + live + "\")");
+        }
+        int unhealthyStatus = config.svc().healthUnhealthyStatus();
+        get(router, live).handler(ctx -> {
+            boolean down = state.shuttingDown();
+            send(ctx, down ? 503 : 200, down ? FrontendHealthJson.SHUTTING_DOWN : FrontendHealthJson.LIVE);
+        });
+        get(router, health).handler(ctx -> {
+            var known = instances.list();
+            send(ctx, known.isEmpty() ? unhealthyStatus : 200, FrontendHealthJson.health(known));
+        });
+    }
+
+    private static io.vertx.ext.web.Route get(Router router, String path) {
+        return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+    }
+
+    private static void send(RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", HealthResponse.JSON).end(body);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.vigil.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConvertersTest {
+
+    @Test
+    void portsFromZeroTo65535() {
+        PortConverter ports = new PortConverter();
+        assertEquals(0, ports.convert("0"));
+        assertEquals(9090, ports.convert(" 9090 "));
+        assertEquals(65535, ports.convert("65535"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1", "65536", "70000", "80.5", "0x50"})
+    void badPortsNameWhatIsAccepted(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new PortConverter().convert(value));
+        assertEquals("expected an integer port 0-65535", e.getMessage());
+    }
+
+    @Test
+    void pathsStartWithSlash() {
+        HttpPathConverter paths = new HttpPathConverter();
+        assertEquals("/custom/health", paths.convert("/custom/health"));
+        assertEquals("/", paths.convert("/"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"health", "custom/live", "/with space", "/q?x=1", "/a#b"})
+    void badPathsAreRejected(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new HttpPathConverter().convert(value));
+        assertEquals(true, e.getMessage().startsWith("expected a path starting with '/'"));
+    }
+
+    @Test
+    void strictBooleansAreOnlyTrueAndFalse() {
+        StrictBooleanConverter booleans = new StrictBooleanConverter();
+        assertEquals(true, booleans.convert("true"));
+        assertEquals(false, booleans.convert("false"));
+        for (String bad : List.of("1", "yes", "TRUE", "on", "flase")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> booleans.convert(bad));
+            assertEquals("expected 'true' or 'false'", e.getMessage());
+        }
+    }
+
+    @Test
+    void nameListsAcceptJsonArraysAndFigmentsBareArrays() {
+        NameListConverter lists = new NameListConverter();
+        assertEquals(List.of("generate"), lists.convert("[\"generate\"]").names());
+        assertEquals(List.of("generate", "load_metrics"), lists.convert("[\"generate\", \"load_metrics\"]").names());
+        assertEquals(List.of("generate", "clear_kv_blocks"), lists.convert("[generate, clear_kv_blocks]").names());
+        assertEquals(List.of(), lists.convert("[]").names());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "\"generate\"", "[1, 2]", "[\"\"]", "[\"a\", null]", "{\"a\":1}", "[a b]", "[,]"})
+    void nameListsRejectEverythingElse(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new NameListConverter().convert(value));
+        assertEquals("expected a JSON array of strings, such as [\"generate\"]", e.getMessage());
+    }
+
+    @Test
+    void envNamesFollowTheMicroProfileRule() {
+        assertEquals("DYN_SYSTEM_PORT", EnvNames.forProperty("dyn.system.port"));
+        assertEquals("DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                EnvNames.forProperty("dyn.system.use-endpoint-health-status"));
+        assertEquals("DYN_HTTP_SVC_LIVE_PATH", EnvNames.forProperty("dyn.http.svc.live-path"));
+    }
+}

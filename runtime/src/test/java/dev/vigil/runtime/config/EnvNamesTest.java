@@ -1,0 +1,45 @@
+package dev.vigil.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** Keeps {@link EnvNames} and docs/configuration.md in step: same names, each documented once. */
+class EnvNamesTest {
+
+    private static final Path DOC = Path.of("..", "docs", "configuration.md");
+
+    @Test
+    void namesAreUnique() {
+        assertEquals(EnvNames.ALL.size(), new HashSet<>(EnvNames.ALL).size());
+    }
+
+    @Test
+    void everyNameHasExactlyOneRowInTheConfigurationTable() throws IOException {
+        List<String> rows = Files.readAllLines(DOC).stream().filter(l -> l.startsWith("| `")).toList();
+        for (String name : EnvNames.ALL) {
+            long count = rows.stream().filter(r -> r.startsWith("| `" + name + "`")).count();
+            assertEquals(1, count, name + " rows in " + DOC);
+        }
+    }
+
+    @Test
+    void theTableDocumentsNoUnknownVariable() throws IOException {
+        Pattern row = Pattern.compile("^\\| `([A-Z0-9_]+)`");
+        for (String line : Files.readAllLines(DOC)) {
+            Matcher m = row.matcher(line);
+            if (m.find()) {
+                assertTrue(EnvNames.ALL.contains(m.group(1)), m.group(1) + " is documented but not in EnvNames");
+            }
+        }
+    }
+}

@@ -6,9 +6,9 @@ import jakarta.inject.Inject;
 
 import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.health.http.HealthResponse;
+import dev.vigil.health.http.StatusRoutes;
 import dev.vigil.runtime.config.EnvNames;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -37,21 +37,17 @@ public class FrontendStatusRoutes {
                     + health + "\": must differ from " + EnvNames.DYN_HTTP_SVC_LIVE_PATH + " (\"" + live + "\")");
         }
         int unhealthyStatus = config.svc().healthUnhealthyStatus();
-        get(router, live).handler(ctx -> {
+        StatusRoutes.exact(router, live, ctx -> {
             boolean down = state.shuttingDown();
             send(ctx, down ? 503 : 200, down ? FrontendHealthJson.SHUTTING_DOWN : FrontendHealthJson.LIVE);
         });
-        get(router, health).handler(ctx -> {
+        StatusRoutes.exact(router, health, ctx -> {
             var known = instances.list();
             send(ctx, known.isEmpty() ? unhealthyStatus : 200, FrontendHealthJson.health(known));
         });
     }
 
-    private static io.vertx.ext.web.Route get(Router router, String path) {
-        return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
-    }
-
     private static void send(RoutingContext ctx, int status, String body) {
-        ctx.response().setStatusCode(status).putHeader("content-type", HealthResponse.JSON).end(body);
+        StatusRoutes.send(ctx, new HealthResponse(status, HealthResponse.JSON, body));
     }
 }

@@ -10,10 +10,9 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.health.SystemStatusViews;
 import dev.vigil.health.http.HealthResponse;
+import dev.vigil.health.http.StatusRoutes;
 import dev.vigil.worker.config.SystemStatusConfig;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * The Dynamo system status server's routes on the worker's HTTP server: the health path, the live
@@ -34,13 +33,13 @@ public class SystemStatusRoutes {
 
     void install(@Observes Router router) {
         SystemStatusPaths paths = SystemStatusPaths.of(config);
-        get(router, paths.health()).handler(ctx -> send(ctx, views.healthResponse()));
-        get(router, SystemStatusPaths.READY_ALIAS).handler(ctx -> send(ctx, views.healthResponse()));
-        get(router, paths.live()).handler(ctx -> send(ctx, views.liveResponse()));
+        StatusRoutes.exact(router, paths.health(), ctx -> StatusRoutes.send(ctx, views.healthResponse()));
+        StatusRoutes.exact(router, SystemStatusPaths.READY_ALIAS, ctx -> StatusRoutes.send(ctx, views.healthResponse()));
+        StatusRoutes.exact(router, paths.live(), ctx -> StatusRoutes.send(ctx, views.liveResponse()));
         Set<String> ours = Set.of(paths.health(), paths.live(), SystemStatusPaths.READY_ALIAS);
         // Registered last so Quarkus' own routes (/metrics, /q/*) still match first.
         router.route().last().handler(ctx -> {
-            if (ours.contains(ctx.normalizedPath())) {
+            if (ours.contains(ctx.request().path())) {
                 ctx.response().setStatusCode(405).putHeader("content-type", HealthResponse.TEXT_UTF8).end();
                 return;
             }
@@ -53,16 +52,5 @@ public class SystemStatusRoutes {
         LOG.infof("System status server routes: health %s, live %s%s, alias %s, metrics %s",
                 paths.health(), paths.live(), views.shallowLive() ? " (shallow)" : "",
                 SystemStatusPaths.READY_ALIAS, SystemStatusPaths.METRICS);
-    }
-
-    private static io.vertx.ext.web.Route get(Router router, String path) {
-        return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
-    }
-
-    private static void send(RoutingContext ctx, HealthResponse response) {
-        ctx.response()
-                .setStatusCode(response.statusCode())
-                .putHeader("content-type", response.contentType())
-                .end(response.body());
     }
 }

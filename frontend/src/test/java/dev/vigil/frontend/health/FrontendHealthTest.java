@@ -1,0 +1,73 @@
+package dev.vigil.frontend.health;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class FrontendHealthTest {
+
+    @Inject
+    KnownInstances instances;
+
+    @AfterEach
+    void forget() {
+        instances.replace(List.of());
+    }
+
+    @Test
+    void liveSaysLive() {
+        given().get("/live")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .body(equalTo("{\"message\":\"Service is live\",\"status\":\"live\"}"));
+    }
+
+    @Test
+    void healthBeforeAnyWorkerIsTheSeedsUnhealthyBody() {
+        given().get("/health")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .header("content-length", "72")
+                .body(equalTo("{\"instances\":[],\"message\":\"No endpoints available\",\"status\":\"unhealthy\"}"));
+    }
+
+    @Test
+    void healthWithInstancesIsTheSeedsHealthyBody() {
+        InstanceId id = InstanceId.fromHex("694d98147d54be25");
+        instances.replace(List.of(
+                instance("load_metrics", id), instance("generate", id), instance("clear_kv_blocks", id)));
+        String expected = "{\"endpoints\":[\"dyn://dynamo.backend.clear_kv_blocks\",\"dyn://dynamo.backend.generate\","
+                + "\"dyn://dynamo.backend.load_metrics\"],\"instances\":["
+                + seedInstance("clear_kv_blocks") + "," + seedInstance("generate") + "," + seedInstance("load_metrics")
+                + "],\"status\":\"healthy\"}";
+        given().get("/health").then().statusCode(200).contentType("application/json").body(equalTo(expected));
+    }
+
+    @Test
+    void trailingSlashIsNotTheHealthRoute() {
+        given().get("/health/").then().statusCode(404);
+    }
+
+    static Instance instance(String endpoint, InstanceId id) {
+        return new Instance("dynamo", "backend", endpoint, id, "dynamo_backend." + endpoint + "-" + id.hex());
+    }
+
+    private static String seedInstance(String endpoint) {
+        return "{\"component\":\"backend\",\"endpoint\":\"" + endpoint + "\",\"instance_id\":7587888160958627365,"
+                + "\"namespace\":\"dynamo\",\"transport\":{\"nats_tcp\":\"dynamo_backend." + endpoint
+                + "-694d98147d54be25\"}}";
+    }
+}

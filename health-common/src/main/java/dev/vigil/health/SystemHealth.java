@@ -140,8 +140,8 @@ public final class SystemHealth {
         Objects.requireNonNull(status, "status");
         synchronized (writeLock) {
             HealthSnapshot before = current;
-            current = new HealthSnapshot(
-                    status, before.endpoints(), before.canaryTargets(), before.requiredEndpoints());
+            current =
+                    new HealthSnapshot(status, before.endpoints(), before.canaryTargets(), before.requiredEndpoints());
         }
     }
 

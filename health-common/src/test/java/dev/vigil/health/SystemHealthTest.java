@@ -85,7 +85,9 @@ class SystemHealthTest {
         assertEquals(NOT_READY, health.snapshot().endpoints().get("generate"));
 
         health.endpointServed("load_metrics");
-        assertEquals(READY, health.snapshot().endpoints().get("load_metrics"),
+        assertEquals(
+                READY,
+                health.snapshot().endpoints().get("load_metrics"),
                 "an endpoint without a payload is ready when served, even with the canary on");
 
         health.setEndpoint("generate", READY);
@@ -128,7 +130,8 @@ class SystemHealthTest {
         health.endpointServed("load_metrics");
         health.endpointServed("generate");
         health.endpointServed("clear_kv_blocks");
-        assertEquals(List.of("clear_kv_blocks", "generate", "load_metrics"),
+        assertEquals(
+                List.of("clear_kv_blocks", "generate", "load_metrics"),
                 new ArrayList<>(health.snapshot().endpoints().keySet()));
     }
 

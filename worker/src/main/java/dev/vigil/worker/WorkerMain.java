@@ -1,9 +1,10 @@
 package dev.vigil.worker;
 
-import dev.vigil.runtime.lifecycle.Launcher;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+
+import dev.vigil.runtime.lifecycle.Launcher;
 
 /** The worker process. Bad configuration ends it with one line per problem and exit code 1. */
 @QuarkusMain

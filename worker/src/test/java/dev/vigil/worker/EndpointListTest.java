@@ -11,12 +11,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.vigil.worker.endpoint.EndpointHealthHook;
-import dev.vigil.worker.endpoint.WorkerEndpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+
+import dev.vigil.worker.endpoint.EndpointHealthHook;
+import dev.vigil.worker.endpoint.WorkerEndpoint;
 
 /** The seed's example: {@code DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS=["generate"]}. */
 @QuarkusTest
@@ -35,9 +36,12 @@ class EndpointListTest {
 
     @Test
     void notReadyUntilGenerateIsServedThenReadyUntilItStops() {
-        JsonPath before = JsonPath.from(given().get("/health").then().statusCode(503).extract().asString());
+        JsonPath before = JsonPath.from(
+                given().get("/health").then().statusCode(503).extract().asString());
         assertEquals(Map.of("generate", "notready"), before.getMap("endpoints"));
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'vigil-endpoint-generate' }.status", equalTo("DOWN"));
 
         hook.served(WorkerEndpoint.CLEAR_KV_BLOCKS);
@@ -45,18 +49,24 @@ class EndpointListTest {
 
         hook.served(WorkerEndpoint.GENERATE);
         hook.served(WorkerEndpoint.LOAD_METRICS);
-        JsonPath after = JsonPath.from(given().get("/health").then().statusCode(200).extract().asString());
-        assertEquals(Map.of("clear_kv_blocks", "ready", "generate", "ready", "load_metrics", "ready"),
+        JsonPath after = JsonPath.from(
+                given().get("/health").then().statusCode(200).extract().asString());
+        assertEquals(
+                Map.of("clear_kv_blocks", "ready", "generate", "ready", "load_metrics", "ready"),
                 after.getMap("endpoints"));
         assertEquals("ready", after.getString("status"));
         given().get("/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.name", hasItem("vigil-endpoint-generate"))
                 .body("checks.name", hasItem("vigil-endpoint-load_metrics"));
 
         hook.stopped(WorkerEndpoint.GENERATE);
-        given().get("/health").then().statusCode(503).body(org.hamcrest.Matchers.containsString(
-                "\"generate\":\"notready\""));
+        given().get("/health")
+                .then()
+                .statusCode(503)
+                .body(org.hamcrest.Matchers.containsString("\"generate\":\"notready\""));
         given().get("/q/health/ready").then().statusCode(503);
     }
 }

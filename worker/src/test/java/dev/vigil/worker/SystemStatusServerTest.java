@@ -16,13 +16,14 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
 import dev.vigil.health.HealthStatus;
 import dev.vigil.health.SystemHealth;
 import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
 
 /** The system status server with Dynamo's defaults: starting status notready, no endpoint list. */
 @QuarkusTest

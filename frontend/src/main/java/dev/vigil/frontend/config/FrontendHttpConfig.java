@@ -1,11 +1,12 @@
 package dev.vigil.frontend.config;
 
-import dev.vigil.runtime.config.HttpPathConverter;
-import dev.vigil.runtime.config.PortConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+
+import dev.vigil.runtime.config.HttpPathConverter;
+import dev.vigil.runtime.config.PortConverter;
 
 /**
  * The frontend's HTTP service, configured by Dynamo's {@code DYN_HTTP_*} variables. {@code

@@ -13,7 +13,8 @@ import dev.vigil.runtime.model.Instance;
 public final class FrontendHealthJson {
 
     public static final String LIVE = "{\"message\":\"Service is live\",\"status\":\"live\"}";
-    public static final String SHUTTING_DOWN = "{\"message\":\"Service is shutting down\",\"status\":\"shutting_down\"}";
+    public static final String SHUTTING_DOWN =
+            "{\"message\":\"Service is shutting down\",\"status\":\"shutting_down\"}";
     public static final String NO_ENDPOINTS =
             "{\"instances\":[],\"message\":\"No endpoints available\",\"status\":\"unhealthy\"}";
 
@@ -30,7 +31,8 @@ public final class FrontendHealthJson {
         }
         StringBuilder out = new StringBuilder(256).append("{\"endpoints\":[");
         boolean first = true;
-        for (String url : new TreeSet<>(instances.stream().map(Instance::endpointUrl).toList())) {
+        for (String url :
+                new TreeSet<>(instances.stream().map(Instance::endpointUrl).toList())) {
             if (!first) {
                 out.append(',');
             }
@@ -46,7 +48,9 @@ public final class FrontendHealthJson {
             first = false;
             out.append("{\"component\":");
             Json.string(out, instance.component()).append(",\"endpoint\":");
-            Json.string(out, instance.endpoint()).append(",\"instance_id\":").append(instance.id().decimal());
+            Json.string(out, instance.endpoint())
+                    .append(",\"instance_id\":")
+                    .append(instance.id().decimal());
             out.append(",\"namespace\":");
             Json.string(out, instance.namespace()).append(",\"transport\":{\"nats_tcp\":");
             Json.string(out, instance.natsSubject()).append("}}");

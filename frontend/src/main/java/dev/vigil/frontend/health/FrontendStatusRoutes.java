@@ -4,13 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
 import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.health.http.HealthResponse;
 import dev.vigil.health.http.StatusRoutes;
 import dev.vigil.runtime.config.EnvNames;
-import io.quarkus.runtime.configuration.ConfigurationException;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * The frontend's /live and /health (paths configurable), {@code application/json}. Liveness

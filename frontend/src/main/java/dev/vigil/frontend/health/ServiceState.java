@@ -6,9 +6,10 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.vigil.frontend.config.FrontendHttpConfig;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+
+import dev.vigil.frontend.config.FrontendHttpConfig;
 
 /**
  * Whether the frontend is live or shutting down. On SIGTERM the state flips first, so /live answers
@@ -37,7 +38,8 @@ public class ServiceState {
      */
     void onDelay(@Observes ShutdownDelayInitiatedEvent event) {
         shuttingDown = true;
-        LOG.infof("HTTP server shutdown requested; accepting requests for %d s more",
+        LOG.infof(
+                "HTTP server shutdown requested; accepting requests for %d s more",
                 config.gracefulShutdownTimeoutSecs());
     }
 

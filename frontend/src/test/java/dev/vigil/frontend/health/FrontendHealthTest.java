@@ -10,9 +10,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
-import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 class FrontendHealthTest {
@@ -47,13 +48,17 @@ class FrontendHealthTest {
     @Test
     void healthWithInstancesIsTheSeedsHealthyBody() {
         InstanceId id = InstanceId.fromHex("694d98147d54be25");
-        instances.replace(List.of(
-                instance("load_metrics", id), instance("generate", id), instance("clear_kv_blocks", id)));
+        instances.replace(
+                List.of(instance("load_metrics", id), instance("generate", id), instance("clear_kv_blocks", id)));
         String expected = "{\"endpoints\":[\"dyn://dynamo.backend.clear_kv_blocks\",\"dyn://dynamo.backend.generate\","
                 + "\"dyn://dynamo.backend.load_metrics\"],\"instances\":["
                 + seedInstance("clear_kv_blocks") + "," + seedInstance("generate") + "," + seedInstance("load_metrics")
                 + "],\"status\":\"healthy\"}";
-        given().get("/health").then().statusCode(200).contentType("application/json").body(equalTo(expected));
+        given().get("/health")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .body(equalTo(expected));
     }
 
     @Test

@@ -55,6 +55,10 @@ public final class DynamoHealthJson {
     }
 
     private static StringBuilder uptime(StringBuilder out, Uptime uptime) {
-        return out.append("{\"nanos\":").append(uptime.nanos()).append(",\"secs\":").append(uptime.secs()).append('}');
+        return out.append("{\"nanos\":")
+                .append(uptime.nanos())
+                .append(",\"secs\":")
+                .append(uptime.secs())
+                .append('}');
     }
 }

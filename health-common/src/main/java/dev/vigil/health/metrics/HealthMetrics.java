@@ -8,14 +8,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
-import dev.vigil.health.EndpointHealthListener;
-import dev.vigil.health.HealthStatus;
-import dev.vigil.health.SystemHealth;
-import dev.vigil.health.SystemStatusViews;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.vigil.health.EndpointHealthListener;
+import dev.vigil.health.HealthStatus;
+import dev.vigil.health.SystemHealth;
+import dev.vigil.health.SystemStatusViews;
 
 /**
  * The health state as Prometheus gauges, read at scrape time: {@code dynamo_component_uptime_seconds}
@@ -28,6 +29,7 @@ public class HealthMetrics implements EndpointHealthListener {
     public static final String UPTIME = "dynamo.component.uptime";
     /** Renders as {@code dynamo_component_endpoint_health}. */
     public static final String ENDPOINT_HEALTH = "dynamo.component.endpoint.health";
+
     public static final String ENDPOINT_TAG = "dynamo_endpoint";
 
     @Inject

@@ -11,13 +11,14 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.health.api.HealthRegistry;
+
 import dev.vigil.health.EndpointHealthListener;
 import dev.vigil.health.HealthSnapshot;
 import dev.vigil.health.HealthStatus;
 import dev.vigil.health.SystemHealth;
 import dev.vigil.health.SystemStatusViews;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.health.api.HealthRegistry;
 
 /**
  * One SmallRye readiness check per endpoint, registered when the endpoint first gets a status and

@@ -34,15 +34,18 @@ class DynamoHealthJsonTest {
         health.endpointServed("clear_kv_blocks");
         health.endpointServed("load_metrics");
         String body = json.health(health.snapshot(), new Uptime(18, 356504530));
-        assertEquals("{\"endpoints\":{\"clear_kv_blocks\":\"ready\",\"generate\":\"ready\",\"load_metrics\":\"ready\"},"
-                + "\"status\":\"ready\",\"uptime\":{\"nanos\":356504530,\"secs\":18}}", body);
+        assertEquals(
+                "{\"endpoints\":{\"clear_kv_blocks\":\"ready\",\"generate\":\"ready\",\"load_metrics\":\"ready\"},"
+                        + "\"status\":\"ready\",\"uptime\":{\"nanos\":356504530,\"secs\":18}}",
+                body);
         assertEquals(139, body.length(), "the seed's content-length");
     }
 
     @Test
     void emptyEndpointsRenderAsAnEmptyObject() {
         SystemHealth health = new SystemHealth(HealthStatus.READY, List.of(), false);
-        assertEquals("{\"endpoints\":{},\"status\":\"ready\",\"uptime\":{\"nanos\":5,\"secs\":0}}",
+        assertEquals(
+                "{\"endpoints\":{},\"status\":\"ready\",\"uptime\":{\"nanos\":5,\"secs\":0}}",
                 json.health(health.snapshot(), new Uptime(0, 5)));
     }
 
@@ -53,20 +56,24 @@ class DynamoHealthJsonTest {
         String second = json.health(health.snapshot(), new Uptime(2, 0));
         assertEquals(first.replace("\"secs\":1", "\"secs\":2"), second);
         health.endpointServed("generate");
-        assertEquals("{\"endpoints\":{\"generate\":\"ready\"},\"status\":\"ready\",\"uptime\":{\"nanos\":0,\"secs\":3}}",
+        assertEquals(
+                "{\"endpoints\":{\"generate\":\"ready\"},\"status\":\"ready\",\"uptime\":{\"nanos\":0,\"secs\":3}}",
                 json.health(health.snapshot(), new Uptime(3, 0)));
     }
 
     @Test
     void escapesEndpointNames() {
         SystemHealth health = new SystemHealth(HealthStatus.NOT_READY, List.of("we\"ird\\\n"), false);
-        assertEquals("{\"endpoints\":{\"we\\\"ird\\\\\\n\":\"notready\"},\"status\":\"notready\","
-                + "\"uptime\":{\"nanos\":0,\"secs\":0}}", json.health(health.snapshot(), new Uptime(0, 0)));
+        assertEquals(
+                "{\"endpoints\":{\"we\\\"ird\\\\\\n\":\"notready\"},\"status\":\"notready\","
+                        + "\"uptime\":{\"nanos\":0,\"secs\":0}}",
+                json.health(health.snapshot(), new Uptime(0, 0)));
     }
 
     @Test
     void shallowLiveBodySaysLiveWithUptime() {
-        assertEquals("{\"status\":\"live\",\"uptime\":{\"nanos\":7,\"secs\":3}}", DynamoHealthJson.live(new Uptime(3, 7)));
+        assertEquals(
+                "{\"status\":\"live\",\"uptime\":{\"nanos\":7,\"secs\":3}}", DynamoHealthJson.live(new Uptime(3, 7)));
     }
 
     @Test
@@ -79,7 +86,9 @@ class DynamoHealthJsonTest {
         assertEquals(503, deep.liveResponse().statusCode());
         assertEquals(deep.healthResponse(), deep.liveResponse(), "Dynamo: the live path repeats the health answer");
         assertEquals(200, shallow.liveResponse().statusCode());
-        assertEquals("{\"status\":\"live\",\"uptime\":{\"nanos\":0,\"secs\":0}}", shallow.liveResponse().body());
+        assertEquals(
+                "{\"status\":\"live\",\"uptime\":{\"nanos\":0,\"secs\":0}}",
+                shallow.liveResponse().body());
         assertEquals("text/plain; charset=utf-8", deep.healthResponse().contentType());
         health.endpointServed("generate");
         assertEquals(200, deep.healthResponse().statusCode());

@@ -29,6 +29,7 @@ public final class EnvNames {
     public static final String DYN_HTTP_SVC_HEALTH_PATH = "DYN_HTTP_SVC_HEALTH_PATH";
     /** Ours: the status code of {@code /health} while no worker is known. */
     public static final String DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS = "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS";
+
     public static final String DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS = "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS";
 
     /** All names above, for the consistency test. */

@@ -12,12 +12,15 @@ public final class Launcher {
     private Launcher() {}
 
     public static void run(Class<? extends QuarkusApplication> app, String... args) {
-        Quarkus.run(app, (exitCode, failure) -> {
-            if (failure != null) {
-                StartupFailure.describe(failure).forEach(System.err::println);
-                System.err.flush();
-            }
-            System.exit(failure != null && exitCode == 0 ? 1 : exitCode);
-        }, args);
+        Quarkus.run(
+                app,
+                (exitCode, failure) -> {
+                    if (failure != null) {
+                        StartupFailure.describe(failure).forEach(System.err::println);
+                        System.err.flush();
+                    }
+                    System.exit(failure != null && exitCode == 0 ? 1 : exitCode);
+                },
+                args);
     }
 }

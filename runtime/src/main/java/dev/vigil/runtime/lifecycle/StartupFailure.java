@@ -7,8 +7,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.vigil.runtime.config.EnvNames;
 import io.smallrye.config.ConfigValidationException;
+
+import dev.vigil.runtime.config.EnvNames;
 
 /**
  * Turns a start-up failure into what an operator needs: one line per problem, naming the
@@ -44,8 +45,8 @@ public final class StartupFailure {
             Matcher m = CONVERSION.matcher(message);
             if (m.find()) {
                 String property = m.group(1);
-                String line = PREFIX + EnvNames.forProperty(property) + "=\"" + m.group(2) + "\": "
-                        + firstLine(m.group(3));
+                String line =
+                        PREFIX + EnvNames.forProperty(property) + "=\"" + m.group(2) + "\": " + firstLine(m.group(3));
                 (property.startsWith("dyn.") ? ours : others).add(line);
             } else {
                 others.add(firstLine(message));

@@ -55,13 +55,18 @@ class ConvertersTest {
     void nameListsAcceptJsonArraysAndFigmentsBareArrays() {
         NameListConverter lists = new NameListConverter();
         assertEquals(List.of("generate"), lists.convert("[\"generate\"]").names());
-        assertEquals(List.of("generate", "load_metrics"), lists.convert("[\"generate\", \"load_metrics\"]").names());
-        assertEquals(List.of("generate", "clear_kv_blocks"), lists.convert("[generate, clear_kv_blocks]").names());
+        assertEquals(
+                List.of("generate", "load_metrics"),
+                lists.convert("[\"generate\", \"load_metrics\"]").names());
+        assertEquals(
+                List.of("generate", "clear_kv_blocks"),
+                lists.convert("[generate, clear_kv_blocks]").names());
         assertEquals(List.of(), lists.convert("[]").names());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"generate", "\"generate\"", "[1, 2]", "[\"\"]", "[\"a\", null]", "{\"a\":1}", "[a b]", "[,]"})
+    @ValueSource(
+            strings = {"generate", "\"generate\"", "[1, 2]", "[\"\"]", "[\"a\", null]", "{\"a\":1}", "[a b]", "[,]"})
     void nameListsRejectEverythingElse(String value) {
         var e = assertThrows(IllegalArgumentException.class, () -> new NameListConverter().convert(value));
         assertEquals("expected a JSON array of strings, such as [\"generate\"]", e.getMessage());
@@ -70,8 +75,8 @@ class ConvertersTest {
     @Test
     void envNamesFollowTheMicroProfileRule() {
         assertEquals("DYN_SYSTEM_PORT", EnvNames.forProperty("dyn.system.port"));
-        assertEquals("DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
-                EnvNames.forProperty("dyn.system.use-endpoint-health-status"));
+        assertEquals(
+                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", EnvNames.forProperty("dyn.system.use-endpoint-health-status"));
         assertEquals("DYN_HTTP_SVC_LIVE_PATH", EnvNames.forProperty("dyn.http.svc.live-path"));
     }
 }

@@ -25,9 +25,12 @@ class EnvNamesTest {
 
     @Test
     void everyNameHasExactlyOneRowInTheConfigurationTable() throws IOException {
-        List<String> rows = Files.readAllLines(DOC).stream().filter(l -> l.startsWith("| `")).toList();
+        List<String> rows = Files.readAllLines(DOC).stream()
+                .filter(l -> l.startsWith("| `"))
+                .toList();
         for (String name : EnvNames.ALL) {
-            long count = rows.stream().filter(r -> r.startsWith("| `" + name + "`")).count();
+            long count =
+                    rows.stream().filter(r -> r.startsWith("| `" + name + "`")).count();
             assertEquals(1, count, name + " rows in " + DOC);
         }
     }

@@ -18,12 +18,13 @@ class StartupFailureTest {
 
     @Test
     void namesTheVariableTheValueAndWhatIsAccepted() {
-        var failure = new RuntimeException("Failed to start quarkus", new ConfigValidationException(
-                new ConfigValidationException.Problem[] {
+        var failure = new RuntimeException(
+                "Failed to start quarkus", new ConfigValidationException(new ConfigValidationException.Problem[] {
                     conversion("dyn.system.port", "abc", "expected an integer port 0-65535"),
                     conversion("quarkus.http.port", "abc", "SRCFG00029: Expected an integer value, got \"abc\"")
                 }));
-        assertEquals(List.of("Invalid configuration: DYN_SYSTEM_PORT=\"abc\": expected an integer port 0-65535"),
+        assertEquals(
+                List.of("Invalid configuration: DYN_SYSTEM_PORT=\"abc\": expected an integer port 0-65535"),
                 StartupFailure.describe(failure));
     }
 
@@ -33,7 +34,8 @@ class StartupFailureTest {
             conversion("dyn.system.port", "x", "expected an integer port 0-65535"),
             conversion("dyn.system.starting-health-status", "Ready", "expected 'ready' or 'notready' (lower case)")
         });
-        assertEquals(List.of(
+        assertEquals(
+                List.of(
                         "Invalid configuration: DYN_SYSTEM_PORT=\"x\": expected an integer port 0-65535",
                         "Invalid configuration: DYN_SYSTEM_STARTING_HEALTH_STATUS=\"Ready\": expected 'ready' or 'notready' (lower case)"),
                 StartupFailure.describe(failure));
@@ -43,7 +45,9 @@ class StartupFailureTest {
     void ourOwnConfigurationExceptionsPassThrough() {
         var failure = new RuntimeException(new ConfigurationException(
                 "Invalid configuration: DYN_SYSTEM_LIVE_PATH=\"/health\": must differ from DYN_SYSTEM_HEALTH_PATH"));
-        assertEquals(List.of("Invalid configuration: DYN_SYSTEM_LIVE_PATH=\"/health\": must differ from DYN_SYSTEM_HEALTH_PATH"),
+        assertEquals(
+                List.of(
+                        "Invalid configuration: DYN_SYSTEM_LIVE_PATH=\"/health\": must differ from DYN_SYSTEM_HEALTH_PATH"),
                 StartupFailure.describe(failure));
     }
 

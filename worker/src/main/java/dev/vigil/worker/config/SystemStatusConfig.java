@@ -2,6 +2,10 @@ package dev.vigil.worker.config;
 
 import java.util.Optional;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
 import dev.vigil.health.HealthStatus;
 import dev.vigil.health.HealthStatusConverter;
 import dev.vigil.runtime.config.HttpPathConverter;
@@ -9,9 +13,6 @@ import dev.vigil.runtime.config.NameList;
 import dev.vigil.runtime.config.NameListConverter;
 import dev.vigil.runtime.config.PortConverter;
 import dev.vigil.runtime.config.StrictBooleanConverter;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithConverter;
-import io.smallrye.config.WithDefault;
 
 /**
  * The worker's system status server, configured by Dynamo's {@code DYN_SYSTEM_*} variables. The

@@ -2,9 +2,10 @@ package dev.vigil.worker.health;
 
 import java.util.Set;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
+
 import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.worker.config.SystemStatusConfig;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * The routes of the system status server. The health and live paths are configurable; {@code
@@ -36,8 +37,8 @@ public record SystemStatusPaths(String health, String live) {
 
     private static void reject(String variable, String path) {
         if (RESERVED.contains(path)) {
-            throw new ConfigurationException("Invalid configuration: " + variable + "=\"" + path
-                    + "\": " + path + " is reserved for Prometheus metrics; choose another path");
+            throw new ConfigurationException("Invalid configuration: " + variable + "=\"" + path + "\": " + path
+                    + " is reserved for Prometheus metrics; choose another path");
         }
     }
 }

@@ -1,0 +1,91 @@
+package dev.vigil.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.vigil.it.support.AppProcess;
+import dev.vigil.it.support.FreePort;
+
+/** The packaged frontend: /live, /health, and what SIGTERM does to them. */
+@Timeout(120)
+class FrontendStatusIT {
+
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final int GRACE_SECS = 3;
+
+    @Test
+    void liveAndHealthThenShuttingDownDuringTheGraceWindow() {
+        int port = FreePort.next();
+        String base = "http://127.0.0.1:" + port;
+        try (AppProcess app = AppProcess.start(
+                        "frontend-" + port,
+                        AppProcess.frontendJar(),
+                        AppProcess.env(
+                                "DYN_HTTP_PORT", String.valueOf(port),
+                                "DYN_HTTP_HOST", "127.0.0.1",
+                                "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", String.valueOf(GRACE_SECS)))
+                .awaitHttp(base + "/live", START)) {
+            given().get(base + "/live")
+                    .then()
+                    .statusCode(200)
+                    .contentType("application/json")
+                    .body(equalTo("{\"message\":\"Service is live\",\"status\":\"live\"}"));
+            given().get(base + "/health")
+                    .then()
+                    .statusCode(200)
+                    .contentType("application/json")
+                    .body(equalTo(
+                            "{\"instances\":[],\"message\":\"No endpoints available\",\"status\":\"unhealthy\"}"));
+
+            app.stop();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(GRACE_SECS))
+                    .until(() -> given().get(base + "/live").statusCode() == 503);
+            given().get(base + "/live")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/json")
+                    .body(equalTo("{\"message\":\"Service is shutting down\",\"status\":\"shutting_down\"}"));
+            given().get(base + "/health").then().statusCode(200);
+            app.awaitExit(Duration.ofSeconds(GRACE_SECS + 15));
+        }
+    }
+
+    @Test
+    void unhealthyStatusCanGateAReadinessProbe() {
+        int port = FreePort.next();
+        String base = "http://127.0.0.1:" + port;
+        try (AppProcess app = AppProcess.start(
+                        "frontend-503-" + port,
+                        AppProcess.frontendJar(),
+                        AppProcess.env(
+                                "DYN_HTTP_PORT", String.valueOf(port),
+                                "DYN_HTTP_HOST", "127.0.0.1",
+                                "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS", "503",
+                                "DYN_HTTP_SVC_HEALTH_PATH", "/custom/health"))
+                .awaitHttp(base + "/live", START)) {
+            given().get(base + "/custom/health").then().statusCode(503);
+            given().get(base + "/health").then().statusCode(404);
+        }
+    }
+
+    @Test
+    void badPortStopsStartUpWithOneLine() {
+        try (AppProcess app = AppProcess.start(
+                "frontend-bad-port", AppProcess.frontendJar(), AppProcess.env("DYN_HTTP_PORT", "http"))) {
+            int exit = app.awaitExit(START);
+            assertNotEquals(0, exit);
+            assertEquals(
+                    "Invalid configuration: DYN_HTTP_PORT=\"http\": expected an integer port 0-65535",
+                    app.output().strip());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.vigil.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+import dev.vigil.it.support.AppProcess;
+import dev.vigil.it.support.FreePort;
+
+/** The packaged worker, started with environment variables as a user starts it. */
+@Timeout(120)
+class WorkerSystemStatusIT {
+
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final Duration START = Duration.ofSeconds(30);
+
+    private static AppProcess worker(int port, String... env) {
+        Map<String, String> vars = AppProcess.env(env);
+        vars.put("DYN_SYSTEM_PORT", String.valueOf(port));
+        vars.put("DYN_SYSTEM_HOST", "127.0.0.1");
+        return AppProcess.start("worker-" + port, AppProcess.workerJar(), vars)
+                .awaitHttp("http://127.0.0.1:" + port + "/q/health/live", START);
+    }
+
+    private static String url(int port, String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    @Test
+    void seedExampleBeforeEndpointsAreServed() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(port, "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]")) {
+            for (String path : List.of("/health", "/live", "/ready")) {
+                Response response = given().get(url(port, path));
+                assertEquals(503, response.statusCode(), path);
+                assertEquals(TEXT, response.contentType(), path);
+                Map<String, Object> body = JsonPath.from(response.asString()).getMap("$");
+                assertEquals(Set.of("endpoints", "status", "uptime"), body.keySet(), path);
+                assertEquals(Map.of("generate", "notready"), body.get("endpoints"), path);
+                assertEquals("notready", body.get("status"), path);
+                assertEquals(String.valueOf(response.asString().length()), response.header("content-length"));
+            }
+            given().get(url(port, "/unknown"))
+                    .then()
+                    .statusCode(404)
+                    .contentType(TEXT)
+                    .body(equalTo("Route not found"));
+            given().get(url(port, "/q/health/ready")).then().statusCode(503);
+            given().get(url(port, "/q/health/live")).then().statusCode(503);
+            given().get(url(port, "/metrics"))
+                    .then()
+                    .statusCode(200)
+                    .body(containsString("dynamo_component_uptime_seconds"))
+                    .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 0.0"));
+
+            double first = uptime(given().get(url(port, "/health")).asString());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> uptime(given().get(url(port, "/health")).asString()) > first);
+        }
+    }
+
+    @Test
+    void startingStatusReadyAnswers200() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(port, "DYN_SYSTEM_STARTING_HEALTH_STATUS", "ready")) {
+            given().get(url(port, "/health"))
+                    .then()
+                    .statusCode(200)
+                    .contentType(TEXT)
+                    .body(containsString("{\"endpoints\":{},\"status\":\"ready\",\"uptime\":{\"nanos\":"));
+            given().get(url(port, "/live")).then().statusCode(200);
+            given().get(url(port, "/q/health/ready")).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void customPathsReplaceTheDefaults() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(
+                port,
+                "DYN_SYSTEM_STARTING_HEALTH_STATUS",
+                "ready",
+                "DYN_SYSTEM_HEALTH_PATH",
+                "/custom/health",
+                "DYN_SYSTEM_LIVE_PATH",
+                "/custom/live")) {
+            given().get(url(port, "/custom/health"))
+                    .then()
+                    .statusCode(200)
+                    .body(containsString("\"status\":\"ready\""));
+            given().get(url(port, "/custom/live")).then().statusCode(200).body(containsString("\"status\":\"ready\""));
+            given().get(url(port, "/health")).then().statusCode(404).body(equalTo("Route not found"));
+            given().get(url(port, "/live")).then().statusCode(404).body(equalTo("Route not found"));
+        }
+    }
+
+    @Test
+    void shallowLiveIs200WhileNotReady() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(port, "DYN_SYSTEM_LIVE_SHALLOW", "true")) {
+            given().get(url(port, "/health")).then().statusCode(503);
+            String live = given().get(url(port, "/live"))
+                    .then()
+                    .statusCode(200)
+                    .contentType(TEXT)
+                    .extract()
+                    .asString();
+            assertEquals(
+                    Set.of("status", "uptime"), JsonPath.from(live).getMap("$").keySet());
+            assertEquals("live", JsonPath.from(live).getString("status"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "DYN_SYSTEM_PORT|abc|Invalid configuration: DYN_SYSTEM_PORT=\"abc\": expected an integer port 0-65535",
+                "DYN_SYSTEM_PORT|65536|Invalid configuration: DYN_SYSTEM_PORT=\"65536\": expected an integer port 0-65535",
+                "DYN_SYSTEM_PORT|-1|Invalid configuration: DYN_SYSTEM_PORT=\"-1\": expected an integer port 0-65535",
+                "DYN_SYSTEM_STARTING_HEALTH_STATUS|Ready|Invalid configuration: DYN_SYSTEM_STARTING_HEALTH_STATUS=\"Ready\": expected 'ready' or 'notready' (lower case)",
+                "DYN_SYSTEM_STARTING_HEALTH_STATUS|not_ready|Invalid configuration: DYN_SYSTEM_STARTING_HEALTH_STATUS=\"not_ready\": expected 'ready' or 'notready' (lower case)",
+                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS|generate|Invalid configuration: DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS=\"generate\": expected a JSON array of strings, such as [\"generate\"]",
+                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS|[1]|Invalid configuration: DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS=\"[1]\": expected a JSON array of strings, such as [\"generate\"]",
+                "DYN_SYSTEM_HEALTH_PATH|health|Invalid configuration: DYN_SYSTEM_HEALTH_PATH=\"health\": expected a path starting with '/', such as /custom/health",
+                "DYN_SYSTEM_LIVE_PATH|/health|Invalid configuration: DYN_SYSTEM_LIVE_PATH=\"/health\": must differ from DYN_SYSTEM_HEALTH_PATH (\"/health\")",
+                "DYN_SYSTEM_LIVE_SHALLOW|yes|Invalid configuration: DYN_SYSTEM_LIVE_SHALLOW=\"yes\": expected 'true' or 'false'",
+            })
+    void badConfigurationStopsStartUpWithOneLine(String variable, String value, String expectedLine) {
+        Map<String, String> env = AppProcess.env("DYN_SYSTEM_HOST", "127.0.0.1", variable, value);
+        env.putIfAbsent("DYN_SYSTEM_PORT", String.valueOf(FreePort.next()));
+        try (AppProcess app = AppProcess.start("worker-bad-" + variable, AppProcess.workerJar(), env)) {
+            int exit = app.awaitExit(START);
+            assertNotEquals(0, exit, app.output());
+            assertEquals(expectedLine, app.output().strip());
+        }
+    }
+
+    private static double uptime(String body) {
+        JsonPath json = JsonPath.from(body);
+        return json.getLong("uptime.secs") + json.getLong("uptime.nanos") / 1e9;
+    }
+}

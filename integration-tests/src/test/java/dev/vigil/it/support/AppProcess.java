@@ -1,0 +1,155 @@
+package dev.vigil.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+/**
+ * A packaged Vigil app ({@code quarkus-run.jar}) running as its own process, with the environment a
+ * user would give it. Output goes to {@code target/it-logs/<name>.log}. Stopped by PID: {@link
+ * #stop()} sends SIGTERM, {@link #kill()} SIGKILL; {@link #close()} makes sure nothing outlives the
+ * test.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private static final Path LOGS = Path.of("target", "it-logs");
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private AppProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** The worker jar built by the reactor. */
+    public static Path workerJar() {
+        return jar("vigil.worker.jar", "worker");
+    }
+
+    /** The frontend jar built by the reactor. */
+    public static Path frontendJar() {
+        return jar("vigil.frontend.jar", "frontend");
+    }
+
+    private static Path jar(String property, String module) {
+        Path jar = Path.of(System.getProperty(property, "../" + module + "/target/quarkus-app/quarkus-run.jar"));
+        assertTrue(Files.isRegularFile(jar), "packaged " + module + " missing at " + jar + "; run ./mvnw verify");
+        return jar;
+    }
+
+    public static AppProcess start(String name, Path jar, Map<String, String> env) {
+        try {
+            Files.createDirectories(LOGS);
+            Path log = LOGS.resolve(name + ".log");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            // Nothing from the developer's shell leaks in: each test states the variables it means.
+            builder.environment().keySet().removeIf(k -> k.startsWith("DYN_") || k.startsWith("QUARKUS_"));
+            builder.environment().putAll(env);
+            return new AppProcess(name, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, String> env(String... keyValues) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            env.put(keyValues[i], keyValues[i + 1]);
+        }
+        return env;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits until {@code url} answers any HTTP status, or fails with the app's log. */
+    public AppProcess awaitHttp(String url, Duration atMost) {
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        Awaitility.await(name + " answering " + url)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output());
+                    }
+                    try {
+                        client.send(
+                                HttpRequest.newBuilder(URI.create(url)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+        return this;
+    }
+
+    /** Waits for the process to end by itself and returns its exit code. */
+    public int awaitExit(Duration atMost) {
+        try {
+            if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still running after " + atMost + ":\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** SIGTERM, as an orchestrator stops a pod. */
+    public void stop() {
+        process.destroy();
+    }
+
+    /** SIGKILL: the process dies without running any shutdown code. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -11,8 +11,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.vigil.it.support.AppProcess;
-import dev.vigil.it.support.FreePort;
+import dev.vigil.testing.AppProcess;
+import dev.vigil.testing.FreePort;
 
 /** The packaged frontend: /live, /health, and what SIGTERM does to them. */
 @Timeout(120)

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
-import dev.vigil.it.support.AppProcess;
-import dev.vigil.it.support.FreePort;
+import dev.vigil.testing.AppProcess;
+import dev.vigil.testing.FreePort;
 
 /** The packaged worker, started with environment variables as a user starts it. */
 @Timeout(120)

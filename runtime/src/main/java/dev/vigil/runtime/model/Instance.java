@@ -16,6 +16,10 @@ public record Instance(String namespace, String component, String endpoint, Inst
         Objects.requireNonNull(natsSubject, "natsSubject");
     }
 
+    public EndpointId endpointId() {
+        return new EndpointId(namespace, component, endpoint);
+    }
+
     /** {@code dyn://dynamo.backend.generate}: the endpoint's URL in the frontend's health body. */
     public String endpointUrl() {
         return "dyn://" + namespace + "." + component + "." + endpoint;

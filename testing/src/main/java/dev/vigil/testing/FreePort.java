@@ -1,4 +1,4 @@
-package dev.vigil.it.support;
+package dev.vigil.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.vigil.it.support;
+package dev.vigil.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,0 +1,65 @@
+package dev.vigil.runtime.discovery;
+
+import java.util.List;
+
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
+
+/**
+ * Where workers announce their endpoint instances and models, and where frontends find them. One per
+ * process. With etcd, everything a process registers lives under its one primary lease, whose id is
+ * the process's {@link #instanceId()}: when the process dies the lease expires and all its keys go at
+ * once; when it closes normally the lease is revoked.
+ *
+ * <p>Keys and values are Dynamo's (reference §2.5.1), built in {@link DiscoveryKeys} and {@link
+ * DiscoveryJson}.
+ */
+public interface Discovery extends AutoCloseable {
+
+    /** This process's id, shared by all its endpoints: the primary lease id with etcd. */
+    InstanceId instanceId();
+
+    /**
+     * Registers an endpoint instance of this process, create-if-absent under the primary lease.
+     * Idempotent for the same instance. Blocks until written.
+     *
+     * @throws DiscoveryException when it cannot be written
+     */
+    void register(Instance instance);
+
+    /** Removes an endpoint instance of this process. Blocks until deleted. */
+    void unregister(Instance instance);
+
+    /** Registers a model card of this process, like {@link #register(Instance)}. */
+    void registerModel(ModelCard card);
+
+    /** Removes a model card of this process. */
+    void unregisterModel(ModelCard card);
+
+    /** Every endpoint instance in discovery now, across namespaces. */
+    List<Instance> instances();
+
+    /** Every model card in discovery now. */
+    List<ModelCard> models();
+
+    /**
+     * Watches all endpoint instances: the listener first gets the current list, then every change.
+     * A broken watch reconnects by itself and resumes without losing a change (after a reconnect the
+     * listener is told the difference between what it last saw and the state now).
+     */
+    Subscription watchInstances(DiscoveryListener<Instance> listener);
+
+    /** Watches all model cards, with the same guarantees as {@link #watchInstances}. */
+    Subscription watchModels(DiscoveryListener<ModelCard> listener);
+
+    /**
+     * Registers a callback for when the primary lease is lost for good (it could not be renewed
+     * before it expired): the process's registrations are gone and it must stop serving.
+     */
+    void onLeaseLost(Runnable callback);
+
+    /** Stops watches and revokes the primary lease, removing every key this process registered. */
+    @Override
+    void close();
+}

@@ -1,0 +1,42 @@
+package dev.vigil.runtime.transport;
+
+import java.util.function.Consumer;
+
+import dev.vigil.runtime.discovery.Subscription;
+
+/**
+ * Moves requests to endpoint instances and their response streams back, and carries events. One per
+ * process (with NATS, one connection).
+ *
+ * <p>Streams have an explicit end, so a caller tells a finished stream from a broken one: a stream
+ * that goes silent (no data and no heartbeat) for longer than the plane's silence timeout fails with
+ * {@link StreamError.Disconnected}, which is how a worker killed mid-stream is noticed within about a
+ * second rather than at lease expiry.
+ */
+public interface RequestPlane extends AutoCloseable {
+
+    /**
+     * Starts serving {@code subject} with {@code handler}. Returns once the plane accepts requests
+     * for it, so the caller can then mark the endpoint served and register it in discovery.
+     */
+    ServedEndpoint serve(String subject, RequestHandler handler);
+
+    /**
+     * Sends one request and streams its responses to {@code observer}. Never blocks on the worker.
+     *
+     * @param requestId the caller's id, kept across retries of the same request
+     */
+    ResponseStream call(String subject, String requestId, byte[] payload, ResponseObserver observer);
+
+    /** Publishes an event (fire and forget), such as a worker's load. */
+    void publish(String subject, byte[] payload);
+
+    /** Receives events published on {@code subject}. */
+    Subscription subscribe(String subject, Consumer<byte[]> handler);
+
+    /** Whether the plane is connected now (for health reporting). */
+    boolean connected();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,20 @@
+package dev.vigil.runtime.transport;
+
+/**
+ * Why a response stream did not end normally. The kind decides what the caller may do: a request
+ * that never reached a worker, or whose stream broke, can be retried elsewhere (migration); an error
+ * the worker reported cannot.
+ */
+public sealed interface StreamError {
+
+    String message();
+
+    /** Nobody took the request: no responders on the subject, or no acknowledgement in time. */
+    record CannotConnect(String message) implements StreamError {}
+
+    /** The stream broke before its end: the worker went silent (heartbeats stopped) or vanished. */
+    record Disconnected(String message) implements StreamError {}
+
+    /** The worker's handler failed the request and said why. */
+    record Backend(String message) implements StreamError {}
+}

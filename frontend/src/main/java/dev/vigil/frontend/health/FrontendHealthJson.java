@@ -1,9 +1,11 @@
 package dev.vigil.frontend.health;
 
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import dev.vigil.health.json.Json;
+import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 
 /**
@@ -21,18 +23,23 @@ public final class FrontendHealthJson {
     private FrontendHealthJson() {}
 
     /**
-     * Healthy: {@code endpoints} is the sorted, de-duplicated list of {@code dyn://} URLs and {@code
-     * instances} lists every instance in the given (already sorted) order. No instance: the seed's
-     * unhealthy body.
+     * Healthy: {@code endpoints} is the sorted, de-duplicated list of {@code dyn://} URLs of the
+     * endpoints that serve a registered model and have an instance, and {@code instances} lists every
+     * endpoint instance in the given (already sorted) order. No instance: the seed's unhealthy body.
      */
-    public static String health(List<Instance> instances) {
+    public static String health(List<Instance> instances, Set<EndpointId> modelEndpoints) {
         if (instances.isEmpty()) {
             return NO_ENDPOINTS;
         }
+        Set<String> urls = new TreeSet<>();
+        for (Instance instance : instances) {
+            if (modelEndpoints.contains(instance.endpointId())) {
+                urls.add(instance.endpointUrl());
+            }
+        }
         StringBuilder out = new StringBuilder(256).append("{\"endpoints\":[");
         boolean first = true;
-        for (String url :
-                new TreeSet<>(instances.stream().map(Instance::endpointUrl).toList())) {
+        for (String url : urls) {
             if (!first) {
                 out.append(',');
             }

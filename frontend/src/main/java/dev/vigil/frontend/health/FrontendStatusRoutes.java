@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.vigil.frontend.config.FrontendHttpConfig;
+import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.health.http.HealthResponse;
 import dev.vigil.health.http.StatusRoutes;
 import dev.vigil.runtime.config.EnvNames;
@@ -30,6 +31,9 @@ public class FrontendStatusRoutes {
     @Inject
     KnownInstances instances;
 
+    @Inject
+    ServedModels models;
+
     void install(@Observes Router router) {
         String live = config.svc().livePath();
         String health = config.svc().healthPath();
@@ -44,7 +48,10 @@ public class FrontendStatusRoutes {
         });
         StatusRoutes.exact(router, health, ctx -> {
             var known = instances.list();
-            send(ctx, known.isEmpty() ? unhealthyStatus : 200, FrontendHealthJson.health(known));
+            send(
+                    ctx,
+                    known.isEmpty() ? unhealthyStatus : 200,
+                    FrontendHealthJson.health(known, models.modelEndpoints()));
         });
     }
 

@@ -12,6 +12,21 @@ public final class EnvNames {
 
     private EnvNames() {}
 
+    // Both apps: where the cluster is (reference §2.5).
+    public static final String DYN_NAMESPACE = "DYN_NAMESPACE";
+    public static final String DYN_DISCOVERY_BACKEND = "DYN_DISCOVERY_BACKEND";
+    public static final String DYN_REQUEST_PLANE = "DYN_REQUEST_PLANE";
+    public static final String ETCD_ENDPOINTS = "ETCD_ENDPOINTS";
+    /** Ours: Dynamo hard-codes the lease TTL at 10 s. */
+    public static final String DYN_ETCD_LEASE_TTL = "DYN_ETCD_LEASE_TTL";
+
+    public static final String NATS_SERVER = "NATS_SERVER";
+
+    // Worker: identity and shutdown.
+    public static final String DYN_COMPONENT = "DYN_COMPONENT";
+    public static final String DYN_MODEL_NAME = "DYN_MODEL_NAME";
+    public static final String DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT = "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT";
+
     // Worker: the system status server (seed 000, reference §1.1).
     public static final String DYN_SYSTEM_PORT = "DYN_SYSTEM_PORT";
     public static final String DYN_SYSTEM_HOST = "DYN_SYSTEM_HOST";
@@ -31,9 +46,19 @@ public final class EnvNames {
     public static final String DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS = "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS";
 
     public static final String DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS = "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS";
+    public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
 
     /** All names above, for the consistency test. */
     public static final List<String> ALL = List.of(
+            DYN_NAMESPACE,
+            DYN_DISCOVERY_BACKEND,
+            DYN_REQUEST_PLANE,
+            ETCD_ENDPOINTS,
+            DYN_ETCD_LEASE_TTL,
+            NATS_SERVER,
+            DYN_COMPONENT,
+            DYN_MODEL_NAME,
+            DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
             DYN_SYSTEM_PORT,
             DYN_SYSTEM_HOST,
             DYN_SYSTEM_STARTING_HEALTH_STATUS,
@@ -46,7 +71,8 @@ public final class EnvNames {
             DYN_HTTP_SVC_LIVE_PATH,
             DYN_HTTP_SVC_HEALTH_PATH,
             DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS,
-            DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS);
+            DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
+            DYN_ROUTER_MODE);
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

@@ -1,0 +1,57 @@
+package dev.vigil.frontend.api;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * An error a client sees, in Dynamo's shape {@code {"message":…,"type":<reason phrase>,"code":<status>}}
+ * (reference §4.7). Thrown while handling a request and turned into the response in one place.
+ */
+public final class ApiError extends RuntimeException {
+
+    private final int status;
+
+    private ApiError(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    public static ApiError badRequest(String message) {
+        return new ApiError(400, message);
+    }
+
+    public static ApiError notFound(String message) {
+        return new ApiError(404, message);
+    }
+
+    public static ApiError unavailable(String message) {
+        return new ApiError(503, message);
+    }
+
+    public static ApiError internal(String message) {
+        return new ApiError(500, message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The canonical reason phrase Dynamo puts in {@code type}. */
+    public String type() {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 499 -> "Client Closed Request";
+            case 503 -> "Service Unavailable";
+            default -> "Internal Server Error";
+        };
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("message", getMessage());
+        body.put("type", type());
+        body.put("code", status);
+        return body;
+    }
+}

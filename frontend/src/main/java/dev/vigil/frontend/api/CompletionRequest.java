@@ -1,0 +1,159 @@
+package dev.vigil.frontend.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * An OpenAI completion or chat completion request, validated: what Vigil needs from the body and
+ * nothing else. Every rejection names the field and what is accepted.
+ *
+ * @param prompt the text to tokenize: the completion prompt, or the chat messages rendered by {@link
+ *     #renderChat}
+ * @param maxTokens {@code max_completion_tokens} or {@code max_tokens}; null when the client gave none
+ */
+public record CompletionRequest(
+        Kind kind,
+        String model,
+        String prompt,
+        Integer maxTokens,
+        boolean stream,
+        boolean includeUsage,
+        List<String> stop) {
+
+    public enum Kind {
+        CHAT,
+        COMPLETION
+    }
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+
+    public static CompletionRequest parse(Kind kind, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiError.badRequest("Request body must be a JSON object");
+        }
+        JsonNode model = body.get("model");
+        if (model == null || !model.isTextual() || model.asText().isBlank()) {
+            throw ApiError.badRequest("Field 'model' is required and must be a non-empty string");
+        }
+        String prompt = kind == Kind.CHAT ? renderChat(body.get("messages")) : completionPrompt(body.get("prompt"));
+        Integer maxTokens = positiveInt(body, "max_completion_tokens");
+        if (maxTokens == null) {
+            maxTokens = positiveInt(body, "max_tokens");
+        }
+        JsonNode n = body.get("n");
+        if (n != null && !n.isNull() && !(n.canConvertToInt() && n.asInt() == 1)) {
+            throw ApiError.badRequest("Field 'n' must be 1: one choice per request is supported");
+        }
+        boolean stream = bool(body, "stream");
+        JsonNode options = body.get("stream_options");
+        boolean includeUsage = options != null && options.isObject() && bool(options, "include_usage");
+        return new CompletionRequest(
+                kind, model.asText(), prompt, maxTokens, stream, includeUsage, stop(body.get("stop")));
+    }
+
+    /**
+     * Vigil's chat template: each message as {@code <|role|>} and its content on the next line, then
+     * {@code <|assistant|>} to start the reply. Deterministic, so the same conversation always
+     * tokenizes the same.
+     */
+    static String renderChat(JsonNode messages) {
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw ApiError.badRequest("Field 'messages' is required and must be a non-empty array");
+        }
+        StringBuilder prompt = new StringBuilder();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            JsonNode role = message.get("role");
+            if (!message.isObject() || role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
+                throw ApiError.badRequest("messages[" + i + "].role must be one of "
+                        + String.join(", ", ROLES.stream().sorted().toList()));
+            }
+            prompt.append("<|")
+                    .append(role.asText())
+                    .append("|>\n")
+                    .append(content(message.get("content"), i))
+                    .append('\n');
+        }
+        return prompt.append("<|assistant|>\n").toString();
+    }
+
+    private static String content(JsonNode content, int index) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                JsonNode partText = part.get("text");
+                if (!"text".equals(part.path("type").asText()) || partText == null || !partText.isTextual()) {
+                    throw ApiError.badRequest(
+                            "messages[" + index + "].content parts must be {\"type\":\"text\",\"text\":…}");
+                }
+                text.append(partText.asText());
+            }
+            return text.toString();
+        }
+        throw ApiError.badRequest("messages[" + index + "].content must be a string or an array of text parts");
+    }
+
+    private static String completionPrompt(JsonNode prompt) {
+        if (prompt != null && prompt.isTextual()) {
+            return prompt.asText();
+        }
+        if (prompt != null
+                && prompt.isArray()
+                && prompt.size() == 1
+                && prompt.get(0).isTextual()) {
+            return prompt.get(0).asText();
+        }
+        throw ApiError.badRequest("Field 'prompt' is required and must be a string (or an array of one string)");
+    }
+
+    private static Integer positiveInt(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+            throw ApiError.badRequest("Field '" + field + "' must be an integer of at least 1");
+        }
+        return value.asInt();
+    }
+
+    private static boolean bool(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.badRequest("Field '" + field + "' must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    private static List<String> stop(JsonNode stop) {
+        if (stop == null || stop.isNull()) {
+            return List.of();
+        }
+        if (stop.isTextual()) {
+            return List.of(stop.asText());
+        }
+        if (stop.isArray() && stop.size() <= 4) {
+            List<String> stops = new ArrayList<>();
+            for (JsonNode s : stop) {
+                if (!s.isTextual() || s.asText().isEmpty()) {
+                    throw ApiError.badRequest("Field 'stop' must be a string or an array of up to 4 non-empty strings");
+                }
+                stops.add(s.asText());
+            }
+            return stops;
+        }
+        throw ApiError.badRequest("Field 'stop' must be a string or an array of up to 4 non-empty strings");
+    }
+}

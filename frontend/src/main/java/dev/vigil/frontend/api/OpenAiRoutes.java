@@ -1,0 +1,135 @@
+package dev.vigil.frontend.api;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import dev.vigil.frontend.api.CompletionRequest.Kind;
+import dev.vigil.frontend.health.KnownInstances;
+import dev.vigil.frontend.model.ServedModels;
+import dev.vigil.frontend.routing.InstancePicker;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.protocol.GenerateRequest;
+import dev.vigil.runtime.protocol.StopConditions;
+import dev.vigil.runtime.tokenizer.Tokenizer;
+import dev.vigil.runtime.transport.RequestPlane;
+
+/**
+ * The OpenAI-compatible API: {@code GET /v1/models}, {@code POST /v1/chat/completions}, {@code POST
+ * /v1/completions}, streaming (SSE ending with {@code data: [DONE]}) and not. Errors use Dynamo's
+ * body: malformed JSON or a missing field → 400, unknown model → 404, known model with no live
+ * instance → 503.
+ */
+@ApplicationScoped
+public class OpenAiRoutes {
+
+    /** Bodies larger than this are refused with 413 before they are buffered. */
+    static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    ServedModels models;
+
+    @Inject
+    KnownInstances instances;
+
+    @Inject
+    InstancePicker picker;
+
+    @Inject
+    RequestPlane plane;
+
+    private final Tokenizer tokenizer = Tokenizer.cl100k();
+
+    void install(@Observes Router router) {
+        router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        router.get("/v1/models").handler(this::listModels);
+        router.post("/v1/chat/completions").handler(ctx -> complete(ctx, Kind.CHAT));
+        router.post("/v1/completions").handler(ctx -> complete(ctx, Kind.COMPLETION));
+    }
+
+    private void listModels(RoutingContext ctx) {
+        ObjectNode body = json.createObjectNode();
+        body.put("object", "list");
+        ArrayNode data = body.putArray("data");
+        List<Instance> known = instances.list();
+        models.all().values().stream()
+                .filter(m -> !m.instancesIn(known).isEmpty())
+                .forEach(m -> {
+                    ObjectNode model = data.addObject();
+                    model.put("id", m.name());
+                    model.put("object", "model");
+                    model.put("created", 0);
+                    model.put("owned_by", "vigil");
+                });
+        ctx.response().putHeader("content-type", "application/json").end(body.toString());
+    }
+
+    private void complete(RoutingContext ctx, Kind kind) {
+        try {
+            CompletionRequest request = CompletionRequest.parse(kind, body(ctx));
+            ServedModels.Model model = models.find(request.model());
+            if (model == null) {
+                throw ApiError.notFound("Model not found: " + request.model());
+            }
+            List<Instance> candidates = model.instancesIn(instances.list());
+            if (candidates.isEmpty()) {
+                throw ApiError.unavailable("Model temporarily unavailable: no live instance serves " + request.model());
+            }
+            List<Integer> promptIds = tokenizer.encode(request.prompt());
+            GenerateRequest generate = new GenerateRequest(
+                    request.model(),
+                    promptIds,
+                    new StopConditions(
+                            request.maxTokens(), request.stop().isEmpty() ? null : request.stop(), null, null),
+                    null);
+            String requestId = UUID.randomUUID().toString();
+            CompletionExchange exchange =
+                    new CompletionExchange(ctx.response(), request, requestId, promptIds.size(), json);
+            Instance target = picker.pick(candidates);
+            exchange.attach(plane.call(target.natsSubject(), requestId, json.writeValueAsBytes(generate), exchange));
+        } catch (ApiError e) {
+            sendError(ctx.response(), e);
+        } catch (IOException e) {
+            sendError(ctx.response(), ApiError.internal("Could not encode the request: " + e.getMessage()));
+        }
+    }
+
+    private JsonNode body(RoutingContext ctx) {
+        String text = ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw ApiError.badRequest("Request body is empty: expected a JSON object");
+        }
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("Invalid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    static void sendError(HttpServerResponse response, ApiError error) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(error.status())
+                .putHeader("content-type", "application/json")
+                .end(error.toJson().toString());
+    }
+}

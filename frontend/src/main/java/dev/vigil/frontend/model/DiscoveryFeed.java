@@ -1,0 +1,56 @@
+package dev.vigil.frontend.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+import dev.vigil.frontend.health.KnownInstances;
+import dev.vigil.runtime.discovery.Discovery;
+import dev.vigil.runtime.discovery.Subscription;
+
+/**
+ * Keeps the frontend's view of the cluster current: every discovery change replaces the known
+ * instances and models, which /health, /v1/models and the router read from memory. Connecting at
+ * start-up makes a frontend that cannot reach discovery fail at once, saying why.
+ */
+@ApplicationScoped
+public class DiscoveryFeed {
+
+    private static final Logger LOG = Logger.getLogger(DiscoveryFeed.class);
+
+    @Inject
+    Discovery discovery;
+
+    @Inject
+    KnownInstances instances;
+
+    @Inject
+    ServedModels models;
+
+    private final List<Subscription> subscriptions = new ArrayList<>();
+
+    void start(@Observes StartupEvent event) {
+        subscriptions.add(discovery.watchInstances(change -> {
+            instances.replace(List.copyOf(change.current().values()));
+            change.added().forEach(key -> LOG.infof("Instance added: %s", key));
+            change.removed().forEach(key -> LOG.infof("Instance removed: %s", key));
+        }));
+        subscriptions.add(discovery.watchModels(change -> {
+            models.replace(change.current().values());
+            change.added().forEach(key -> LOG.infof("Model added: %s", key));
+            change.removed().forEach(key -> LOG.infof("Model removed: %s", key));
+        }));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        subscriptions.forEach(Subscription::close);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.vigil.frontend.model;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
+
+/**
+ * The models workers have registered, and which endpoint instances serve each. Replaced as a whole on
+ * every discovery change, so readers never lock.
+ */
+@ApplicationScoped
+public class ServedModels {
+
+    /** A model and the processes that registered it. */
+    public record Model(String name, Set<EndpointId> endpoints, Set<InstanceId> instanceIds) {
+
+        /** The instances among {@code known} that serve this model. */
+        public List<Instance> instancesIn(List<Instance> known) {
+            return known.stream()
+                    .filter(i -> endpoints.contains(i.endpointId()) && instanceIds.contains(i.id()))
+                    .toList();
+        }
+    }
+
+    private volatile Map<String, Model> models = Map.of();
+
+    public void replace(Collection<ModelCard> cards) {
+        Map<String, List<ModelCard>> byName =
+                cards.stream().collect(Collectors.groupingBy(ModelCard::name, TreeMap::new, Collectors.toList()));
+        Map<String, Model> built = new TreeMap<>();
+        byName.forEach((name, list) -> built.put(
+                name,
+                new Model(
+                        name,
+                        list.stream().map(ModelCard::endpoint).collect(Collectors.toUnmodifiableSet()),
+                        list.stream().map(ModelCard::instanceId).collect(Collectors.toUnmodifiableSet()))));
+        models = java.util.Collections.unmodifiableMap(built);
+    }
+
+    /** Models by name, sorted. */
+    public Map<String, Model> all() {
+        return models;
+    }
+
+    public Model find(String name) {
+        return models.get(name);
+    }
+
+    /** Every endpoint that serves some model: what the frontend's /health lists as {@code endpoints}. */
+    public Set<EndpointId> modelEndpoints() {
+        return models.values().stream().flatMap(m -> m.endpoints().stream()).collect(Collectors.toUnmodifiableSet());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.vigil.frontend.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.vigil.frontend.api.CompletionRequest.Kind;
+
+class CompletionRequestTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static CompletionRequest parse(Kind kind, String body) throws Exception {
+        return CompletionRequest.parse(kind, JSON.readTree(body));
+    }
+
+    @Test
+    void chatRequestIsRenderedWithTheTemplate() throws Exception {
+        CompletionRequest r = parse(
+                Kind.CHAT,
+                """
+                {"model":"mock-model","messages":[{"role":"system","content":"Be brief."},
+                 {"role":"user","content":[{"type":"text","text":"Hi"},{"type":"text","text":" there"}]}],
+                 "max_tokens":20,"stream":true,"stream_options":{"include_usage":true},"stop":["\\n\\n"]}""");
+        assertEquals("mock-model", r.model());
+        assertEquals("<|system|>\nBe brief.\n<|user|>\nHi there\n<|assistant|>\n", r.prompt());
+        assertEquals(20, r.maxTokens());
+        assertTrue(r.stream());
+        assertTrue(r.includeUsage());
+        assertEquals(List.of("\n\n"), r.stop());
+    }
+
+    @Test
+    void maxCompletionTokensWinsOverMaxTokens() throws Exception {
+        CompletionRequest r = parse(
+                Kind.CHAT,
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":5,\"max_completion_tokens\":7}");
+        assertEquals(7, r.maxTokens());
+    }
+
+    @Test
+    void completionPromptAndDefaults() throws Exception {
+        CompletionRequest r = parse(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"Once upon\"}");
+        assertEquals("Once upon", r.prompt());
+        assertNull(r.maxTokens());
+        assertFalse(r.stream());
+        assertEquals(List.of(), r.stop());
+        assertEquals(
+                "Once",
+                parse(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":[\"Once\"]}")
+                        .prompt());
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "CHAT|[]|Request body must be a JSON object",
+                "CHAT|{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}|Field 'model' is required and must be a non-empty string",
+                "CHAT|{\"model\":\"\",\"messages\":[]}|Field 'model' is required and must be a non-empty string",
+                "CHAT|{\"model\":\"m\"}|Field 'messages' is required and must be a non-empty array",
+                "CHAT|{\"model\":\"m\",\"messages\":[]}|Field 'messages' is required and must be a non-empty array",
+                "CHAT|{\"model\":\"m\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}|messages[0].role must be one of assistant, developer, system, tool, user",
+                "CHAT|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":5}]}|messages[0].content must be a string or an array of text parts",
+                "CHAT|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}|Field 'max_tokens' must be an integer of at least 1",
+                "CHAT|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":\"5\"}|Field 'max_tokens' must be an integer of at least 1",
+                "CHAT|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}|Field 'stream' must be true or false",
+                "CHAT|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}|Field 'n' must be 1: one choice per request is supported",
+                "CHAT|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stop\":[1]}|Field 'stop' must be a string or an array of up to 4 non-empty strings",
+                "COMPLETION|{\"model\":\"m\"}|Field 'prompt' is required and must be a string (or an array of one string)",
+                "COMPLETION|{\"model\":\"m\",\"prompt\":[\"a\",\"b\"]}|Field 'prompt' is required and must be a string (or an array of one string)",
+            })
+    void badRequestsNameTheField(Kind kind, String body, String message) {
+        ApiError e = assertThrows(ApiError.class, () -> parse(kind, body));
+        assertEquals(400, e.status());
+        assertEquals(message, e.getMessage());
+        assertEquals(
+                "{\"message\":\"" + message.replace("\"", "\\\"") + "\",\"type\":\"Bad Request\",\"code\":400}",
+                e.toJson().toString());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.vigil.runtime.config;
+
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The servers a process talks to, under Dynamo's un-prefixed names {@code ETCD_ENDPOINTS} and {@code
+ * NATS_SERVER}.
+ */
+public interface InfrastructureConfig {
+
+    @ConfigMapping(prefix = "etcd")
+    interface Etcd {
+
+        /** {@code ETCD_ENDPOINTS}: comma-separated etcd client URLs; several for an HA cluster. */
+        @WithDefault("http://localhost:2379")
+        @WithConverter(UrlListConverter.class)
+        UrlList endpoints();
+    }
+
+    @ConfigMapping(prefix = "nats")
+    interface Nats {
+
+        /** {@code NATS_SERVER}: the NATS server URL. */
+        @WithDefault("nats://localhost:4222")
+        String server();
+    }
+
+    /** A comma-separated list of URLs, such as {@code http://10.0.0.1:2379,http://10.0.0.2:2379}. */
+    record UrlList(List<String> urls) {
+        public UrlList {
+            urls = List.copyOf(urls);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vigil.worker.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import dev.vigil.runtime.config.NameConverter;
+import dev.vigil.runtime.config.PositiveSecondsConverter;
+
+/** What this worker is in the cluster: its component, the model it serves, how it stops. */
+@ConfigMapping(prefix = "dyn")
+public interface WorkerConfig {
+
+    /** {@code DYN_COMPONENT}: the component the worker's endpoints belong to. */
+    @WithDefault("backend")
+    @WithConverter(NameConverter.class)
+    String component();
+
+    /** {@code DYN_MODEL_NAME}: the model name the worker registers and clients ask for. */
+    @WithDefault("mock-model")
+    String modelName();
+
+    /**
+     * {@code DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT}: on shutdown, how long requests in flight may run
+     * to completion after the worker stopped accepting new ones, in whole seconds.
+     */
+    @WithName("worker.graceful-shutdown-timeout")
+    @WithDefault("30")
+    @WithConverter(PositiveSecondsConverter.class)
+    Duration gracefulShutdownTimeout();
+}

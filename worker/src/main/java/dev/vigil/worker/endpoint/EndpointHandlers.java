@@ -1,0 +1,98 @@
+package dev.vigil.worker.endpoint;
+
+import java.io.IOException;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.protocol.EngineOutput;
+import dev.vigil.runtime.protocol.GenerateRequest;
+import dev.vigil.runtime.transport.Control;
+import dev.vigil.runtime.transport.IncomingRequest;
+import dev.vigil.runtime.transport.RequestHandler;
+import dev.vigil.worker.engine.MockEngine;
+
+/** The request-plane handlers of the worker's three endpoints, in front of the engine. */
+public final class EndpointHandlers {
+
+    private static final Logger LOG = Logger.getLogger(EndpointHandlers.class);
+
+    /** The wire's JSON: snake_case records of {@code dev.vigil.runtime.protocol}. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MockEngine engine;
+    private final InstanceId id;
+
+    public EndpointHandlers(MockEngine engine, InstanceId id) {
+        this.engine = engine;
+        this.id = id;
+    }
+
+    public RequestHandler forEndpoint(WorkerEndpoint endpoint) {
+        return switch (endpoint) {
+            case GENERATE -> this::generate;
+            case CLEAR_KV_BLOCKS -> this::clearKvBlocks;
+            case LOAD_METRICS -> this::loadMetrics;
+        };
+    }
+
+    private void generate(IncomingRequest request) {
+        GenerateRequest body;
+        try {
+            body = JSON.readValue(request.payload(), GenerateRequest.class);
+        } catch (IOException e) {
+            request.fail("invalid generate request: " + e.getMessage());
+            return;
+        }
+        if (body.tokenIds() == null || body.tokenIds().isEmpty()) {
+            request.fail("invalid generate request: token_ids is empty");
+            return;
+        }
+        // Dynamo's line; operators and tests find the worker that took a request by it.
+        LOG.infof("Decode Request ID: %s", request.requestId());
+        var generation = engine.generate(request.requestId(), body, new MockEngine.TokenSink() {
+            @Override
+            public void onOutput(EngineOutput output) {
+                try {
+                    request.send(JSON.writeValueAsBytes(output));
+                } catch (IOException e) {
+                    request.fail("could not encode engine output: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public void onEnd() {
+                request.complete();
+            }
+
+            @Override
+            public void onError(String message) {
+                request.fail(message);
+            }
+        });
+        request.onControl(control -> {
+            if (control == Control.STOP) {
+                generation.stop();
+            } else {
+                generation.kill();
+            }
+        });
+    }
+
+    private void clearKvBlocks(IncomingRequest request) {
+        int cleared = engine.clearKvBlocks();
+        request.send(("{\"cleared_blocks\":" + cleared + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        request.complete();
+    }
+
+    private void loadMetrics(IncomingRequest request) {
+        try {
+            request.send(JSON.writeValueAsBytes(engine.loadMetrics(id.value())));
+            request.complete();
+        } catch (IOException e) {
+            request.fail("could not encode load metrics: " + e.getMessage());
+        }
+    }
+}

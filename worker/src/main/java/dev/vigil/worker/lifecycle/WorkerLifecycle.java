@@ -1,0 +1,195 @@
+package dev.vigil.worker.lifecycle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.vigil.runtime.config.RuntimeConfig;
+import dev.vigil.runtime.discovery.Discovery;
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.EventSubjects;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.tokenizer.Tokenizer;
+import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.ServedEndpoint;
+import dev.vigil.worker.config.MockerConfig;
+import dev.vigil.worker.config.WorkerConfig;
+import dev.vigil.worker.endpoint.EndpointHandlers;
+import dev.vigil.worker.endpoint.EndpointHealthHook;
+import dev.vigil.worker.endpoint.WorkerEndpoint;
+import dev.vigil.worker.engine.MockEngine;
+import dev.vigil.worker.engine.MockerSettings;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Brings the worker into the cluster and takes it out again, in the order that keeps every request
+ * answerable: load the engine, then per endpoint serve it on the request plane, mark it served in
+ * health, and only then register it in discovery. On shutdown the reverse: deregister, stop accepting,
+ * drain, revoke the lease.
+ */
+@ApplicationScoped
+public class WorkerLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
+
+    /** How often the worker publishes its load on the event plane for the frontend's busy detection. */
+    static final Duration LOAD_PUBLISH_INTERVAL = Duration.ofSeconds(1);
+
+    @Inject
+    Discovery discovery;
+
+    @Inject
+    RequestPlane plane;
+
+    @Inject
+    EndpointHealthHook health;
+
+    @Inject
+    RuntimeConfig runtime;
+
+    @Inject
+    WorkerConfig worker;
+
+    @Inject
+    MockerConfig mocker;
+
+    private final List<Registered> registered = new ArrayList<>();
+    private final ScheduledExecutorService loadPublisher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-load-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile MockEngine engine;
+    private volatile ModelCard modelCard;
+    private volatile boolean stopping;
+
+    private record Registered(WorkerEndpoint endpoint, Instance instance, ServedEndpoint served) {}
+
+    void start(@Observes StartupEvent event) {
+        MockerSettings settings = MockerSettings.from(mocker);
+        engine = new MockEngine(settings, Tokenizer.cl100k());
+        // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
+        // etcd fails at start-up and says so, instead of running unreachable.
+        InstanceId id = discovery.instanceId();
+        discovery.onLeaseLost(() -> {
+            LOG.error("Lease lost: this worker's registrations are gone; exiting so it can be restarted");
+            Quarkus.asyncExit(1);
+        });
+        LOG.infof("Loading the engine (instance %s)", id.hex());
+        engine.start()
+                .thenRunAsync(() -> join(id, settings))
+                .exceptionally(failure -> {
+                    LOG.errorf(failure, "Worker failed to join the cluster: %s", failure.getMessage());
+                    Quarkus.asyncExit(1);
+                    return null;
+                });
+    }
+
+    private synchronized void join(InstanceId id, MockerSettings settings) {
+        if (stopping) {
+            return;
+        }
+        EndpointHandlers handlers = new EndpointHandlers(engine, id);
+        for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
+            EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
+            Instance instance = endpointId.instance(id);
+            // 1. Transport first: serve() returns once the subject accepts requests.
+            ServedEndpoint served = plane.serve(instance.natsSubject(), handlers.forEndpoint(endpoint));
+            // 2. Then health: /health never says ready for an endpoint that cannot take a request.
+            health.served(endpoint);
+            // 3. Discovery last: the frontend only learns of endpoints that already answer.
+            discovery.register(instance);
+            registered.add(new Registered(endpoint, instance, served));
+        }
+        EndpointId generate = new EndpointId(runtime.namespace(), worker.component(), WorkerEndpoint.GENERATE.wireName());
+        modelCard = new ModelCard(
+                worker.modelName(), generate, id, settings.numBlocks(), settings.blockSize(), settings.maxNumSeqs());
+        discovery.registerModel(modelCard);
+        String subject = EventSubjects.loadMetrics(runtime.namespace());
+        long interval = LOAD_PUBLISH_INTERVAL.toMillis();
+        loadPublisher.scheduleAtFixedRate(() -> publishLoad(subject, id), interval, interval, TimeUnit.MILLISECONDS);
+        LOG.infof(
+                "Worker ready: instance %s serving %s.%s.{generate,clear_kv_blocks,load_metrics}, model %s",
+                id.hex(), runtime.namespace(), worker.component(), worker.modelName());
+    }
+
+    private void publishLoad(String subject, InstanceId id) {
+        try {
+            plane.publish(subject, EndpointHandlers.JSON.writeValueAsBytes(engine.loadMetrics(id.value())));
+        } catch (Exception e) {
+            LOG.debugf("Could not publish load: %s", e.getMessage());
+        }
+    }
+
+    synchronized void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        loadPublisher.shutdownNow();
+        // Deregister first, so routers stop choosing this worker while it finishes what it has.
+        if (modelCard != null) {
+            quietly("unregister model " + modelCard.name(), () -> discovery.unregisterModel(modelCard));
+        }
+        for (Registered r : registered) {
+            quietly("unregister " + r.instance().natsSubject(), () -> discovery.unregister(r.instance()));
+        }
+        // Then stop accepting and report it.
+        for (Registered r : registered) {
+            r.served().close();
+            health.stopped(r.endpoint());
+        }
+        drain(worker.gracefulShutdownTimeout());
+        // Last, revoke the lease (anything left registered goes with it) and disconnect.
+        quietly("close discovery", discovery::close);
+        quietly("close the request plane", plane::close);
+        MockEngine e = engine;
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    private void drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int inFlight = inFlight();
+        if (inFlight > 0) {
+            LOG.infof("Waiting for %d in-flight requests to complete (at most %d s)", inFlight, timeout.toSeconds());
+        }
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        while (inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                drained.get(50, TimeUnit.MILLISECONDS);
+            } catch (Exception pollAgain) {
+                // poll again until drained or the deadline passes
+            }
+        }
+        if (inFlight() > 0) {
+            LOG.warnf("%d requests still in flight after %d s; stopping anyway", inFlight(), timeout.toSeconds());
+        } else if (inFlight > 0) {
+            LOG.info("All in-flight requests completed");
+        }
+    }
+
+    private int inFlight() {
+        return registered.stream().mapToInt(r -> r.served().inFlight()).sum();
+    }
+
+    private static void quietly(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("Shutdown: could not %s: %s", what, e.getMessage());
+        }
+    }
+}

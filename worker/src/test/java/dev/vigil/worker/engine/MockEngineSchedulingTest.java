@@ -108,7 +108,7 @@ class MockEngineSchedulingTest {
     }
 
     @Test
-    void aPromptWaitsForFreeBlocksInArrivalOrder() {
+    void aPromptWaitsForFreeBlocks() {
         // 4 blocks of 4 tokens; each prompt of 7 tokens needs 2 blocks (and room for its next token).
         MockEngine engine = engine(FROZEN_MS, 0, 4, 4, 8);
         RecordingSink a = new RecordingSink();
@@ -119,7 +119,7 @@ class MockEngineSchedulingTest {
         engine.generate("c", request(prompt(3), 5), c);
         a.awaitOutputs(1);
         b.awaitOutputs(1);
-        // c is small enough for nothing is free: it waits behind the others even though it is short.
+        // a and b hold all 4 blocks: c waits for one although a slot is free.
         assertLoad(engine.loadMetrics(1), 4, 0, 4, 2, 1);
         first.kill();
         c.awaitOutputs(1);

@@ -1,0 +1,22 @@
+package dev.vigil.worker.engine;
+
+/**
+ * A request running (or queued) in the mock engine: Dynamo's two ways of ending a stream early. Both
+ * free the request's KV cache blocks at once, log {@code Aborted Request ID: <id>} at INFO as
+ * Dynamo's backends do, and do nothing on a request that already ended.
+ */
+public interface Generation {
+
+    /**
+     * Finish early but cleanly, like Dynamo's {@code stop_generating}: the sink gets one last output
+     * with no token, empty text and finish reason {@code cancelled} (what Dynamo's mocker sends when
+     * its context is stopped), then {@code onEnd}.
+     */
+    void stop();
+
+    /**
+     * Drop the request now, like Dynamo's {@code kill}: the caller is gone, so the sink gets no
+     * further call at all, not even {@code onEnd}.
+     */
+    void kill();
+}

@@ -1,0 +1,202 @@
+package dev.vigil.worker.engine;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import dev.vigil.runtime.protocol.GenerateRequest;
+import dev.vigil.runtime.protocol.LoadMetrics;
+import dev.vigil.runtime.tokenizer.Tokenizer;
+
+/**
+ * A mock LLM engine, like Dynamo's mocker: it streams deterministic English text token by token with
+ * realistic timing (time to first token growing with the prompt, then one token per inter-token
+ * latency) and simulates a KV cache and a batch limit, so load and health behave as with a real
+ * engine without a GPU.
+ *
+ * <p>Generation is a pure function of the token ids (see {@link GrammarModel}): the same prompt gives
+ * the same text, and a request re-sent with its prompt plus the tokens generated so far and a reduced
+ * {@code max_tokens} continues exactly where the first attempt stopped, as Dynamo's request migration
+ * needs.
+ *
+ * <p>KV accounting: a running sequence holds ⌈(prompt + generated tokens) / block size⌉ blocks. A
+ * queued sequence is admitted, first come first served, when fewer than {@code max_num_seqs} run and
+ * the blocks of its prompt (and of its first token) are free; the others wait and count as {@code
+ * queue_depth}. A sequence that finishes normally leaves its full blocks in a prefix cache that still
+ * counts as used until evicted for space or {@linkplain #clearKvBlocks() cleared}; a stopped, killed
+ * or failed one frees all its blocks at once. A sequence that cannot get a block to grow is preempted
+ * and recomputed later, as in vLLM. No sequence outgrows the whole cache: generation then ends with
+ * {@code length}.
+ *
+ * <p>Thread-safe. Tokens are produced on a small pool of scheduler threads, one task per token, so
+ * zero delays stay fair among requests instead of one request spinning.
+ */
+public final class MockEngine implements AutoCloseable {
+
+    /** Tokens generated at most when a request sets no {@code max_tokens}. */
+    public static final int DEFAULT_MAX_TOKENS = 256;
+
+    static final Logger LOG = Logger.getLogger(MockEngine.class);
+
+    private final MockerSettings settings;
+    private final GrammarModel model;
+    private final Scheduler scheduler;
+    private final ScheduledThreadPoolExecutor timers;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private boolean started;
+
+    public MockEngine(MockerSettings settings, Tokenizer tokenizer) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.model = new GrammarModel(tokenizer);
+        this.scheduler = new Scheduler(
+                settings, (sequence, prefillTokens) -> sequence.admitted(settings.prefillNanos(prefillTokens)));
+        this.timers = new ScheduledThreadPoolExecutor(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads());
+        this.timers.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Loads the "model": completes once the startup delay (divided by the speedup) has passed; only
+     * then are requests admitted. Requests sent earlier wait in the queue. Calling it again returns
+     * the same stage.
+     */
+    public synchronized CompletionStage<Void> start() {
+        if (!started) {
+            started = true;
+            long delay = settings.startupDelayNanos();
+            if (delay == 0) {
+                becomeReady();
+            } else {
+                LOG.infof("Mock engine loading, ready in %d ms", TimeUnit.NANOSECONDS.toMillis(delay));
+                schedule(this::becomeReady, delay);
+            }
+        }
+        return ready.minimalCompletionStage();
+    }
+
+    /** Whether {@link #start()} has completed and the engine is not closed. */
+    public boolean isReady() {
+        return ready.isDone() && !ready.isCompletedExceptionally() && !timers.isShutdown();
+    }
+
+    /**
+     * Queues a request and streams its outputs to {@code sink}. A request the engine cannot serve
+     * (no {@code token_ids}, {@code max_tokens} below 1, a prompt that fills the whole KV cache, a
+     * closed engine) gets {@link TokenSink#onError} before this returns.
+     *
+     * @param requestId the id logged when the request is aborted
+     */
+    public Generation generate(String requestId, GenerateRequest request, TokenSink sink) {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sink, "sink");
+        List<Integer> prompt = request.tokenIds();
+        // Not prompt.contains(null): immutable lists throw on that question.
+        if (prompt == null || prompt.stream().anyMatch(Objects::isNull)) {
+            return rejected(sink, "token_ids is required and must hold token ids");
+        }
+        long room = settings.capacityTokens() - prompt.size();
+        if (room < 1) {
+            return rejected(
+                    sink,
+                    "prompt of " + prompt.size() + " tokens leaves no room in the KV cache of "
+                            + settings.capacityTokens() + " tokens");
+        }
+        StopRules rules;
+        try {
+            rules = StopRules.of(request.stopConditions(), DEFAULT_MAX_TOKENS, room);
+        } catch (IllegalArgumentException e) {
+            return rejected(sink, e.getMessage());
+        }
+        Sequence sequence = new Sequence(requestId, List.copyOf(prompt), rules, sink, this);
+        if (!scheduler.enqueue(sequence)) {
+            return rejected(sink, "mock engine is closed");
+        }
+        return sequence;
+    }
+
+    /** Empties the prefix cache of finished sequences; returns the blocks freed. */
+    public int clearKvBlocks() {
+        int freed = scheduler.clearCache();
+        LOG.infof("Cleared %d KV cache blocks", freed);
+        return freed;
+    }
+
+    /** The engine's load now, reported as {@code workerId}. */
+    public LoadMetrics loadMetrics(long workerId) {
+        return scheduler.metrics(workerId);
+    }
+
+    public MockerSettings settings() {
+        return settings;
+    }
+
+    /** Stops the scheduler threads; every request still queued or running gets {@code onError}. */
+    @Override
+    public void close() {
+        for (Sequence sequence : scheduler.drain()) {
+            sequence.fail("mock engine closed");
+        }
+        timers.shutdownNow();
+        ready.completeExceptionally(new IllegalStateException("mock engine closed"));
+    }
+
+    GrammarModel model() {
+        return model;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Runs {@code task} after {@code delayNanos}; null once the engine is closed. */
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return timers.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            return null;
+        }
+    }
+
+    private void becomeReady() {
+        scheduler.open();
+        LOG.infof(
+                "Mock engine ready: %d KV blocks of %d tokens, up to %d sequences",
+                settings.numBlocks(), settings.blockSize(), settings.maxNumSeqs());
+        ready.complete(null);
+    }
+
+    private static Generation rejected(TokenSink sink, String message) {
+        sink.onError(message);
+        return Ended.INSTANCE;
+    }
+
+    /** The generation of a request that never started: stopping or killing it does nothing. */
+    private enum Ended implements Generation {
+        INSTANCE;
+
+        @Override
+        public void stop() {}
+
+        @Override
+        public void kill() {}
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "mock-engine-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

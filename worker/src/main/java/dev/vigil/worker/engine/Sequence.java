@@ -1,0 +1,184 @@
+package dev.vigil.worker.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+import dev.vigil.runtime.protocol.EngineOutput;
+
+/**
+ * One request in the engine, from queue to last output. {@link #step()} is the generation loop: the
+ * only place a token is produced and handed to the sink, one token per timer tick, so anything that
+ * alters generation (fault injection) has one place to hook in.
+ *
+ * <p>The sequence's monitor serializes its steps with {@link #stop()} and {@link #kill()} and is held
+ * across every sink call, which is what makes sink calls serial and lets kill promise that no call
+ * follows it. Lock order: a sequence's monitor, then the scheduler's, never the reverse.
+ */
+final class Sequence implements Generation {
+
+    private final String requestId;
+    private final MockEngine engine;
+    private final StopRules rules;
+    private final TokenSink sink;
+    /** The prompt, then every generated token: what a re-sent request would carry. */
+    private final List<Integer> tokens;
+
+    private GrammarModel.State state;
+    private int generated;
+    /** No more work: finished, stopped, killed or failed. */
+    private boolean ended;
+    /** Killed, or its sink threw: no more sink calls. */
+    private boolean silenced;
+    /** When the next token is due, in {@link System#nanoTime()} terms. */
+    private volatile long due;
+
+    private volatile ScheduledFuture<?> pending;
+
+    Sequence(String requestId, List<Integer> prompt, StopRules rules, TokenSink sink, MockEngine engine) {
+        this.requestId = requestId;
+        this.engine = engine;
+        this.rules = rules;
+        this.sink = sink;
+        this.tokens = new ArrayList<>(prompt);
+        this.state = engine.model().start(prompt);
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    /** Read by the scheduler only while the sequence waits, so never while a step changes it. */
+    List<Integer> tokens() {
+        return tokens;
+    }
+
+    /** The scheduler admitted the sequence: its next token comes after the prefill. */
+    void admitted(long prefillNanos) {
+        due = System.nanoTime() + prefillNanos;
+        pending = engine.schedule(this::step, prefillNanos);
+    }
+
+    /** Produces and delivers the next token, then sets the timer for the one after. */
+    void step() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            try {
+                produce();
+            } catch (RuntimeException bug) {
+                MockEngine.LOG.errorf(bug, "Request %s failed in the mock engine", requestId);
+                if (!ended) {
+                    ended = true;
+                    engine.scheduler().abort(this);
+                    deliver(() -> sink.onError("mock engine failed: " + bug));
+                }
+            }
+        }
+    }
+
+    private void produce() {
+        StopRules.Emission emission = rules.next(engine.model(), state, generated);
+        if (!engine.scheduler().advance(this, tokens.size() + 1L)) {
+            // Preempted for want of a KV block: the scheduler starts it again, and since the model
+            // is deterministic this same token comes out then. Or the engine is closing.
+            return;
+        }
+        tokens.add(emission.token());
+        state = emission.after();
+        generated++;
+        if (emission.isLast()) {
+            // Before the sink hears of the end, so that it finds the blocks already freed.
+            ended = true;
+            engine.scheduler().finish(this, tokens);
+        }
+        if (!deliver(() -> sink.onOutput(emission.output()))) {
+            return;
+        }
+        if (emission.isLast()) {
+            deliver(sink::onEnd);
+            return;
+        }
+        if (ended) {
+            // The sink stopped or killed the request from inside onOutput.
+            return;
+        }
+        long now = System.nanoTime();
+        // Paced from the previous due time, so a tick a little late does not slow the stream; one
+        // later than a whole ITL resumes from now instead of bursting to catch up.
+        due = Math.max(due + engine.settings().itlNanos(), now);
+        pending = engine.schedule(this::step, due - now);
+    }
+
+    @Override
+    public void stop() {
+        synchronized (this) {
+            if (abort()) {
+                if (deliver(() -> sink.onOutput(new EngineOutput(List.of(), "", EngineOutput.CANCELLED)))) {
+                    deliver(sink::onEnd);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void kill() {
+        synchronized (this) {
+            silenced = true;
+            abort();
+        }
+    }
+
+    /** Ends the sequence early; false if it had already ended. */
+    private boolean abort() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        engine.scheduler().abort(this);
+        cancelTimer();
+        // Dynamo's exact line, which operators and tests grep for; concatenated so that every
+        // logging backend renders it the same.
+        MockEngine.LOG.info("Aborted Request ID: " + requestId);
+        return true;
+    }
+
+    /** The engine is closing and has already taken the sequence off its scheduler. */
+    void fail(String message) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            cancelTimer();
+            deliver(() -> sink.onError(message));
+        }
+    }
+
+    private void cancelTimer() {
+        ScheduledFuture<?> timer = pending;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /** Calls the sink unless the request was silenced; a sink that throws silences (and ends) it. */
+    private boolean deliver(Runnable call) {
+        if (silenced) {
+            return false;
+        }
+        try {
+            call.run();
+            return true;
+        } catch (RuntimeException e) {
+            MockEngine.LOG.warnf(e, "Request %s: its sink threw, dropping the request", requestId);
+            silenced = true;
+            if (!ended) {
+                ended = true;
+                engine.scheduler().abort(this);
+            }
+            return false;
+        }
+    }
+}

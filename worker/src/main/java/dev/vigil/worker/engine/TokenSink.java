@@ -1,0 +1,23 @@
+package dev.vigil.worker.engine;
+
+import dev.vigil.runtime.protocol.EngineOutput;
+
+/**
+ * Where the mock engine delivers one request's stream. Calls for one request never overlap and come
+ * in order: any number of {@link #onOutput}, then exactly one of {@link #onEnd} or {@link #onError}
+ * — or nothing more at all once the request was {@linkplain Generation#kill() killed}. Calls run on
+ * the engine's scheduler threads (or on the caller's thread for a request rejected by {@code
+ * generate}, or one ended by {@code stop}), so an implementation must not block: hand the output to
+ * the network and return.
+ */
+public interface TokenSink {
+
+    /** One generated token; the last output of a stream carries its {@code finish_reason}. */
+    void onOutput(EngineOutput output);
+
+    /** The stream ended normally, after the output that carried the finish reason. */
+    void onEnd();
+
+    /** The request failed; no more calls follow. */
+    void onError(String message);
+}

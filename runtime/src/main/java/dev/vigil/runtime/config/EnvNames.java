@@ -27,6 +27,15 @@ public final class EnvNames {
     public static final String DYN_MODEL_NAME = "DYN_MODEL_NAME";
     public static final String DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT = "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT";
 
+    // Worker: the mock engine (Dynamo's mocker).
+    public static final String DYN_MOCKER_ITL_MS = "DYN_MOCKER_ITL_MS";
+    public static final String DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS = "DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS";
+    public static final String DYN_MOCKER_SPEEDUP_RATIO = "DYN_MOCKER_SPEEDUP_RATIO";
+    public static final String DYN_MOCKER_NUM_BLOCKS = "DYN_MOCKER_NUM_BLOCKS";
+    public static final String DYN_MOCKER_BLOCK_SIZE = "DYN_MOCKER_BLOCK_SIZE";
+    public static final String DYN_MOCKER_MAX_NUM_SEQS = "DYN_MOCKER_MAX_NUM_SEQS";
+    public static final String DYN_MOCKER_STARTUP_DELAY_MS = "DYN_MOCKER_STARTUP_DELAY_MS";
+
     // Worker: the system status server (seed 000, reference §1.1).
     public static final String DYN_SYSTEM_PORT = "DYN_SYSTEM_PORT";
     public static final String DYN_SYSTEM_HOST = "DYN_SYSTEM_HOST";
@@ -59,6 +68,13 @@ public final class EnvNames {
             DYN_COMPONENT,
             DYN_MODEL_NAME,
             DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
+            DYN_MOCKER_ITL_MS,
+            DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS,
+            DYN_MOCKER_SPEEDUP_RATIO,
+            DYN_MOCKER_NUM_BLOCKS,
+            DYN_MOCKER_BLOCK_SIZE,
+            DYN_MOCKER_MAX_NUM_SEQS,
+            DYN_MOCKER_STARTUP_DELAY_MS,
             DYN_SYSTEM_PORT,
             DYN_SYSTEM_HOST,
             DYN_SYSTEM_STARTING_HEALTH_STATUS,

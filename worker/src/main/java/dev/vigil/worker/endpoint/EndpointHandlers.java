@@ -13,6 +13,7 @@ import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.worker.engine.MockEngine;
+import dev.vigil.worker.engine.TokenSink;
 
 /** The request-plane handlers of the worker's three endpoints, in front of the engine. */
 public final class EndpointHandlers {
@@ -52,7 +53,7 @@ public final class EndpointHandlers {
         }
         // Dynamo's line; operators and tests find the worker that took a request by it.
         LOG.infof("Decode Request ID: %s", request.requestId());
-        var generation = engine.generate(request.requestId(), body, new MockEngine.TokenSink() {
+        var generation = engine.generate(request.requestId(), body, new TokenSink() {
             @Override
             public void onOutput(EngineOutput output) {
                 try {

@@ -1,0 +1,73 @@
+package dev.vigil.runtime.transport.nats;
+
+import static dev.vigil.runtime.transport.RecordingObserver.bytes;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.vigil.runtime.transport.RecordingObserver;
+import dev.vigil.runtime.transport.ServedEndpoint;
+import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.testing.NatsServer;
+
+/** nats-server restarts under a worker and a frontend: both planes come back by themselves. */
+class NatsReconnectIT {
+
+    private static final NatsPlaneSettings SETTINGS = NatsPlaneSettings.defaults();
+    /** Reconnect attempts are a quarter second apart; a restart on loopback takes well under this. */
+    private static final Duration RECONNECT_BOUND = Duration.ofSeconds(15);
+
+    @Test
+    void planesReconnectAfterNatsServerRestartsAndServeAgain() {
+        try (NatsServer nats = NatsServer.started();
+                NatsRequestPlane worker = NatsRequestPlane.connect(nats.url(), SETTINGS);
+                NatsRequestPlane frontend = NatsRequestPlane.connect(nats.url(), SETTINGS)) {
+            String subject = "vigil_test.generate-2a";
+            ServedEndpoint served = worker.serve(subject, request -> {
+                request.send(bytes("hello"));
+                request.complete();
+            });
+            assertCallSucceeds(frontend, subject, "before");
+
+            nats.kill();
+            await("worker disconnected").atMost(RECONNECT_BOUND).until(() -> !worker.connected());
+            await("frontend disconnected").atMost(RECONNECT_BOUND).until(() -> !frontend.connected());
+            RecordingObserver whileDown = new RecordingObserver();
+            frontend.call(subject, "while-down", bytes("x"), whileDown);
+            whileDown.awaitError(StreamError.CannotConnect.class, SETTINGS.ackTimeout());
+
+            nats.start();
+            await("worker reconnected").atMost(RECONNECT_BOUND).until(worker::connected);
+            await("frontend reconnected").atMost(RECONNECT_BOUND).until(frontend::connected);
+            // The worker's subscription comes back on its own connection, a moment after it
+            // reconnects; until then a call may find nobody there, which is the honest answer.
+            await("a call succeeds after the restart")
+                    .atMost(RECONNECT_BOUND)
+                    .pollInterval(SETTINGS.heartbeatInterval())
+                    .until(() -> callOnce(frontend, subject) == null);
+            assertEquals(subject, served.subject());
+        }
+    }
+
+    private static void assertCallSucceeds(NatsRequestPlane frontend, String subject, String id) {
+        RecordingObserver observer = new RecordingObserver();
+        frontend.call(subject, id, bytes("x"), observer);
+        observer.awaitCompleted(SETTINGS.ackTimeout().plus(SETTINGS.silenceTimeout()));
+        assertEquals(List.of("hello"), observer.data());
+    }
+
+    /** Calls once and returns the error, or null if the stream completed with the expected data. */
+    private static StreamError callOnce(NatsRequestPlane frontend, String subject) {
+        RecordingObserver observer = new RecordingObserver();
+        frontend.call(subject, "after", bytes("x"), observer);
+        RecordingObserver.Outcome end = observer.awaitEnd(SETTINGS.ackTimeout().plus(SETTINGS.silenceTimeout()));
+        if (end.completed()) {
+            assertEquals(List.of("hello"), observer.data());
+        }
+        return end.error();
+    }
+}

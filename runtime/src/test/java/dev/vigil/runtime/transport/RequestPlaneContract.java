@@ -118,6 +118,9 @@ public abstract class RequestPlaneContract {
 
         StreamError.CannotConnect error = observer.awaitError(StreamError.CannotConnect.class, patience());
         Duration took = Duration.ofNanos(observer.outcome().atNanos() - start);
+        System.out.printf(
+                "%s: CannotConnect for an unserved subject after %d ms%n",
+                getClass().getSimpleName(), took.toMillis());
         assertTrue(
                 took.compareTo(cannotConnectBound()) < 0,
                 "CannotConnect took " + took.toMillis() + " ms: " + error.message());

@@ -54,7 +54,8 @@ import dev.vigil.runtime.transport.support.ObserverChannel;
  *       ({@code EndpointId.subject}). One plane subscribes to it, with no queue group.
  *   <li>{@code R = <caller inbox>.<n>}: the reply subject of one call. Each plane has one inbox
  *       ({@code _INBOX.<nuid>}) and one wildcard subscription on {@code <caller inbox>.*}; {@code n}
- *       is a counter, so reply subjects are unique for the life of the connection.
+ *       is a counter, so reply subjects are unique for the life of the plane (no subscription per
+ *       call).
  *   <li>{@code C = <server inbox>.<k>}: the control subject of one request being served. Each plane
  *       has one such wildcard subscription too; {@code k} is a counter.
  * </ul>
@@ -82,7 +83,10 @@ import dev.vigil.runtime.transport.support.ObserverChannel;
  * <p><b>Control</b> (caller to worker): published to {@code C} (learnt from the reply-to of any
  * frame, normally the {@code ack}) with header {@code Vigil-Control: stop} or {@code kill} and
  * {@code Vigil-Request-Id} (for logs). A STOP asked for before the acknowledgement is sent when it
- * arrives.
+ * arrives. A KILL ends the request at the worker at once: it stops counting as in flight and what
+ * the handler still sends is dropped. Control subjects belong to the plane, not to the endpoint, so
+ * STOP and KILL still reach requests in flight after their {@code ServedEndpoint} was closed (which
+ * unsubscribes {@code S}, confirmed by nats-server, so new callers get "no responders").
  *
  * <p><b>What the caller concludes</b>
  *
@@ -90,6 +94,7 @@ import dev.vigil.runtime.transport.support.ObserverChannel;
  *   <li>nats-server's status 503 "no responders" on {@code R}: nobody serves {@code S}: {@link
  *       StreamError.CannotConnect} at once.
  *   <li>no frame within the ack timeout: {@code CannotConnect} (a subscriber that never answers).
+ *       Until the first frame only this timeout applies; the silence timeout starts with it.
  *   <li>a data frame whose number is not the next one, or an {@code end}/{@code error} whose count
  *       disagrees: frames were lost, {@link StreamError.Disconnected}.
  *   <li>after the acknowledgement, no frame of any kind for the silence timeout: {@code
@@ -106,7 +111,14 @@ import dev.vigil.runtime.transport.support.ObserverChannel;
  * inbox is gone (its process died, its connection closed, its plane closed), nats-server answers
  * the next frame (at the latest the next heartbeat) with status 503 on {@code C}, and the worker
  * treats the request as killed: {@code killed()} becomes true and the handler's control listeners
- * hear KILL. The caller needs no heartbeats of its own for that.
+ * hear KILL. The caller needs no heartbeats of its own for that. (The catch: nats-server must
+ * notice the caller's connection is gone. When the caller's process dies its kernel closes the
+ * socket and that is immediate; when a whole host vanishes without a reset, nats-server's own ping
+ * interval, two minutes by default, bounds it.)
+ *
+ * <p><b>Limits.</b> A frame larger than nats-server's {@code max_payload} (1 MB by default) cannot be
+ * sent: it is logged, and the caller sees the gap. There is no flow control: a stream's frames
+ * queue for its observer without bound, so observers should be quick.
  *
  * <h2>Threads</h2>
  *
@@ -357,13 +369,16 @@ public final class NatsRequestPlane implements RequestPlane {
         for (NatsServedRequest request : List.copyOf(requests.values())) {
             request.control(Control.KILL);
         }
-        try {
-            connection.drain(CONFIRM_TIMEOUT).get(CONFIRM_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // Draining is a courtesy (flush what is queued); closing below is what matters.
-            LOG.debugf("Draining the NATS connection to %s failed: %s", url, e);
+        // Draining is a courtesy (what is queued goes out first); closing is what matters, and
+        // while disconnected there is nobody to drain to: it would only wait out its timeout.
+        if (connection.getStatus() == Connection.Status.CONNECTED) {
+            try {
+                connection.drain(CONFIRM_TIMEOUT).get(CONFIRM_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.debugf("Draining the NATS connection to %s failed: %s", url, e);
+            }
         }
         closeQuietly(connection);
         // Not shutdownNow: the Disconnected errors just queued must still reach their observers.

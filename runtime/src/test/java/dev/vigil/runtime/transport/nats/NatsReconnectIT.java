@@ -3,6 +3,8 @@ package dev.vigil.runtime.transport.nats;
 import static dev.vigil.runtime.transport.RecordingObserver.bytes;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,8 @@ class NatsReconnectIT {
     private static final NatsPlaneSettings SETTINGS = NatsPlaneSettings.defaults();
     /** Reconnect attempts are a quarter second apart; a restart on loopback takes well under this. */
     private static final Duration RECONNECT_BOUND = Duration.ofSeconds(15);
+    /** Disconnected, close() does not drain: it only stops threads and the socket. */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
 
     @Test
     void planesReconnectAfterNatsServerRestartsAndServeAgain() {
@@ -50,6 +54,33 @@ class NatsReconnectIT {
                     .pollInterval(SETTINGS.heartbeatInterval())
                     .until(() -> callOnce(frontend, subject) == null);
             assertEquals(subject, served.subject());
+        }
+    }
+
+    @Test
+    void closingWhileNatsServerIsDownIsBoundedAndEndsOpenStreams() {
+        try (NatsServer nats = NatsServer.started()) {
+            NatsRequestPlane frontend = NatsRequestPlane.connect(nats.url(), SETTINGS);
+            RecordingObserver open = new RecordingObserver();
+            try (NatsRequestPlane worker = NatsRequestPlane.connect(nats.url(), SETTINGS)) {
+                String subject = "vigil_test.generate-2b";
+                // Accepts and never answers: the stream stays open until something ends it.
+                ServedEndpoint served = worker.serve(subject, request -> {});
+                frontend.call(subject, "held", bytes("x"), open);
+                await().atMost(SETTINGS.ackTimeout()).until(() -> served.inFlight() == 1);
+
+                nats.kill();
+                await("frontend disconnected").atMost(RECONNECT_BOUND).until(() -> !frontend.connected());
+                long start = System.nanoTime();
+                frontend.close();
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                System.out.printf("Closed a plane while nats-server was down in %d ms%n", took.toMillis());
+                assertTrue(took.compareTo(CLOSE_BOUND) < 0, "close took " + took.toMillis() + " ms");
+                open.awaitError(
+                        StreamError.Disconnected.class,
+                        SETTINGS.silenceTimeout().multipliedBy(2));
+                assertFalse(frontend.connected());
+            }
         }
     }
 

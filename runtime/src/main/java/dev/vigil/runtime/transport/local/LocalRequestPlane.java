@@ -1,0 +1,282 @@
+package dev.vigil.runtime.transport.local;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.transport.Control;
+import dev.vigil.runtime.transport.RequestHandler;
+import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.ResponseObserver;
+import dev.vigil.runtime.transport.ResponseStream;
+import dev.vigil.runtime.transport.ServedEndpoint;
+import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.runtime.transport.support.ObserverChannel;
+import dev.vigil.runtime.transport.support.SerialExecutor;
+import dev.vigil.runtime.transport.support.ServedRequest;
+
+/**
+ * A request plane inside one JVM, for unit tests and {@code @QuarkusTest}s: the worker and frontend
+ * parts of a test talk through it as they would through NATS, with the same semantics. A call to a
+ * subject nobody serves fails at once with {@link StreamError.CannotConnect}; frames arrive in
+ * order, one observer call at a time, on a pool thread (never on the handler's thread); STOP still
+ * ends with {@code onComplete}; after KILL the observer hears nothing more; a handler's {@code fail}
+ * is a {@link StreamError.Backend}. Nothing can go silent in process, so there is no silence
+ * timeout; closing the plane ends open streams with {@link StreamError.Disconnected} and kills the
+ * requests it serves.
+ *
+ * <p>Event subjects match like NATS subjects ({@code *} one token, a final {@code >} the rest).
+ */
+public final class LocalRequestPlane implements RequestPlane {
+
+    private static final Logger LOG = Logger.getLogger(LocalRequestPlane.class);
+    private static final LocalRequestPlane SHARED = new LocalRequestPlane(true);
+
+    private final boolean shared;
+    private final ExecutorService pool;
+    private final ConcurrentMap<String, LocalEndpoint> endpoints = new ConcurrentHashMap<>();
+    private final Set<LocalRequest> open = ConcurrentHashMap.newKeySet();
+    private final List<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /** A plane of its own, closed for good by {@link #close()}. */
+    public LocalRequestPlane() {
+        this(false);
+    }
+
+    private LocalRequestPlane(boolean shared) {
+        this.shared = shared;
+        AtomicInteger threads = new AtomicInteger();
+        // Cached and daemon: callbacks of idle planes hold no thread and never keep a test JVM alive.
+        this.pool = Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, "vigil-local-plane-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The one plane of this JVM, for parts that find each other through it (a worker and a
+     * frontend in one test). Its {@link #close()} does nothing: it lives as long as the JVM, and no
+     * part that uses it owns it.
+     */
+    public static LocalRequestPlane shared() {
+        return SHARED;
+    }
+
+    @Override
+    public ServedEndpoint serve(String subject, RequestHandler handler) {
+        Subjects.requireValid(subject);
+        Objects.requireNonNull(handler, "handler");
+        requireOpen();
+        LocalEndpoint endpoint = new LocalEndpoint(subject, handler);
+        if (endpoints.putIfAbsent(subject, endpoint) != null) {
+            throw new IllegalStateException(subject + " is already served on this plane");
+        }
+        LOG.debugf("Serving %s in process", subject);
+        return endpoint;
+    }
+
+    @Override
+    public ResponseStream call(String subject, String requestId, byte[] payload, ResponseObserver observer) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(payload, "payload");
+        requireOpen();
+        ObserverChannel channel = new ObserverChannel(observer, pool);
+        LocalEndpoint endpoint = endpoints.get(subject);
+        ResponseStream call = endpoint == null ? null : endpoint.accept(requestId, payload.clone(), channel);
+        if (call == null) {
+            channel.error(new StreamError.CannotConnect("no responders on " + subject));
+            return new NoCall(requestId);
+        }
+        return call;
+    }
+
+    @Override
+    public void publish(String subject, byte[] payload) {
+        Subjects.requireValid(subject);
+        Objects.requireNonNull(payload, "payload");
+        requireOpen();
+        for (LocalSubscription subscription : subscriptions) {
+            if (Subjects.matches(subscription.pattern, subject)) {
+                subscription.deliver(payload.clone());
+            }
+        }
+    }
+
+    @Override
+    public Subscription subscribe(String subject, Consumer<byte[]> handler) {
+        Subjects.requireValid(subject);
+        Objects.requireNonNull(handler, "handler");
+        requireOpen();
+        LocalSubscription subscription = new LocalSubscription(subject, handler, new SerialExecutor(pool));
+        subscriptions.add(subscription);
+        return () -> subscriptions.remove(subscription);
+    }
+
+    @Override
+    public boolean connected() {
+        return !closed;
+    }
+
+    /** Does nothing on {@link #shared()}; otherwise ends everything, see the class comment. */
+    @Override
+    public void close() {
+        if (shared || closed) {
+            return;
+        }
+        closed = true;
+        endpoints.values().forEach(LocalEndpoint::close);
+        subscriptions.clear();
+        for (LocalRequest request : open) {
+            request.channel.error(new StreamError.Disconnected("request plane closed"));
+            request.control(Control.KILL);
+        }
+        // Not shutdownNow: the Disconnected errors just queued must still reach their observers.
+        pool.shutdown();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("request plane closed");
+        }
+    }
+
+    private final class LocalEndpoint implements ServedEndpoint {
+
+        private final String subject;
+        private final RequestHandler handler;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private boolean accepting = true;
+
+        LocalEndpoint(String subject, RequestHandler handler) {
+            this.subject = subject;
+            this.handler = handler;
+        }
+
+        /** Takes a request, or returns null once closed (the caller then could not connect). */
+        ResponseStream accept(String requestId, byte[] payload, ObserverChannel channel) {
+            LocalRequest request = new LocalRequest(requestId, payload, channel, this);
+            synchronized (this) {
+                if (!accepting) {
+                    return null;
+                }
+                inFlight.incrementAndGet();
+                open.add(request);
+            }
+            // The caller never waits for the worker: the handler runs on a pool thread.
+            pool.execute(() -> {
+                try {
+                    handler.handle(request);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Handler of %s failed request %s", subject, requestId);
+                    request.fail("handler failed: " + e);
+                }
+            });
+            return new LocalCall(request);
+        }
+
+        @Override
+        public String subject() {
+            return subject;
+        }
+
+        @Override
+        public int inFlight() {
+            return inFlight.get();
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (!accepting) {
+                    return;
+                }
+                accepting = false;
+            }
+            endpoints.remove(subject, this);
+            LOG.debugf("Stopped serving %s in process (%d in flight)", subject, inFlight.get());
+        }
+    }
+
+    private final class LocalRequest extends ServedRequest {
+
+        private final ObserverChannel channel;
+        private final LocalEndpoint endpoint;
+
+        LocalRequest(String requestId, byte[] payload, ObserverChannel channel, LocalEndpoint endpoint) {
+            super(requestId, payload, pool);
+            this.channel = channel;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        protected void emitData(long seq, byte[] data) {
+            // Copied as it would be on the wire, so the handler may reuse its buffer.
+            channel.data(data.clone());
+        }
+
+        @Override
+        protected void emitEnd(long count) {
+            channel.complete();
+        }
+
+        @Override
+        protected void emitError(long count, String message) {
+            channel.error(new StreamError.Backend(message));
+        }
+
+        @Override
+        protected void onEnd() {
+            endpoint.inFlight.decrementAndGet();
+            open.remove(this);
+        }
+    }
+
+    private record LocalCall(LocalRequest request) implements ResponseStream {
+
+        @Override
+        public String requestId() {
+            return request.requestId();
+        }
+
+        @Override
+        public void stop() {
+            request.control(Control.STOP);
+        }
+
+        @Override
+        public void kill() {
+            request.channel.silence();
+            request.control(Control.KILL);
+        }
+    }
+
+    /** The handle of a call that never reached anybody: there is nothing to stop. */
+    private record NoCall(String requestId) implements ResponseStream {
+
+        @Override
+        public void stop() {}
+
+        @Override
+        public void kill() {}
+    }
+
+    private record LocalSubscription(String pattern, Consumer<byte[]> handler, SerialExecutor serial) {
+
+        void deliver(byte[] payload) {
+            serial.execute(() -> handler.accept(payload));
+        }
+    }
+}

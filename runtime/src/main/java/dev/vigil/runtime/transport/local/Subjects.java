@@ -1,0 +1,35 @@
+package dev.vigil.runtime.transport.local;
+
+/** NATS subject matching, so events behave in process as they do on NATS. */
+final class Subjects {
+
+    private Subjects() {}
+
+    /** Rejects what NATS would: empty subjects, empty tokens, whitespace. */
+    static String requireValid(String subject) {
+        if (subject == null
+                || subject.isEmpty()
+                || subject.startsWith(".")
+                || subject.endsWith(".")
+                || subject.contains("..")
+                || subject.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("invalid subject: '" + subject + "'");
+        }
+        return subject;
+    }
+
+    /** Whether {@code subject} matches {@code pattern}: {@code *} is one token, a final {@code >} one or more. */
+    static boolean matches(String pattern, String subject) {
+        String[] p = pattern.split("\\.", -1);
+        String[] s = subject.split("\\.", -1);
+        for (int i = 0; i < p.length; i++) {
+            if (p[i].equals(">") && i == p.length - 1) {
+                return s.length > i;
+            }
+            if (i >= s.length || !(p[i].equals("*") || p[i].equals(s[i]))) {
+                return false;
+            }
+        }
+        return p.length == s.length;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.vigil.runtime.discovery;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
+
+/**
+ * The one place discovery values are encoded and decoded, in Dynamo's JSON:
+ *
+ * <pre>{@code
+ * {"type":"Endpoint","component":"backend","endpoint":"generate","namespace":"dynamo",
+ *  "instance_id":7587888160958627365,"transport":{"nats_tcp":"dynamo_backend.generate-694d98147d54be25"}}
+ * {"type":"Model","name":"mock-model","namespace":"dynamo","component":"backend","endpoint":"generate",
+ *  "instance_id":7587888160958627365,"kv_total_blocks":1024,"block_size":16,"max_num_seqs":256}
+ * }</pre>
+ *
+ * <p>{@code instance_id} is an exact unsigned 64-bit JSON integer: ids at or above 2^63 are written
+ * as their unsigned decimal, never as a negative signed long, and read back exactly. Decoding ignores
+ * fields it does not know (Dynamo adds some, such as {@code device_type}).
+ */
+public final class DiscoveryJson {
+
+    private static final Logger LOG = Logger.getLogger(DiscoveryJson.class);
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final BigInteger TWO_TO_THE_64 = BigInteger.ONE.shiftLeft(64);
+
+    private static final String ENDPOINT_TYPE = "Endpoint";
+    private static final String MODEL_TYPE = "Model";
+
+    private DiscoveryJson() {}
+
+    /** The value stored at {@link DiscoveryKeys#instance(Instance)}. */
+    public static String encode(Instance instance) {
+        return write(json -> {
+            json.writeStringField("type", ENDPOINT_TYPE);
+            json.writeStringField("component", instance.component());
+            json.writeStringField("endpoint", instance.endpoint());
+            json.writeStringField("namespace", instance.namespace());
+            writeId(json, instance.id());
+            json.writeObjectFieldStart("transport");
+            json.writeStringField("nats_tcp", instance.natsSubject());
+            json.writeEndObject();
+        });
+    }
+
+    /** The value stored at {@link DiscoveryKeys#model(ModelCard)}. */
+    public static String encode(ModelCard card) {
+        return write(json -> {
+            json.writeStringField("type", MODEL_TYPE);
+            json.writeStringField("name", card.name());
+            json.writeStringField("namespace", card.endpoint().namespace());
+            json.writeStringField("component", card.endpoint().component());
+            json.writeStringField("endpoint", card.endpoint().endpoint());
+            writeId(json, card.instanceId());
+            json.writeNumberField("kv_total_blocks", card.kvTotalBlocks());
+            json.writeNumberField("block_size", card.blockSize());
+            json.writeNumberField("max_num_seqs", card.maxNumSeqs());
+        });
+    }
+
+    /**
+     * Reads an endpoint instance value.
+     *
+     * @throws IllegalArgumentException when it is not one, saying why
+     */
+    public static Instance parseInstance(byte[] value) {
+        JsonNode node = tree(value);
+        requireType(node, ENDPOINT_TYPE);
+        JsonNode transport = node.get("transport");
+        if (transport == null || !transport.isObject()) {
+            throw new IllegalArgumentException("missing object field 'transport'");
+        }
+        return new Instance(
+                text(node, "namespace"),
+                text(node, "component"),
+                text(node, "endpoint"),
+                id(node),
+                text(transport, "nats_tcp"));
+    }
+
+    /**
+     * Reads a model card value.
+     *
+     * @throws IllegalArgumentException when it is not one, saying why
+     */
+    public static ModelCard parseModel(byte[] value) {
+        JsonNode node = tree(value);
+        requireType(node, MODEL_TYPE);
+        return new ModelCard(
+                text(node, "name"),
+                new EndpointId(text(node, "namespace"), text(node, "component"), text(node, "endpoint")),
+                id(node),
+                integer(node, "kv_total_blocks"),
+                integer(node, "block_size"),
+                integer(node, "max_num_seqs"));
+    }
+
+    /**
+     * The endpoint instance stored at {@code key}, or empty, with a WARN naming the key, when the
+     * value does not parse or names another instance than its key. A watcher skips such a value
+     * instead of failing: one bad writer must not blind every frontend.
+     */
+    public static Optional<Instance> decodeInstance(String key, byte[] value) {
+        try {
+            Instance instance = parseInstance(value);
+            DiscoveryKeys.Parsed parsed = DiscoveryKeys.parseInstance(key)
+                    .orElseThrow(() -> new IllegalArgumentException("not an endpoint instance key"));
+            requireMatch(parsed, instance.endpointId(), instance.id());
+            return Optional.of(instance);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Skipping discovery key %s: %s", key, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The model card stored at {@code key}, or empty with a WARN naming the key, like {@link #decodeInstance}. */
+    public static Optional<ModelCard> decodeModel(String key, byte[] value) {
+        try {
+            ModelCard card = parseModel(value);
+            DiscoveryKeys.Parsed parsed = DiscoveryKeys.parseModel(key)
+                    .orElseThrow(() -> new IllegalArgumentException("not a model card key"));
+            requireMatch(parsed, card.endpoint(), card.instanceId());
+            return Optional.of(card);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Skipping discovery key %s: %s", key, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void requireMatch(DiscoveryKeys.Parsed key, EndpointId endpoint, InstanceId id) {
+        if (!key.endpoint().equals(endpoint) || !key.id().equals(id)) {
+            throw new IllegalArgumentException("value names " + endpoint + "/" + id.hex() + ", not its key's "
+                    + key.endpoint() + "/" + key.id().hex());
+        }
+    }
+
+    private interface Body {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static String write(Body body) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            body.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    private static void writeId(JsonGenerator json, InstanceId id) throws IOException {
+        json.writeFieldName("instance_id");
+        // A signed long would print ids >= 2^63 as negative numbers: write the unsigned decimal.
+        json.writeNumber(new BigInteger(id.decimal()));
+    }
+
+    private static JsonNode tree(byte[] value) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON (" + firstLine(e.getMessage()) + ")");
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        return node;
+    }
+
+    private static void requireType(JsonNode node, String type) {
+        String actual = text(node, "type");
+        if (!type.equals(actual)) {
+            throw new IllegalArgumentException("type is '" + actual + "', expected '" + type + "'");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("missing string field '" + field + "'");
+        }
+        return value.textValue();
+    }
+
+    private static int integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new IllegalArgumentException("missing integer field '" + field + "'");
+        }
+        return value.intValue();
+    }
+
+    private static InstanceId id(JsonNode node) {
+        JsonNode value = node.get("instance_id");
+        if (value == null || !value.isIntegralNumber()) {
+            throw new IllegalArgumentException("missing integer field 'instance_id'");
+        }
+        BigInteger id = value.bigIntegerValue();
+        if (id.signum() < 0 || id.compareTo(TWO_TO_THE_64) >= 0) {
+            throw new IllegalArgumentException("instance_id " + id + " is not an unsigned 64-bit integer");
+        }
+        return new InstanceId(id.longValue()); // the low 64 bits: the unsigned value's bit pattern
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.vigil.runtime.discovery;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
+
+/**
+ * The one place discovery keys are spelled, in Dynamo's layout:
+ *
+ * <ul>
+ *   <li>{@code v1/instances/{namespace}/{component}/{endpoint}/{instanceIdHex}} for endpoint
+ *       instances;
+ *   <li>{@code v1/mdc/{namespace}/{component}/{endpoint}/{instanceIdHex}} for model cards.
+ * </ul>
+ *
+ * <p>A key can be parsed back into its endpoint and instance id: an etcd delete event carries the key
+ * and no value, so the key alone must say what went away.
+ */
+public final class DiscoveryKeys {
+
+    /** Every endpoint instance key starts with this; watch it to see them all. */
+    public static final String INSTANCES_PREFIX = "v1/instances/";
+
+    /** Every model card key starts with this. */
+    public static final String MODELS_PREFIX = "v1/mdc/";
+
+    private DiscoveryKeys() {}
+
+    /**
+     * What a key names: an endpoint served by one process.
+     *
+     * @param endpoint {@code namespace.component.endpoint}
+     * @param id the process (lease) that registered it
+     */
+    public record Parsed(EndpointId endpoint, InstanceId id) {
+
+        public Parsed {
+            Objects.requireNonNull(endpoint, "endpoint");
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /** {@code v1/instances/dynamo/backend/generate/694d98147d54be25}. */
+    public static String instance(Instance instance) {
+        return instance(instance.endpointId(), instance.id());
+    }
+
+    /** The key of {@code endpoint} served by the process {@code id}. */
+    public static String instance(EndpointId endpoint, InstanceId id) {
+        return key(INSTANCES_PREFIX, endpoint, id);
+    }
+
+    /** {@code v1/mdc/dynamo/backend/generate/694d98147d54be25}. */
+    public static String model(ModelCard card) {
+        return key(MODELS_PREFIX, card.endpoint(), card.instanceId());
+    }
+
+    /** Parses an endpoint instance key; empty when it is not one (wrong prefix, segment count, id). */
+    public static Optional<Parsed> parseInstance(String key) {
+        return parse(INSTANCES_PREFIX, key);
+    }
+
+    /** Parses a model card key; empty when it is not one. */
+    public static Optional<Parsed> parseModel(String key) {
+        return parse(MODELS_PREFIX, key);
+    }
+
+    private static String key(String prefix, EndpointId endpoint, InstanceId id) {
+        return prefix
+                + segment("namespace", endpoint.namespace())
+                + "/"
+                + segment("component", endpoint.component())
+                + "/"
+                + segment("endpoint", endpoint.endpoint())
+                + "/"
+                + id.hex();
+    }
+
+    // A '/' inside a name would shift the segments and make the key parse back as another endpoint,
+    // so such names are refused when the key is built rather than misread when it is watched.
+    private static String segment(String what, String name) {
+        if (name.isEmpty() || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException(what + " must be non-empty and contain no '/': '" + name + "'");
+        }
+        return name;
+    }
+
+    private static Optional<Parsed> parse(String prefix, String key) {
+        if (key == null || !key.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String[] parts = key.substring(prefix.length()).split("/", -1);
+        if (parts.length != 4) {
+            return Optional.empty();
+        }
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        String hex = parts[3];
+        // Keys are written lower-case and unpadded; anything else would not round-trip to the same key.
+        if (hex.length() > 16 || !hex.matches("[0-9a-f]+") || (hex.length() > 1 && hex.startsWith("0"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Parsed(new EndpointId(parts[0], parts[1], parts[2]), InstanceId.fromHex(hex)));
+    }
+}

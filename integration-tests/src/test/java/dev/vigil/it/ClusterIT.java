@@ -24,11 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import io.restassured.path.json.JsonPath;
+
 import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
 import dev.vigil.testing.NatsServer;
-import io.restassured.path.json.JsonPath;
 
 /**
  * The whole path with real parts: etcd, nats-server, two packaged workers and a packaged frontend.
@@ -61,13 +62,16 @@ class ClusterIT {
         worker2 = AppProcess.start("cluster-worker-2", AppProcess.workerJar(), workerEnv(worker2Port));
         int frontendPort = FreePort.next();
         api = "http://127.0.0.1:" + frontendPort;
-        frontend = AppProcess.start("cluster-frontend", AppProcess.frontendJar(), AppProcess.env(
-                "ETCD_ENDPOINTS", etcd.endpoint(),
-                "NATS_SERVER", nats.url(),
-                "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
-                "DYN_HTTP_HOST", "127.0.0.1",
-                "DYN_HTTP_PORT", String.valueOf(frontendPort),
-                "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0"));
+        frontend = AppProcess.start(
+                "cluster-frontend",
+                AppProcess.frontendJar(),
+                AppProcess.env(
+                        "ETCD_ENDPOINTS", etcd.endpoint(),
+                        "NATS_SERVER", nats.url(),
+                        "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
+                        "DYN_HTTP_HOST", "127.0.0.1",
+                        "DYN_HTTP_PORT", String.valueOf(frontendPort),
+                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0"));
         worker1.awaitHttp("http://127.0.0.1:" + worker1Port + "/live", START);
         worker2.awaitHttp("http://127.0.0.1:" + worker2Port + "/live", START);
         frontend.awaitHttp(api + "/live", START);
@@ -75,15 +79,24 @@ class ClusterIT {
 
     static Map<String, String> workerEnv(int port) {
         return AppProcess.env(
-                "ETCD_ENDPOINTS", etcd.endpoint(),
-                "NATS_SERVER", nats.url(),
-                "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
-                "DYN_SYSTEM_HOST", "127.0.0.1",
-                "DYN_SYSTEM_PORT", String.valueOf(port),
-                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
-                "DYN_MODEL_NAME", MODEL,
-                "DYN_MOCKER_ITL_MS", "2",
-                "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT", "5");
+                "ETCD_ENDPOINTS",
+                etcd.endpoint(),
+                "NATS_SERVER",
+                nats.url(),
+                "DYN_ETCD_LEASE_TTL",
+                String.valueOf(LEASE_TTL_SECS),
+                "DYN_SYSTEM_HOST",
+                "127.0.0.1",
+                "DYN_SYSTEM_PORT",
+                String.valueOf(port),
+                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                "[\"generate\"]",
+                "DYN_MODEL_NAME",
+                MODEL,
+                "DYN_MOCKER_ITL_MS",
+                "2",
+                "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT",
+                "5");
     }
 
     @AfterAll
@@ -104,10 +117,13 @@ class ClusterIT {
     void eachWorkerTurnsReadyOnceItsEndpointsAreServed() {
         for (int port : new int[] {worker1Port, worker2Port}) {
             String url = "http://127.0.0.1:" + port + "/health";
-            Awaitility.await("worker " + port + " ready").atMost(START).until(() -> given().get(url).statusCode() == 200);
+            Awaitility.await("worker " + port + " ready")
+                    .atMost(START)
+                    .until(() -> given().get(url).statusCode() == 200);
             JsonPath body = JsonPath.from(given().get(url).asString());
             assertEquals("ready", body.getString("status"));
-            assertEquals(Map.of("clear_kv_blocks", "ready", "generate", "ready", "load_metrics", "ready"),
+            assertEquals(
+                    Map.of("clear_kv_blocks", "ready", "generate", "ready", "load_metrics", "ready"),
                     body.getMap("endpoints"));
         }
     }
@@ -115,10 +131,18 @@ class ClusterIT {
     @Test
     @Order(2)
     void frontendHealthListsBothWorkersInstances() {
-        Awaitility.await("frontend sees 6 instances").atMost(Duration.ofSeconds(10))
-                .until(() -> JsonPath.from(given().get(api + "/health").asString()).getList("instances").size() == 6);
-        JsonPath health = JsonPath.from(given().get(api + "/health").then().statusCode(200)
-                .contentType("application/json").extract().asString());
+        Awaitility.await("frontend sees 6 instances")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> JsonPath.from(given().get(api + "/health").asString())
+                                .getList("instances")
+                                .size()
+                        == 6);
+        JsonPath health = JsonPath.from(given().get(api + "/health")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .asString());
         assertEquals("healthy", health.getString("status"));
         assertEquals(List.of("dyn://dynamo.backend.generate"), health.getList("endpoints"));
         List<Map<String, Object>> instances = health.getList("instances");
@@ -130,7 +154,8 @@ class ClusterIT {
             assertEquals("dynamo", instance.get("namespace"));
             ids.add(instance.get("instance_id"));
             endpoints.add((String) instance.get("endpoint"));
-            String subject = ((Map<?, ?>) instance.get("transport")).get("nats_tcp").toString();
+            String subject =
+                    ((Map<?, ?>) instance.get("transport")).get("nats_tcp").toString();
             long id = Long.parseLong(instance.get("instance_id").toString());
             assertEquals("dynamo_backend." + instance.get("endpoint") + "-" + Long.toHexString(id), subject);
         }
@@ -143,26 +168,40 @@ class ClusterIT {
     @Test
     @Order(3)
     void modelsAreListed() {
-        given().get(api + "/v1/models").then().statusCode(200).body("object", equalTo("list"))
+        given().get(api + "/v1/models")
+                .then()
+                .statusCode(200)
+                .body("object", equalTo("list"))
                 .body("data.id", hasItem(MODEL));
     }
 
     @Test
     @Order(4)
     void streamingChatCompletionArrivesWholeAndMatchesTheUnaryAnswer() {
-        String request = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
-                + "\"max_tokens\":40,\"stream\":%s,\"stream_options\":{\"include_usage\":true}}";
-        String sse = given().contentType("application/json").body(String.format(request, "true"))
-                .post(api + "/v1/chat/completions").then().statusCode(200)
-                .contentType("text/event-stream").extract().asString();
+        String request =
+                "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
+                        + "\"max_tokens\":40,\"stream\":%s,\"stream_options\":{\"include_usage\":true}}";
+        String sse = given().contentType("application/json")
+                .body(String.format(request, "true"))
+                .post(api + "/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .contentType("text/event-stream")
+                .extract()
+                .asString();
         Sse stream = Sse.parse(sse);
         assertTrue(stream.done(), "ends with data: [DONE]");
         assertFalse(stream.errors(), sse);
         assertEquals("length", stream.finishReason());
         assertEquals(40, stream.completionTokens());
 
-        JsonPath unary = JsonPath.from(given().contentType("application/json").body(String.format(request, "false"))
-                .post(api + "/v1/chat/completions").then().statusCode(200).extract().asString());
+        JsonPath unary = JsonPath.from(given().contentType("application/json")
+                .body(String.format(request, "false"))
+                .post(api + "/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         assertEquals("chat.completion", unary.getString("object"));
         assertEquals(stream.content(), unary.getString("choices[0].message.content"), "deterministic mock output");
         assertEquals(40, unary.getInt("usage.completion_tokens"));
@@ -174,16 +213,28 @@ class ClusterIT {
     void completionsEndpointAndErrors() {
         JsonPath completion = JsonPath.from(given().contentType("application/json")
                 .body("{\"model\":\"" + MODEL + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":5}")
-                .post(api + "/v1/completions").then().statusCode(200).extract().asString());
+                .post(api + "/v1/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         assertEquals("text_completion", completion.getString("object"));
         assertNotNull(completion.getString("choices[0].text"));
         assertEquals(5, completion.getInt("usage.completion_tokens"));
 
-        given().contentType("application/json").body("{\"model\":\"nope\",\"prompt\":\"x\"}")
-                .post(api + "/v1/completions").then().statusCode(404).body("code", equalTo(404))
+        given().contentType("application/json")
+                .body("{\"model\":\"nope\",\"prompt\":\"x\"}")
+                .post(api + "/v1/completions")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo(404))
                 .body("type", equalTo("Not Found"));
-        given().contentType("application/json").body("{not json").post(api + "/v1/chat/completions")
-                .then().statusCode(400).body("type", equalTo("Bad Request"));
+        given().contentType("application/json")
+                .body("{not json")
+                .post(api + "/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("Bad Request"));
     }
 
     @Test
@@ -204,19 +255,27 @@ class ClusterIT {
         assertEquals(2, before.size());
         worker1.kill();
         Duration bound = Duration.ofSeconds(LEASE_TTL_SECS + 2);
-        Awaitility.await("worker 1's instances leave /health").atMost(bound).pollInterval(Duration.ofMillis(100))
-                .until(() -> JsonPath.from(given().get(api + "/health").asString()).getList("instances").size() == 3
+        Awaitility.await("worker 1's instances leave /health")
+                .atMost(bound)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> JsonPath.from(given().get(api + "/health").asString())
+                                        .getList("instances")
+                                        .size()
+                                == 3
                         && instanceIds().size() == 1);
         for (int i = 0; i < 10; i++) {
             given().contentType("application/json")
                     .body("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"again " + i
                             + "\"}],\"max_tokens\":5}")
-                    .post(api + "/v1/chat/completions").then().statusCode(200);
+                    .post(api + "/v1/chat/completions")
+                    .then()
+                    .statusCode(200);
         }
     }
 
     static Set<Object> instanceIds() {
-        List<Map<String, Object>> instances = JsonPath.from(given().get(api + "/health").asString()).getList("instances");
+        List<Map<String, Object>> instances =
+                JsonPath.from(given().get(api + "/health").asString()).getList("instances");
         Set<Object> ids = new HashSet<>();
         instances.forEach(i -> ids.add(i.get("instance_id")));
         return ids;

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
 import dev.vigil.frontend.health.KnownInstances;
 import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
 import dev.vigil.runtime.model.EndpointId;
@@ -32,8 +35,6 @@ import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 
 /**
  * The OpenAI API against an in-process fake worker: it registers in the in-memory discovery the
@@ -68,7 +69,9 @@ class OpenAiApiTest {
                 GenerateRequest body = JSON.readValue(request.payload(), GenerateRequest.class);
                 received.add(body);
                 request.onControl(controls::add);
-                int max = body.stopConditions().maxTokens() == null ? 3 : body.stopConditions().maxTokens();
+                int max = body.stopConditions().maxTokens() == null
+                        ? 3
+                        : body.stopConditions().maxTokens();
                 if (max > 1000) {
                     return; // never answers: the client will go away
                 }
@@ -83,7 +86,8 @@ class OpenAiApiTest {
         });
         worker.register(instance);
         worker.registerModel(new ModelCard("fake-model", generate, worker.instanceId(), 100, 16, 8));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> known.list().contains(instance));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> known.list()
+                .contains(instance));
     }
 
     @AfterEach
@@ -99,15 +103,24 @@ class OpenAiApiTest {
 
     @Test
     void modelsListsRegisteredModels() {
-        given().get("/v1/models").then().statusCode(200).body("object", equalTo("list"))
-                .body("data.id", hasItem("fake-model")).body("data[0].object", equalTo("model"));
+        given().get("/v1/models")
+                .then()
+                .statusCode(200)
+                .body("object", equalTo("list"))
+                .body("data.id", hasItem("fake-model"))
+                .body("data[0].object", equalTo("model"));
     }
 
     @Test
     void unaryChatCompletionWithUsage() {
-        JsonPath body = JsonPath.from(given().contentType("application/json").body(chat("fake-model", 3, false))
-                .post("/v1/chat/completions").then().statusCode(200).contentType("application/json")
-                .extract().asString());
+        JsonPath body = JsonPath.from(given().contentType("application/json")
+                .body(chat("fake-model", 3, false))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .asString());
         assertEquals("chat.completion", body.getString("object"));
         assertEquals("fake-model", body.getString("model"));
         assertEquals("assistant", body.getString("choices[0].message.role"));
@@ -123,9 +136,14 @@ class OpenAiApiTest {
 
     @Test
     void streamingChatCompletionEndsWithDone() {
-        String sse = given().contentType("application/json").body(chat("fake-model", 4, true))
-                .post("/v1/chat/completions").then().statusCode(200).contentType(containsString("text/event-stream"))
-                .extract().asString();
+        String sse = given().contentType("application/json")
+                .body(chat("fake-model", 4, true))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/event-stream"))
+                .extract()
+                .asString();
         List<String> events = new ArrayList<>(List.of(sse.split("\n\n")));
         assertEquals("data: [DONE]", events.get(events.size() - 1));
         JsonPath first = JsonPath.from(events.get(0).substring(6));
@@ -137,7 +155,9 @@ class OpenAiApiTest {
             JsonPath chunk = JsonPath.from(event.substring(6));
             String piece = chunk.getString("choices[0].delta.content");
             content.append(piece == null ? "" : piece);
-            reason = chunk.getString("choices[0].finish_reason") == null ? reason : chunk.getString("choices[0].finish_reason");
+            reason = chunk.getString("choices[0].finish_reason") == null
+                    ? reason
+                    : chunk.getString("choices[0].finish_reason");
         }
         assertEquals(" alpha beta gamma delta", content.toString());
         assertEquals("length", reason);
@@ -145,16 +165,26 @@ class OpenAiApiTest {
 
     @Test
     void completionsEndpoint() {
-        given().contentType("application/json").body("{\"model\":\"fake-model\",\"prompt\":\"Say\",\"max_tokens\":2}")
-                .post("/v1/completions").then().statusCode(200).body("object", equalTo("text_completion"))
-                .body("choices[0].text", equalTo(" alpha beta")).body("usage.completion_tokens", equalTo(2));
+        given().contentType("application/json")
+                .body("{\"model\":\"fake-model\",\"prompt\":\"Say\",\"max_tokens\":2}")
+                .post("/v1/completions")
+                .then()
+                .statusCode(200)
+                .body("object", equalTo("text_completion"))
+                .body("choices[0].text", equalTo(" alpha beta"))
+                .body("usage.completion_tokens", equalTo(2));
     }
 
     @Test
     void unknownModelIs404() {
-        given().contentType("application/json").body(chat("nope", 1, false)).post("/v1/chat/completions")
-                .then().statusCode(404).contentType("application/json")
-                .body("message", equalTo("Model not found: nope")).body("type", equalTo("Not Found"))
+        given().contentType("application/json")
+                .body(chat("nope", 1, false))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(404)
+                .contentType("application/json")
+                .body("message", equalTo("Model not found: nope"))
+                .body("type", equalTo("Not Found"))
                 .body("code", equalTo(404));
     }
 
@@ -162,12 +192,22 @@ class OpenAiApiTest {
     void knownModelWithoutLiveInstanceIs503() {
         InMemoryDiscovery ghost = new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
         try {
-            ghost.registerModel(new ModelCard("ghost-model", new EndpointId("dynamo", "backend", "generate"),
-                    ghost.instanceId(), 100, 16, 8));
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> given().contentType("application/json")
-                    .body(chat("ghost-model", 1, false)).post("/v1/chat/completions").statusCode() == 503);
-            given().contentType("application/json").body(chat("ghost-model", 1, false)).post("/v1/chat/completions")
-                    .then().statusCode(503).body("type", equalTo("Service Unavailable")).body("code", equalTo(503));
+            ghost.registerModel(new ModelCard(
+                    "ghost-model", new EndpointId("dynamo", "backend", "generate"), ghost.instanceId(), 100, 16, 8));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> given().contentType("application/json")
+                                    .body(chat("ghost-model", 1, false))
+                                    .post("/v1/chat/completions")
+                                    .statusCode()
+                            == 503);
+            given().contentType("application/json")
+                    .body(chat("ghost-model", 1, false))
+                    .post("/v1/chat/completions")
+                    .then()
+                    .statusCode(503)
+                    .body("type", equalTo("Service Unavailable"))
+                    .body("code", equalTo(503));
         } finally {
             ghost.close();
         }
@@ -175,9 +215,18 @@ class OpenAiApiTest {
 
     @Test
     void malformedJsonIs400() {
-        given().contentType("application/json").body("{\"model\":").post("/v1/chat/completions").then()
-                .statusCode(400).body("type", equalTo("Bad Request")).body("message", containsString("Invalid JSON"));
-        given().contentType("application/json").body("").post("/v1/completions").then().statusCode(400);
+        given().contentType("application/json")
+                .body("{\"model\":")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("Bad Request"))
+                .body("message", containsString("Invalid JSON"));
+        given().contentType("application/json")
+                .body("")
+                .post("/v1/completions")
+                .then()
+                .statusCode(400);
     }
 
     @Test
@@ -190,8 +239,8 @@ class OpenAiApiTest {
             socket.getOutputStream().write(head.getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
-            Awaitility.await().atMost(Duration.ofSeconds(5))
-                    .until(() -> received.stream().anyMatch(r -> r.stopConditions().maxTokens() == 5000));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.stream()
+                    .anyMatch(r -> r.stopConditions().maxTokens() == 5000));
         }
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> controls.contains(Control.KILL));
         assertTrue(controls.contains(Control.KILL));

@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.vigil.frontend.model.ServedModels;
+import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
 
 @QuarkusTest
 class FrontendHealthTest {
@@ -21,9 +24,13 @@ class FrontendHealthTest {
     @Inject
     KnownInstances instances;
 
+    @Inject
+    ServedModels models;
+
     @AfterEach
     void forget() {
         instances.replace(List.of());
+        models.replace(List.of());
     }
 
     @Test
@@ -50,8 +57,10 @@ class FrontendHealthTest {
         InstanceId id = InstanceId.fromHex("694d98147d54be25");
         instances.replace(
                 List.of(instance("load_metrics", id), instance("generate", id), instance("clear_kv_blocks", id)));
-        String expected = "{\"endpoints\":[\"dyn://dynamo.backend.clear_kv_blocks\",\"dyn://dynamo.backend.generate\","
-                + "\"dyn://dynamo.backend.load_metrics\"],\"instances\":["
+        models.replace(
+                List.of(new ModelCard("mock-model", new EndpointId("dynamo", "backend", "generate"), id, 1, 1, 1)));
+        // The seed's body: only the endpoint that serves a model is in endpoints; every instance is listed.
+        String expected = "{\"endpoints\":[\"dyn://dynamo.backend.generate\"],\"instances\":["
                 + seedInstance("clear_kv_blocks") + "," + seedInstance("generate") + "," + seedInstance("load_metrics")
                 + "],\"status\":\"healthy\"}";
         given().get("/health")

@@ -27,7 +27,8 @@ public class RuntimeBeans {
     @Singleton
     Discovery discovery(RuntimeConfig config, InfrastructureConfig.Etcd etcd) {
         return switch (config.discoveryBackend()) {
-            case ETCD -> EtcdDiscovery.connect(etcd.endpoints().urls(), config.etcd().leaseTtl());
+            case ETCD -> EtcdDiscovery.connect(
+                    etcd.endpoints().urls(), config.etcd().leaseTtl());
             case MEM -> new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
         };
     }

@@ -14,6 +14,10 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.vigil.runtime.config.RuntimeConfig;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.model.EndpointId;
@@ -31,9 +35,6 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.MockerSettings;
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Brings the worker into the cluster and takes it out again, in the order that keeps every request
@@ -90,13 +91,11 @@ public class WorkerLifecycle {
             Quarkus.asyncExit(1);
         });
         LOG.infof("Loading the engine (instance %s)", id.hex());
-        engine.start()
-                .thenRunAsync(() -> join(id, settings))
-                .exceptionally(failure -> {
-                    LOG.errorf(failure, "Worker failed to join the cluster: %s", failure.getMessage());
-                    Quarkus.asyncExit(1);
-                    return null;
-                });
+        engine.start().thenRunAsync(() -> join(id, settings)).exceptionally(failure -> {
+            LOG.errorf(failure, "Worker failed to join the cluster: %s", failure.getMessage());
+            Quarkus.asyncExit(1);
+            return null;
+        });
     }
 
     private synchronized void join(InstanceId id, MockerSettings settings) {
@@ -115,7 +114,8 @@ public class WorkerLifecycle {
             discovery.register(instance);
             registered.add(new Registered(endpoint, instance, served));
         }
-        EndpointId generate = new EndpointId(runtime.namespace(), worker.component(), WorkerEndpoint.GENERATE.wireName());
+        EndpointId generate =
+                new EndpointId(runtime.namespace(), worker.component(), WorkerEndpoint.GENERATE.wireName());
         modelCard = new ModelCard(
                 worker.modelName(), generate, id, settings.numBlocks(), settings.blockSize(), settings.maxNumSeqs());
         discovery.registerModel(modelCard);

@@ -100,12 +100,19 @@ final class Calls {
         }
     }
 
-    /** jetcd's answer when a lease does not exist (expired or revoked). */
+    /**
+     * etcd's answer when a lease does not exist (expired or revoked): jetcd raises it as its own
+     * exception from a keep-alive and as a plain gRPC status from other calls.
+     */
     static boolean isLeaseNotFound(Throwable error) {
         Throwable t = unwrap(error);
-        return t instanceof EtcdException etcd
-                && etcd.getErrorCode() == ErrorCode.NOT_FOUND
-                && String.valueOf(etcd.getMessage()).contains("lease not found");
+        if (t instanceof EtcdException etcd) {
+            return etcd.getErrorCode() == ErrorCode.NOT_FOUND
+                    && String.valueOf(etcd.getMessage()).contains("lease not found");
+        }
+        Status status = Status.fromThrowable(t);
+        return status.getCode() == Status.Code.NOT_FOUND
+                && String.valueOf(status.getDescription()).contains("lease not found");
     }
 
     /**

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +77,7 @@ class EtcdDiscoveryIT {
 
     @BeforeEach
     void setUp(TestInfo test) {
+        etcd.start(); // no-op when running; revives it if a failed outage test left it down
         namespace = "ns-" + test.getTestMethod().orElseThrow().getName();
         raw = Client.builder().endpoints(etcd.endpoint()).build();
     }
@@ -236,11 +239,14 @@ class EtcdDiscoveryIT {
         RecordingListener<Instance> seen = new RecordingListener<>(this::mine);
         frontend.watchInstances(seen);
         await().atMost(DELIVERY).until(() -> seen.count() == 1);
+        // One write at a time: writes that reach a watcher together may come as one change.
         worker.register(clear);
+        await().atMost(DELIVERY).until(() -> seen.count() == 2);
         worker.unregister(generate);
+        await().atMost(DELIVERY).until(() -> seen.count() == 3);
         worker.register(generate);
-
         await().atMost(DELIVERY).until(() -> seen.count() == 4);
+
         assertEquals(
                 List.of(
                         new DiscoveryChange<>(Map.of(g, generate), Set.of(g), Set.of()),
@@ -249,6 +255,40 @@ class EtcdDiscoveryIT {
                         new DiscoveryChange<>(Map.of(g, generate, c, clear), Set.of(g), Set.of())),
                 seen.changes());
         assertEquals(1, Set.copyOf(seen.threads()).size());
+    }
+
+    @Test
+    void aBurstOfWritesArrivesAsConsistentChangesEndingInTheRightState() {
+        EtcdDiscovery worker = connect();
+        EtcdDiscovery frontend = connect();
+        RecordingListener<Instance> seen = new RecordingListener<>(this::mine);
+        frontend.watchInstances(seen);
+        await().atMost(DELIVERY).until(() -> seen.count() == 1);
+
+        List<Instance> instances = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Instance instance = endpoint("e" + i).instance(worker.instanceId());
+            instances.add(instance);
+            worker.register(instance);
+            if (i % 3 == 0) {
+                worker.unregister(instance);
+            }
+        }
+
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            if (i % 3 != 0) {
+                expected.add(DiscoveryKeys.instance(instances.get(i)));
+            }
+        }
+        await().atMost(DELIVERY).until(() -> seen.current().keySet().equals(expected));
+        // However the events were batched, each change leads from the previous state to its own.
+        Map<String, Instance> state = new HashMap<>();
+        for (DiscoveryChange<Instance> change : seen.changes()) {
+            change.removed().forEach(state::remove);
+            change.added().forEach(key -> state.put(key, change.current().get(key)));
+            assertEquals(change.current(), state);
+        }
     }
 
     @Test
@@ -291,8 +331,11 @@ class EtcdDiscoveryIT {
 
         try (LogCapture log = new LogCapture()) {
             etcd.kill();
-            await().during(down).atMost(down.plusSeconds(1)).until(() -> lost.get() == 0);
-            etcd.start();
+            try {
+                await().during(down).atMost(down.plusSeconds(1)).until(() -> lost.get() == 0);
+            } finally {
+                etcd.start();
+            }
             long renewalsBefore = worker.leaseRenewals();
 
             // The calls retry until etcd has a leader again.
@@ -341,6 +384,25 @@ class EtcdDiscoveryIT {
         AtomicInteger late = new AtomicInteger();
         worker.onLeaseLost(late::incrementAndGet);
         await().atMost(DELIVERY).until(() -> late.get() == 1);
+    }
+
+    @Test
+    void theLeaseIsLostAtTheNextRenewalWhenEtcdSaysItIsGone() throws Exception {
+        EtcdDiscovery worker = connect();
+        AtomicInteger lost = new AtomicInteger();
+        worker.onLeaseLost(lost::incrementAndGet);
+
+        raw.getLeaseClient().revoke(worker.instanceId().value()).get(5, TimeUnit.SECONDS);
+
+        // Renewals run every TTL/3; the first after the revoke hears "lease not found".
+        await().atMost(TTL.dividedBy(3).plusSeconds(2)).until(() -> lost.get() == 1);
+        try (LogCapture log = new LogCapture()) {
+            worker.close();
+            assertTrue(
+                    log.has("INFO", "Lease " + worker.instanceId() + " was already gone"),
+                    log.lines().toString());
+        }
+        assertEquals(1, lost.get());
     }
 
     @Test

@@ -115,13 +115,15 @@ final class EtcdWatch<T> implements Subscription {
                     requestTimeout,
                     "Listing " + prefix);
             Map<String, T> now = new HashMap<>();
-            for (KeyValue kv : listing.getKvs()) {
-                String key = kv.getKey().toString(UTF_8);
-                decode.apply(key, kv.getValue().getBytes()).ifPresent(value -> now.put(key, value));
+            for (KeyValue entry : listing.getKvs()) {
+                String key = entry.getKey().toString(UTF_8);
+                decode.apply(key, entry.getValue().getBytes()).ifPresent(value -> now.put(key, value));
             }
             long revision = listing.getHeader().getRevision();
-            tracker.moveTo(now).ifPresent(this::tell);
+            // Watch before telling: the listener may be slow, and the watch's events queue on this
+            // thread behind this task, so they still reach the listener after the listing.
             watchFrom(revision + 1);
+            tracker.moveTo(now).ifPresent(this::tell);
             if (reconnecting) {
                 LOG.infof("Discovery watch on %s resumed at revision %d", prefix, revision);
             }
@@ -142,8 +144,13 @@ final class EtcdWatch<T> implements Subscription {
 
     private void watchFrom(long revision) {
         long current = ++generation;
-        WatchOption option =
-                WatchOption.builder().isPrefix(true).withRevision(revision).build();
+        WatchOption option = WatchOption.builder()
+                .isPrefix(true)
+                .withRevision(revision)
+                // A member cut off from its cluster's leader would keep the watch open and silent;
+                // with this it ends the watch, and we reconnect (possibly to another member).
+                .withRequireLeader(true)
+                .build();
         watcher = watchClient.watch(
                 prefixBytes,
                 option,
@@ -161,11 +168,16 @@ final class EtcdWatch<T> implements Subscription {
         for (WatchEvent event : response.getEvents()) {
             String key = event.getKeyValue().getKey().toString(UTF_8);
             switch (event.getEventType()) {
+                case PUT -> {
                     // A value that does not decode is not an entry, as in a listing: drop the key.
-                case PUT -> decode.apply(key, event.getKeyValue().getValue().getBytes())
-                        .ifPresentOrElse(value -> next.put(key, value), () -> next.remove(key));
-                    // A delete carries only the key; the tracker knows what the listener saw under it.
-                case DELETE -> next.remove(key);
+                    byte[] value = event.getKeyValue().getValue().getBytes();
+                    decode.apply(key, value).ifPresentOrElse(v -> next.put(key, v), () -> next.remove(key));
+                }
+                case DELETE -> {
+                    // A delete carries only the key: it is reported as removed, and the key alone
+                    // says what went (DiscoveryKeys.parseInstance / parseModel).
+                    next.remove(key);
+                }
                 default -> LOG.debugf("Ignoring watch event %s on %s", event.getEventType(), key);
             }
         }

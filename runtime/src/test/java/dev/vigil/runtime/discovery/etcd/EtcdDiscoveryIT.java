@@ -406,6 +406,16 @@ class EtcdDiscoveryIT {
     }
 
     @Test
+    void severalEndpointsAreOneClusterAndADeadOneIsSkipped() {
+        String dead = "127.0.0.1:" + FreePort.next(); // a bare host:port means http
+        EtcdDiscovery worker = EtcdDiscovery.connect(List.of(dead, etcd.endpoint()), TTL);
+        opened.add(worker);
+        Instance generate = endpoint("generate").instance(worker.instanceId());
+        worker.register(generate);
+        assertTrue(worker.instances().contains(generate));
+    }
+
+    @Test
     void connectingToADeadEndpointFailsFastSayingWhere() {
         String dead = "http://127.0.0.1:" + FreePort.next();
         long start = System.nanoTime();

@@ -1,9 +1,12 @@
 package dev.vigil.runtime.discovery;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /** Remembers every change it is told, and on which thread, for tests to wait on. */
 public final class RecordingListener<T> implements DiscoveryListener<T> {
@@ -28,14 +31,14 @@ public final class RecordingListener<T> implements DiscoveryListener<T> {
     @Override
     public void onChange(DiscoveryChange<T> change) {
         threads.add(Thread.currentThread().getName());
-        Map<String, T> current = new java.util.HashMap<>();
+        Map<String, T> current = new HashMap<>();
         change.current().forEach((k, v) -> {
             if (keys.test(k)) {
                 current.put(k, v);
             }
         });
-        var added = change.added().stream().filter(keys).collect(java.util.stream.Collectors.toSet());
-        var removed = change.removed().stream().filter(keys).collect(java.util.stream.Collectors.toSet());
+        Set<String> added = change.added().stream().filter(keys).collect(Collectors.toSet());
+        Set<String> removed = change.removed().stream().filter(keys).collect(Collectors.toSet());
         if (changes.isEmpty() || !added.isEmpty() || !removed.isEmpty()) {
             changes.add(new DiscoveryChange<>(current, added, removed));
         }

@@ -262,7 +262,7 @@ public final class InMemoryDiscovery implements Discovery {
             leaseLostCallbacks.clear();
         }
         store.deleteAll(id);
-        LOG.errorf("Unable to maintain lease. Check etcd server status");
+        LOG.error("Unable to maintain lease. Check etcd server status");
         callbacks.forEach(InMemoryDiscovery::runCallback);
     }
 

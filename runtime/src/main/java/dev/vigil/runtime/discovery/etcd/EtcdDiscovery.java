@@ -1,0 +1,350 @@
+package dev.vigil.runtime.discovery.etcd;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+
+import org.jboss.logging.Logger;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+
+import dev.vigil.runtime.discovery.Discovery;
+import dev.vigil.runtime.discovery.DiscoveryException;
+import dev.vigil.runtime.discovery.DiscoveryJson;
+import dev.vigil.runtime.discovery.DiscoveryKeys;
+import dev.vigil.runtime.discovery.DiscoveryListener;
+import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
+
+/**
+ * {@link Discovery} on etcd, as Dynamo does it: one primary lease per process, whose id is the
+ * process's {@link #instanceId()}, and every key the process registers attached to it. The lease is
+ * renewed on a thread of its own ({@link LeaseKeeper}); watches reconnect by themselves ({@link
+ * EtcdWatch}). Every call to etcd is bounded: an unreachable etcd makes a call fail with a {@link
+ * DiscoveryException}, never hang.
+ */
+public final class EtcdDiscovery implements Discovery {
+
+    private static final Logger LOG = Logger.getLogger(EtcdDiscovery.class);
+
+    /** How long {@link #connect} tries before it says etcd cannot be reached. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The bound on any one register, unregister or listing. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Closing waits this long for the revoke; after that the lease expires on its own. */
+    static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Client client;
+    private final KV kv;
+    private final List<String> endpoints;
+    private final long leaseId;
+    private final InstanceId instanceId;
+    private final long ttlSeconds;
+    private final LeaseKeeper keeper;
+    private final List<EtcdWatch<?>> watches = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EtcdDiscovery(Client client, List<String> endpoints, LeaseGrantResponse grant, long grantSentNanos) {
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.endpoints = endpoints;
+        this.leaseId = grant.getID();
+        this.instanceId = new InstanceId(leaseId);
+        this.ttlSeconds = grant.getTTL();
+        this.keeper = new LeaseKeeper(client.getLeaseClient(), leaseId, ttlSeconds, grantSentNanos);
+    }
+
+    /**
+     * Connects to etcd and grants this process's primary lease.
+     *
+     * @param endpoints etcd client URLs ({@code http://host:2379}; a bare {@code host:port} means
+     *     http); several are one HA cluster
+     * @param leaseTtl the lease TTL, rounded up to whole seconds, at least 1 s (etcd may grant more:
+     *     it enforces a minimum of about 2 s)
+     * @throws DiscoveryException naming the endpoints when etcd cannot be reached within {@link
+     *     #CONNECT_TIMEOUT} (5 s)
+     */
+    public static EtcdDiscovery connect(List<String> endpoints, Duration leaseTtl) {
+        Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one etcd endpoint is needed");
+        }
+        long ttl = (leaseTtl.toMillis() + 999) / 1000;
+        if (ttl < 1) {
+            throw new IllegalArgumentException("lease TTL must be at least 1 s, got " + leaseTtl);
+        }
+        List<String> urls = endpoints.stream().map(EtcdDiscovery::url).toList();
+        String where = String.join(",", urls);
+        Client client;
+        try {
+            client = Client.builder()
+                    .endpoints(urls.toArray(String[]::new))
+                    // Fail a call at once while the connection is down, instead of queueing it until
+                    // etcd is back: callers retry at their own pace and with their own bounds.
+                    .waitForReady(false)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    // Notice a peer that vanished without closing the connection (host down, cable
+                    // cut) in 15 s, not 40; etcd accepts pings every 5 s or slower.
+                    .keepaliveTime(Duration.ofSeconds(10))
+                    .keepaliveTimeout(Duration.ofSeconds(5))
+                    // Retries are ours (Calls.retrying), bounded by each call's own timeout.
+                    .retryMaxAttempts(0)
+                    .build();
+        } catch (RuntimeException e) {
+            throw new DiscoveryException("Invalid etcd endpoints " + where + ": " + Calls.describe(e), e);
+        }
+        long sent = System.nanoTime();
+        LeaseGrantResponse grant;
+        try {
+            grant = Calls.retrying(
+                    () -> client.getLeaseClient().grant(ttl), CONNECT_TIMEOUT, "Cannot reach etcd at " + where);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e instanceof DiscoveryException d
+                    ? d
+                    : new DiscoveryException("Cannot reach etcd at " + where + ": " + Calls.describe(e), e);
+        }
+        EtcdDiscovery discovery = new EtcdDiscovery(client, urls, grant, sent);
+        discovery.keeper.start();
+        LOG.infof(
+                "Connected to etcd at %s; primary lease %s, TTL %d s",
+                where, discovery.instanceId, discovery.ttlSeconds);
+        return discovery;
+    }
+
+    private static String url(String endpoint) {
+        String trimmed = Objects.requireNonNull(endpoint, "endpoint").trim();
+        String lower = trimmed.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("https://")) {
+            throw new IllegalArgumentException("etcd over TLS is not supported yet: " + trimmed);
+        }
+        return lower.startsWith("http://") ? trimmed : "http://" + trimmed;
+    }
+
+    @Override
+    public InstanceId instanceId() {
+        return instanceId;
+    }
+
+    /** The TTL etcd granted the primary lease. */
+    public Duration leaseTtl() {
+        return Duration.ofSeconds(ttlSeconds);
+    }
+
+    @Override
+    public void register(Instance instance) {
+        requireOwn(instance.id());
+        create(DiscoveryKeys.instance(instance), DiscoveryJson.encode(instance));
+    }
+
+    @Override
+    public void unregister(Instance instance) {
+        requireOwn(instance.id());
+        delete(DiscoveryKeys.instance(instance));
+    }
+
+    @Override
+    public void registerModel(ModelCard card) {
+        requireOwn(card.instanceId());
+        create(DiscoveryKeys.model(card), DiscoveryJson.encode(card));
+    }
+
+    @Override
+    public void unregisterModel(ModelCard card) {
+        requireOwn(card.instanceId());
+        delete(DiscoveryKeys.model(card));
+    }
+
+    @Override
+    public List<Instance> instances() {
+        return list(DiscoveryKeys.INSTANCES_PREFIX, DiscoveryJson::decodeInstance);
+    }
+
+    @Override
+    public List<ModelCard> models() {
+        return list(DiscoveryKeys.MODELS_PREFIX, DiscoveryJson::decodeModel);
+    }
+
+    @Override
+    public Subscription watchInstances(DiscoveryListener<Instance> listener) {
+        return watch(DiscoveryKeys.INSTANCES_PREFIX, DiscoveryJson::decodeInstance, listener);
+    }
+
+    @Override
+    public Subscription watchModels(DiscoveryListener<ModelCard> listener) {
+        return watch(DiscoveryKeys.MODELS_PREFIX, DiscoveryJson::decodeModel, listener);
+    }
+
+    @Override
+    public void onLeaseLost(Runnable callback) {
+        keeper.onLost(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Stops watches and the keep-alive, revokes the primary lease (bounded by {@link #REVOKE_TIMEOUT};
+     * if that fails the keys expire with the lease) and disconnects. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopWatches();
+        keeper.stop();
+        try {
+            Calls.retrying(
+                    () -> client.getLeaseClient().revoke(leaseId), REVOKE_TIMEOUT, "Revoking lease " + instanceId);
+            LOG.infof("Lease %s revoked", instanceId);
+        } catch (DiscoveryException e) {
+            if (Calls.isLeaseNotFound(e.getCause())) {
+                LOG.infof("Lease %s was already gone", instanceId);
+            } else {
+                LOG.warnf("%s; its keys expire with it within %d s", e.getMessage(), ttlSeconds);
+            }
+        }
+        client.close();
+    }
+
+    /**
+     * Goes away like a crashed process: stops renewing and drops the connection without revoking,
+     * so the keys stay until the lease expires. For tests of expiry.
+     */
+    void abandon() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopWatches();
+        keeper.stop();
+        client.close();
+    }
+
+    /** How many times the lease was renewed: lets tests see renewals resume after an outage. */
+    long leaseRenewals() {
+        return keeper.renewals();
+    }
+
+    private void stopWatches() {
+        List<EtcdWatch<?>> open = new ArrayList<>(watches);
+        open.forEach(EtcdWatch::close);
+        open.forEach(w -> w.awaitClosed(Duration.ofSeconds(1)));
+    }
+
+    private void create(String key, String value) {
+        requireUsable();
+        ByteSequence k = bytes(key);
+        ByteSequence v = bytes(value);
+        // Create-if-absent: a key that exists is never overwritten, whoever wrote it; if it is
+        // already ours with the same value the registration is simply repeated (idempotent).
+        TxnResponse txn = Calls.retrying(
+                () -> kv.txn()
+                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .Then(Op.put(
+                                k, v, PutOption.builder().withLeaseId(leaseId).build()))
+                        .Else(Op.get(k, GetOption.DEFAULT))
+                        .commit(),
+                REQUEST_TIMEOUT,
+                "Registering " + key);
+        if (txn.isSucceeded()) {
+            return;
+        }
+        List<KeyValue> existing = txn.getGetResponses().isEmpty()
+                ? List.of()
+                : txn.getGetResponses().get(0).getKvs();
+        if (existing.isEmpty()) {
+            throw new DiscoveryException("Registering " + key + ": it changed concurrently; try again");
+        }
+        KeyValue current = existing.get(0);
+        if (current.getLease() != leaseId) {
+            throw new DiscoveryException("Discovery key " + key + " is owned by another lease ("
+                    + (current.getLease() == 0 ? "none" : new InstanceId(current.getLease()).hex()) + ")");
+        }
+        if (!current.getValue().equals(v)) {
+            throw new DiscoveryException("Discovery key " + key + " is already registered with another value");
+        }
+    }
+
+    private void delete(String key) {
+        if (closed.get()) {
+            return; // closing revoked the lease: the key is gone already
+        }
+        Calls.retrying(() -> kv.delete(bytes(key)), REQUEST_TIMEOUT, "Unregistering " + key);
+    }
+
+    private <T> List<T> list(String prefix, BiFunction<String, byte[], Optional<T>> decode) {
+        requireOpen();
+        GetResponse listing = Calls.retrying(
+                () -> kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
+                REQUEST_TIMEOUT,
+                "Listing " + prefix);
+        List<T> values = new ArrayList<>();
+        for (KeyValue entry : listing.getKvs()) {
+            decode.apply(entry.getKey().toString(UTF_8), entry.getValue().getBytes())
+                    .ifPresent(values::add);
+        }
+        return List.copyOf(values);
+    }
+
+    private <T> Subscription watch(
+            String prefix, BiFunction<String, byte[], Optional<T>> decode, DiscoveryListener<T> listener) {
+        Objects.requireNonNull(listener, "listener");
+        requireOpen();
+        EtcdWatch<T> watch = new EtcdWatch<>(
+                prefix, kv, client.getWatchClient(), decode, listener, REQUEST_TIMEOUT, watches::remove);
+        watches.add(watch);
+        watch.start();
+        return watch;
+    }
+
+    private void requireOwn(InstanceId owner) {
+        if (!instanceId.equals(owner)) {
+            throw new IllegalArgumentException(
+                    "instance id " + owner + " is not this process's (" + instanceId + "): register only your own");
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new DiscoveryException("Discovery is closed");
+        }
+    }
+
+    private void requireUsable() {
+        requireOpen();
+        if (keeper.isLost()) {
+            throw new DiscoveryException("Lease " + instanceId + " is lost: cannot register");
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdDiscovery[" + String.join(",", endpoints) + ", lease " + instanceId + "]";
+    }
+}

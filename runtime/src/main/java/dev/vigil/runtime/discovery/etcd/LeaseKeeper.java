@@ -1,0 +1,203 @@
+package dev.vigil.runtime.discovery.etcd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.logging.Logger;
+
+import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+
+import dev.vigil.runtime.model.InstanceId;
+
+/**
+ * Keeps the primary lease alive, and says so when it cannot.
+ *
+ * <p>It renews every TTL/3 with {@code keepAliveOnce} on a thread of its own, so a busy application
+ * cannot delay a renewal (Dynamo renews at about half the remaining TTL; a third leaves room for two
+ * retries). It tracks the deadline the lease is sure to live until: the time a successful renewal was
+ * <em>sent</em> plus the TTL etcd answered. A renewal that fails is retried quickly, which is how a
+ * short etcd outage is survived. The lease is lost when etcd says it is gone (TTL 0, "lease not
+ * found") or the deadline passes without a renewal; then the lease-lost callbacks run, each once, and
+ * nothing is renewed or re-granted: the keys are gone and the application decides how to stop.
+ */
+final class LeaseKeeper {
+
+    private static final Logger LOG = Logger.getLogger(LeaseKeeper.class);
+
+    /** After a failed renewal: soon, to win the race with the deadline, but not in a tight loop. */
+    private static final long RETRY_MILLIS = 250;
+
+    private final Lease lease;
+    private final long leaseId;
+    private final InstanceId instanceId;
+    private final long intervalMillis;
+    private final ScheduledExecutorService thread;
+
+    // Written only by the keep-alive thread.
+    private long deadlineNanos;
+    private int failures;
+    private String lastError = "none";
+    private volatile long renewals; // read by tests
+
+    // Guarded by this.
+    private final List<Runnable> callbacks = new ArrayList<>();
+    private boolean lost;
+    private boolean stopped;
+
+    /**
+     * @param grantSentNanos {@link System#nanoTime()} just before the grant was sent
+     * @param ttlSeconds the TTL etcd granted
+     */
+    LeaseKeeper(Lease lease, long leaseId, long ttlSeconds, long grantSentNanos) {
+        this.lease = lease;
+        this.leaseId = leaseId;
+        this.instanceId = new InstanceId(leaseId);
+        this.intervalMillis = Math.max(1, TimeUnit.SECONDS.toMillis(ttlSeconds) / 3);
+        this.deadlineNanos = grantSentNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "vigil-etcd-keepalive-" + instanceId.hex());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.thread = Executors.unconfigurableScheduledExecutorService(executor);
+    }
+
+    void start() {
+        schedule(intervalMillis);
+    }
+
+    /** Runs {@code callback} once when the lease is lost; at once (on a new thread) if it already is. */
+    void onLost(Runnable callback) {
+        synchronized (this) {
+            if (!lost) {
+                callbacks.add(callback);
+                return;
+            }
+        }
+        runCallbacks(List.of(callback));
+    }
+
+    /** How many renewals succeeded so far. */
+    long renewals() {
+        return renewals;
+    }
+
+    synchronized boolean isLost() {
+        return lost;
+    }
+
+    /** Stops renewing, without running callbacks: the process is closing. */
+    void stop() {
+        synchronized (this) {
+            stopped = true;
+            callbacks.clear();
+        }
+        thread.shutdownNow();
+    }
+
+    private void schedule(long delayMillis) {
+        synchronized (this) {
+            if (stopped || lost) {
+                return;
+            }
+            thread.schedule(this::renew, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized boolean running() {
+        return !stopped && !lost;
+    }
+
+    private void renew() {
+        if (!running()) {
+            return;
+        }
+        long sent = System.nanoTime();
+        long remaining = deadlineNanos - sent;
+        if (remaining <= 0) {
+            lose("not renewed within its TTL; last error: " + lastError);
+            return;
+        }
+        try {
+            LeaseKeepAliveResponse response = lease.keepAliveOnce(leaseId).get(remaining, TimeUnit.NANOSECONDS);
+            if (response.getTTL() <= 0) {
+                lose("etcd reports it expired");
+                return;
+            }
+            deadlineNanos = sent + TimeUnit.SECONDS.toNanos(response.getTTL());
+            renewals++;
+            if (failures > 0) {
+                LOG.infof("Lease %s renewed again after %d failed attempts", instanceId, failures);
+            }
+            failures = 0;
+            schedule(intervalMillis);
+        } catch (ExecutionException e) {
+            if (Calls.isLeaseNotFound(e.getCause())) {
+                lose("etcd reports it expired");
+                return;
+            }
+            failed(Calls.describe(e.getCause()));
+        } catch (TimeoutException e) {
+            failed("no answer from etcd");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop() interrupts a renewal in flight
+        } catch (RuntimeException e) {
+            failed(Calls.describe(e));
+        }
+    }
+
+    private void failed(String error) {
+        failures++;
+        lastError = error;
+        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        LOG.warnf("Lease %s renewal failed (%s); retrying, it expires in %d ms", instanceId, error, left);
+        schedule(Math.min(RETRY_MILLIS, left));
+    }
+
+    private void lose(String why) {
+        List<Runnable> toRun;
+        synchronized (this) {
+            if (lost || stopped) {
+                return;
+            }
+            lost = true;
+            toRun = List.copyOf(callbacks);
+            callbacks.clear();
+        }
+        LOG.warnf("Lease %s lost: %s", instanceId, why);
+        LOG.error("Unable to maintain lease. Check etcd server status");
+        thread.shutdown();
+        runCallbacks(toRun);
+    }
+
+    /**
+     * On a thread of their own: a callback may close the discovery, which stops this keeper, and
+     * must not wait for the thread it runs on.
+     */
+    private void runCallbacks(List<Runnable> toRun) {
+        if (toRun.isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(
+                () -> {
+                    for (Runnable callback : toRun) {
+                        try {
+                            callback.run();
+                        } catch (RuntimeException e) {
+                            LOG.errorf(e, "A lease-lost callback failed");
+                        }
+                    }
+                },
+                "vigil-etcd-lease-lost-" + instanceId.hex());
+        t.setDaemon(true);
+        t.start();
+    }
+}

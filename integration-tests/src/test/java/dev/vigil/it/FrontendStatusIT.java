@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.time.Duration;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.testing.AppProcess;
+import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
+import dev.vigil.testing.NatsServer;
 
 /** The packaged frontend: /live, /health, and what SIGTERM does to them. */
 @Timeout(120)
@@ -21,6 +25,29 @@ class FrontendStatusIT {
     private static final Duration START = Duration.ofSeconds(30);
     private static final int GRACE_SECS = 3;
 
+    static EtcdServer etcd;
+    static NatsServer nats;
+
+    @BeforeAll
+    static void startServers() {
+        etcd = EtcdServer.started();
+        nats = NatsServer.started();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        nats.close();
+        etcd.close();
+    }
+
+    /** The variables every frontend here gets, plus {@code more}. */
+    static java.util.Map<String, String> env(String... more) {
+        java.util.Map<String, String> env = AppProcess.env(more);
+        env.put("ETCD_ENDPOINTS", etcd.endpoint());
+        env.put("NATS_SERVER", nats.url());
+        return env;
+    }
+
     @Test
     void liveAndHealthThenShuttingDownDuringTheGraceWindow() {
         int port = FreePort.next();
@@ -28,7 +55,7 @@ class FrontendStatusIT {
         try (AppProcess app = AppProcess.start(
                         "frontend-" + port,
                         AppProcess.frontendJar(),
-                        AppProcess.env(
+                        env(
                                 "DYN_HTTP_PORT", String.valueOf(port),
                                 "DYN_HTTP_HOST", "127.0.0.1",
                                 "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", String.valueOf(GRACE_SECS)))
@@ -66,7 +93,7 @@ class FrontendStatusIT {
         try (AppProcess app = AppProcess.start(
                         "frontend-503-" + port,
                         AppProcess.frontendJar(),
-                        AppProcess.env(
+                        env(
                                 "DYN_HTTP_PORT", String.valueOf(port),
                                 "DYN_HTTP_HOST", "127.0.0.1",
                                 "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS", "503",

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,17 +24,42 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
 import dev.vigil.testing.AppProcess;
+import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
+import dev.vigil.testing.NatsServer;
 
-/** The packaged worker, started with environment variables as a user starts it. */
-@Timeout(120)
+/**
+ * The packaged worker's system status server, started with environment variables as a user starts
+ * it, next to a real etcd and nats-server shared by the class. Workers that must stay "before
+ * endpoints are served" get a long simulated model load ({@code DYN_MOCKER_STARTUP_DELAY_MS}).
+ */
+@Timeout(180)
 class WorkerSystemStatusIT {
 
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final Duration START = Duration.ofSeconds(30);
+    private static final String LOADING_FOREVER = "3600000";
+
+    static EtcdServer etcd;
+    static NatsServer nats;
+
+    @BeforeAll
+    static void startServers() {
+        etcd = EtcdServer.started();
+        nats = NatsServer.started();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        nats.close();
+        etcd.close();
+    }
 
     private static AppProcess worker(int port, String... env) {
         Map<String, String> vars = AppProcess.env(env);
+        vars.putIfAbsent("DYN_MOCKER_STARTUP_DELAY_MS", LOADING_FOREVER);
+        vars.put("ETCD_ENDPOINTS", etcd.endpoint());
+        vars.put("NATS_SERVER", nats.url());
         vars.put("DYN_SYSTEM_PORT", String.valueOf(port));
         vars.put("DYN_SYSTEM_HOST", "127.0.0.1");
         return AppProcess.start("worker-" + port, AppProcess.workerJar(), vars)
@@ -73,6 +101,52 @@ class WorkerSystemStatusIT {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> uptime(given().get(url(port, "/health")).asString()) > first);
+        }
+    }
+
+    @Test
+    void seedExampleAfterEndpointsAreServed() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(
+                port,
+                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                "[\"generate\"]",
+                "DYN_MOCKER_STARTUP_DELAY_MS",
+                "1000")) {
+            given().get(url(port, "/health")).then().statusCode(503);
+            Awaitility.await("endpoints served")
+                    .atMost(START)
+                    .until(() -> given().get(url(port, "/health")).statusCode() == 200);
+            Response response = given().get(url(port, "/health"));
+            assertEquals(TEXT, response.contentType());
+            JsonPath body = JsonPath.from(response.asString());
+            assertEquals("ready", body.getString("status"));
+            assertEquals(
+                    Map.of("clear_kv_blocks", "ready", "generate", "ready", "load_metrics", "ready"),
+                    body.getMap("endpoints"));
+            given().get(url(port, "/live")).then().statusCode(200);
+            given().get(url(port, "/q/health/ready")).then().statusCode(200);
+            given().get(url(port, "/metrics"))
+                    .then()
+                    .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 1.0"));
+        }
+    }
+
+    @Test
+    void unreachableEtcdStopsStartUpWithOneLine() {
+        Map<String, String> env = AppProcess.env(
+                "ETCD_ENDPOINTS",
+                "http://127.0.0.1:" + FreePort.next(),
+                "NATS_SERVER",
+                nats.url(),
+                "DYN_SYSTEM_HOST",
+                "127.0.0.1",
+                "DYN_SYSTEM_PORT",
+                String.valueOf(FreePort.next()));
+        try (AppProcess app = AppProcess.start("worker-no-etcd", AppProcess.workerJar(), env)) {
+            assertNotEquals(0, app.awaitExit(START), app.output());
+            String last = app.output().strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.startsWith("Cannot reach etcd at http://127.0.0.1:"), app.output());
         }
     }
 

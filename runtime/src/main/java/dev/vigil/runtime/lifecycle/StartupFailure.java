@@ -37,7 +37,7 @@ public final class StartupFailure {
                 messages.add(validation.getProblem(i).getMessage());
             }
         } else {
-            messages.add(deepestMessage(failure));
+            messages.add(explanation(failure));
         }
         Set<String> ours = new LinkedHashSet<>();
         Set<String> others = new LinkedHashSet<>();
@@ -67,6 +67,23 @@ public final class StartupFailure {
             }
         }
         return null;
+    }
+
+    /**
+     * The message that explains the failure to an operator: Vigil's own exceptions (an unreachable
+     * etcd or NATS, a bad setting) say it in the operator's terms, so the outermost of them wins over
+     * the low-level cause beneath it ("Connection refused"); otherwise the deepest message.
+     */
+    private static String explanation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getClass().getName().startsWith("dev.vigil.") && t.getMessage() != null) {
+                return t.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return deepestMessage(failure);
     }
 
     private static String deepestMessage(Throwable failure) {

@@ -52,6 +52,19 @@ class StartupFailureTest {
     }
 
     @Test
+    void vigilsOwnExplanationWinsOverTheLowLevelCause() {
+        var failure = new RuntimeException(
+                "Failed to start quarkus",
+                new RuntimeException(
+                        "Error injecting",
+                        new dev.vigil.runtime.discovery.DiscoveryException(
+                                "Cannot reach etcd at http://127.0.0.1:1 (tried for 5 s)",
+                                new java.net.ConnectException("Connection refused"))));
+        assertEquals(
+                List.of("Cannot reach etcd at http://127.0.0.1:1 (tried for 5 s)"), StartupFailure.describe(failure));
+    }
+
+    @Test
     void otherFailuresKeepTheirFirstLine() {
         var failure = new RuntimeException("outer", new IllegalStateException("Port 8081 in use\n\tat somewhere"));
         assertEquals(List.of("Port 8081 in use"), StartupFailure.describe(failure));

@@ -21,7 +21,8 @@ public record CompletionRequest(
         Integer maxTokens,
         boolean stream,
         boolean includeUsage,
-        List<String> stop) {
+        List<String> stop,
+        boolean ignoreEos) {
 
     public enum Kind {
         CHAT,
@@ -50,8 +51,16 @@ public record CompletionRequest(
         boolean stream = bool(body, "stream");
         JsonNode options = body.get("stream_options");
         boolean includeUsage = options != null && options.isObject() && bool(options, "include_usage");
+        // ignore_eos: the vLLM/Dynamo extension that keeps generating up to max_tokens.
         return new CompletionRequest(
-                kind, model.asText(), prompt, maxTokens, stream, includeUsage, stop(body.get("stop")));
+                kind,
+                model.asText(),
+                prompt,
+                maxTokens,
+                stream,
+                includeUsage,
+                stop(body.get("stop")),
+                bool(body, "ignore_eos"));
     }
 
     /**

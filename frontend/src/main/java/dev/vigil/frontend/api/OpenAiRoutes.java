@@ -2,6 +2,7 @@ package dev.vigil.frontend.api;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,14 +21,18 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.vigil.frontend.api.CompletionRequest.Kind;
+import dev.vigil.frontend.config.MigrationConfig;
 import dev.vigil.frontend.health.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.InstancePicker;
+import dev.vigil.frontend.routing.Quarantine;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
 import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.ResponseObserver;
+import dev.vigil.runtime.transport.ResponseStream;
 
 /**
  * The OpenAI-compatible API: {@code GET /v1/models}, {@code POST /v1/chat/completions}, {@code POST
@@ -55,6 +60,15 @@ public class OpenAiRoutes {
 
     @Inject
     RequestPlane plane;
+
+    @Inject
+    Quarantine quarantine;
+
+    @Inject
+    FrontendMetrics metrics;
+
+    @Inject
+    MigrationConfig migration;
 
     private final Tokenizer tokenizer = Tokenizer.cl100k();
 
@@ -89,8 +103,7 @@ public class OpenAiRoutes {
             if (model == null) {
                 throw ApiError.notFound("Model not found: " + request.model());
             }
-            List<Instance> candidates = model.instancesIn(instances.list());
-            if (candidates.isEmpty()) {
+            if (model.instancesIn(instances.list()).isEmpty()) {
                 throw ApiError.unavailable("Model temporarily unavailable: no live instance serves " + request.model());
             }
             List<Integer> promptIds = tokenizer.encode(request.prompt());
@@ -98,18 +111,55 @@ public class OpenAiRoutes {
                     request.model(),
                     promptIds,
                     new StopConditions(
-                            request.maxTokens(), request.stop().isEmpty() ? null : request.stop(), null, null),
+                            request.maxTokens(),
+                            request.stop().isEmpty() ? null : request.stop(),
+                            null,
+                            request.ignoreEos() ? Boolean.TRUE : null),
                     null);
             String requestId = UUID.randomUUID().toString();
-            CompletionExchange exchange =
-                    new CompletionExchange(ctx.response(), request, requestId, promptIds.size(), json);
-            Instance target = picker.pick(candidates);
-            exchange.attach(plane.call(target.natsSubject(), requestId, json.writeValueAsBytes(generate), exchange));
+            new CompletionExchange(
+                            ctx.response(),
+                            request,
+                            generate,
+                            requestId,
+                            json,
+                            dispatcher(model, requestId),
+                            metrics,
+                            migration.limit(),
+                            migration.maxSeqLen().orElse(null))
+                    .start();
         } catch (ApiError e) {
             sendError(ctx.response(), e);
-        } catch (IOException e) {
-            sendError(ctx.response(), ApiError.internal("Could not encode the request: " + e.getMessage()));
         }
+    }
+
+    /** Sends attempts of one request to the model's live, non-quarantined instances. */
+    private CompletionExchange.Dispatcher dispatcher(ServedModels.Model model, String requestId) {
+        return new CompletionExchange.Dispatcher() {
+            @Override
+            public Optional<Instance> pick() {
+                List<Instance> candidates = model.instancesIn(instances.list()).stream()
+                        .filter(i -> !quarantine.contains(i.id()))
+                        .toList();
+                return candidates.isEmpty() ? Optional.empty() : Optional.of(picker.pick(candidates));
+            }
+
+            @Override
+            public ResponseStream send(Instance target, GenerateRequest request, ResponseObserver observer) {
+                byte[] payload;
+                try {
+                    payload = json.writeValueAsBytes(request);
+                } catch (IOException e) {
+                    throw new IllegalStateException("Could not encode the request", e);
+                }
+                return plane.call(target.natsSubject(), requestId, payload, observer);
+            }
+
+            @Override
+            public void reportDown(Instance target) {
+                quarantine.report(target.id());
+            }
+        };
     }
 
     private JsonNode body(RoutingContext ctx) {

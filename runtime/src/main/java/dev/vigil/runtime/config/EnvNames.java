@@ -26,6 +26,7 @@ public final class EnvNames {
     public static final String DYN_COMPONENT = "DYN_COMPONENT";
     public static final String DYN_MODEL_NAME = "DYN_MODEL_NAME";
     public static final String DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT = "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT";
+    public static final String DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS = "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS";
 
     // Worker: the mock engine (Dynamo's mocker).
     public static final String DYN_MOCKER_ITL_MS = "DYN_MOCKER_ITL_MS";
@@ -56,6 +57,8 @@ public final class EnvNames {
 
     public static final String DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS = "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS";
     public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
+    public static final String DYN_MIGRATION_LIMIT = "DYN_MIGRATION_LIMIT";
+    public static final String DYN_MIGRATION_MAX_SEQ_LEN = "DYN_MIGRATION_MAX_SEQ_LEN";
 
     /** All names above, for the consistency test. */
     public static final List<String> ALL = List.of(
@@ -68,6 +71,7 @@ public final class EnvNames {
             DYN_COMPONENT,
             DYN_MODEL_NAME,
             DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
+            DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS,
             DYN_MOCKER_ITL_MS,
             DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS,
             DYN_MOCKER_SPEEDUP_RATIO,
@@ -88,7 +92,9 @@ public final class EnvNames {
             DYN_HTTP_SVC_HEALTH_PATH,
             DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS,
             DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
-            DYN_ROUTER_MODE);
+            DYN_ROUTER_MODE,
+            DYN_MIGRATION_LIMIT,
+            DYN_MIGRATION_MAX_SEQ_LEN);
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

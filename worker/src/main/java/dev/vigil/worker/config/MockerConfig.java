@@ -5,6 +5,10 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
+import dev.vigil.runtime.config.NonNegativeIntConverter;
+import dev.vigil.runtime.config.PositiveDecimalConverter;
+import dev.vigil.runtime.config.PositiveIntConverter;
+
 /**
  * The mock engine, configured by {@code DYN_MOCKER_*} variables: its timing, the size of its
  * simulated KV cache and how many sequences it runs at once. The names follow Dynamo's mocker

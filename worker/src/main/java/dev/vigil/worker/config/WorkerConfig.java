@@ -8,6 +8,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import dev.vigil.runtime.config.NameConverter;
+import dev.vigil.runtime.config.NonNegativeIntConverter;
 import dev.vigil.runtime.config.PositiveSecondsConverter;
 
 /** What this worker is in the cluster: its component, the model it serves, how it stops. */
@@ -22,6 +23,14 @@ public interface WorkerConfig {
     /** {@code DYN_MODEL_NAME}: the model name the worker registers and clients ask for. */
     @WithDefault("mock-model")
     String modelName();
+
+    /**
+     * {@code DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS}: on SIGTERM, after leaving discovery, seconds
+     * the worker keeps accepting requests that routers sent before they saw it leave.
+     */
+    @WithDefault("5")
+    @WithConverter(NonNegativeIntConverter.class)
+    int gracefulShutdownGracePeriodSecs();
 
     /**
      * {@code DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT}: on shutdown, how long requests in flight may run

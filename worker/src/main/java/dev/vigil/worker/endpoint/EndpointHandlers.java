@@ -25,10 +25,15 @@ public final class EndpointHandlers {
 
     private final MockEngine engine;
     private final InstanceId id;
+    private final Runnable cancelled;
 
-    public EndpointHandlers(MockEngine engine, InstanceId id) {
+    /**
+     * @param cancelled counts a cancelled request; called at most once per request
+     */
+    public EndpointHandlers(MockEngine engine, InstanceId id, Runnable cancelled) {
         this.engine = engine;
         this.id = id;
+        this.cancelled = cancelled;
     }
 
     public RequestHandler forEndpoint(WorkerEndpoint endpoint) {
@@ -73,7 +78,12 @@ public final class EndpointHandlers {
                 request.fail(message);
             }
         });
+        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean();
         request.onControl(control -> {
+            // A stop followed by a kill is still one cancelled request.
+            if (counted.compareAndSet(false, true)) {
+                cancelled.run();
+            }
             if (control == Control.STOP) {
                 generation.stop();
             } else {

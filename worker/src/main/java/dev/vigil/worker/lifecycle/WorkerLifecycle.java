@@ -20,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.vigil.runtime.config.RuntimeConfig;
 import dev.vigil.runtime.discovery.Discovery;
+import dev.vigil.runtime.lifecycle.Launcher;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.Instance;
@@ -68,6 +69,9 @@ public class WorkerLifecycle {
     @Inject
     MockerConfig mocker;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private final List<Registered> registered = new ArrayList<>();
     private final ScheduledExecutorService loadPublisher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-load-publisher");
@@ -102,7 +106,7 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id);
+        EndpointHandlers handlers = new EndpointHandlers(engine, id, cancellations(id));
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             Instance instance = endpointId.instance(id);
@@ -127,6 +131,19 @@ public class WorkerLifecycle {
                 id.hex(), runtime.namespace(), worker.component(), worker.modelName());
     }
 
+    /** Counts each cancelled request once: {@code dynamo_component_cancellation_total}. */
+    private Runnable cancellations(InstanceId id) {
+        io.micrometer.core.instrument.Counter counter = registry.counter(
+                "dynamo.component.cancellation",
+                "dynamo_namespace",
+                runtime.namespace(),
+                "dynamo_component",
+                worker.component(),
+                "dynamo_endpoint",
+                WorkerEndpoint.GENERATE.wireName());
+        return counter::increment;
+    }
+
     private void publishLoad(String subject, InstanceId id) {
         try {
             plane.publish(subject, EndpointHandlers.JSON.writeValueAsBytes(engine.loadMetrics(id.value())));
@@ -144,6 +161,13 @@ public class WorkerLifecycle {
         }
         for (Registered r : registered) {
             quietly("unregister " + r.instance().natsSubject(), () -> discovery.unregister(r.instance()));
+        }
+        // Keep accepting for a while: routers that picked this worker before their watch delivered
+        // the deregistration still send requests, and those must land, not bounce.
+        int grace = worker.gracefulShutdownGracePeriodSecs();
+        if (!registered.isEmpty() && grace > 0) {
+            LOG.infof("Grace period %d s before stopping endpoints", grace);
+            pause(Duration.ofSeconds(grace));
         }
         // Then stop accepting and report it.
         for (Registered r : registered) {
@@ -166,18 +190,28 @@ public class WorkerLifecycle {
         if (inFlight > 0) {
             LOG.infof("Waiting for %d in-flight requests to complete (at most %d s)", inFlight, timeout.toSeconds());
         }
-        CompletableFuture<Void> drained = new CompletableFuture<>();
         while (inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                drained.get(50, TimeUnit.MILLISECONDS);
-            } catch (Exception pollAgain) {
-                // poll again until drained or the deadline passes
-            }
+            pause(Duration.ofMillis(50));
         }
         if (inFlight() > 0) {
             LOG.warnf("%d requests still in flight after %d s; stopping anyway", inFlight(), timeout.toSeconds());
+            // Not a clean stop: the cut-off requests are the frontend's to migrate, and the exit code says so.
+            Launcher.exitCodeAtLeast(1);
         } else if (inFlight > 0) {
             LOG.info("All in-flight requests completed");
+        }
+    }
+
+    /** Waits on the shutdown thread; an interrupt ends the wait early and is kept. */
+    private static void pause(Duration duration) {
+        try {
+            new CompletableFuture<Void>().get(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException elapsed) {
+            // the normal way out
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 

@@ -15,11 +15,11 @@ import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
+import dev.vigil.runtime.config.NonNegativeIntConverter;
+import dev.vigil.runtime.config.PositiveDecimalConverter;
+import dev.vigil.runtime.config.PositiveIntConverter;
 import dev.vigil.runtime.lifecycle.StartupFailure;
 import dev.vigil.worker.config.MockerConfig;
-import dev.vigil.worker.config.NonNegativeIntConverter;
-import dev.vigil.worker.config.PositiveDecimalConverter;
-import dev.vigil.worker.config.PositiveIntConverter;
 
 /** The DYN_MOCKER_* variables: names, defaults, and what a bad value is told. */
 class MockerConfigTest {

@@ -1,4 +1,4 @@
-package dev.vigil.worker.config;
+package dev.vigil.runtime.config;
 
 /** Parsing shared by the integer converters: plain decimal digits that fit an {@code int}. */
 final class Digits {

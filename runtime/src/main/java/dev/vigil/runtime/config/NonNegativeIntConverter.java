@@ -1,4 +1,4 @@
-package dev.vigil.worker.config;
+package dev.vigil.runtime.config;
 
 import org.eclipse.microprofile.config.spi.Converter;
 

@@ -13,16 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 
 /**
- * A packaged Vigil app ({@code quarkus-run.jar}) running as its own process, with the environment a
- * user would give it. Output goes to {@code target/it-logs/<name>.log}. Stopped by PID: {@link
- * #stop()} sends SIGTERM, {@link #kill()} SIGKILL; {@link #close()} makes sure nothing outlives the
- * test.
+ * A packaged Vigil app ({@code quarkus-run.jar}, or its native executable) running as its own process,
+ * with the environment a user would give it. Output goes to {@code target/it-logs/<name>.log}.
+ * Stopped by PID: {@link #stop()} sends SIGTERM, {@link #kill()} SIGKILL; {@link #close()} makes sure
+ * nothing outlives the test.
+ *
+ * <p>The system properties {@code vigil.worker.binary} and {@code vigil.frontend.binary} name native
+ * executables to run instead of the jars (docs/native.md), so the same tests check both builds.
  */
 public final class AppProcess implements AutoCloseable {
 
@@ -38,30 +42,44 @@ public final class AppProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** The worker jar built by the reactor. */
+    /** The worker built by the reactor: its jar, or the native executable named by {@code vigil.worker.binary}. */
     public static Path workerJar() {
-        return jar("vigil.worker.jar", "worker");
+        return app("worker");
     }
 
-    /** The frontend jar built by the reactor. */
+    /** The frontend built by the reactor: its jar, or the native executable named by {@code vigil.frontend.binary}. */
     public static Path frontendJar() {
-        return jar("vigil.frontend.jar", "frontend");
+        return app("frontend");
     }
 
-    private static Path jar(String property, String module) {
-        Path jar = Path.of(System.getProperty(property, "../" + module + "/target/quarkus-app/quarkus-run.jar"));
+    private static Path app(String module) {
+        String binary = System.getProperty("vigil." + module + ".binary", "");
+        if (!binary.isBlank()) {
+            Path executable = Path.of(binary);
+            assertTrue(Files.isExecutable(executable), "native " + module + " missing at " + executable);
+            return executable;
+        }
+        Path jar = Path.of(
+                System.getProperty("vigil." + module + ".jar", "../" + module + "/target/quarkus-app/quarkus-run.jar"));
         assertTrue(Files.isRegularFile(jar), "packaged " + module + " missing at " + jar + "; run ./mvnw verify");
         return jar;
+    }
+
+    /** {@code java -jar} for a jar, the executable itself otherwise; both take the same heap limit. */
+    private static List<String> command(Path app) {
+        if (app.getFileName().toString().endsWith(".jar")) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            return List.of(java, "-Xmx256m", "-jar", app.toString());
+        }
+        return List.of(app.toAbsolutePath().toString(), "-Xmx256m");
     }
 
     public static AppProcess start(String name, Path jar, Map<String, String> env) {
         try {
             Files.createDirectories(LOGS);
             Path log = LOGS.resolve(name + ".log");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command(jar)).redirectErrorStream(true).redirectOutput(log.toFile());
             // Nothing from the developer's shell leaks in: each test states the variables it means.
             builder.environment().keySet().removeIf(k -> k.startsWith("DYN_") || k.startsWith("QUARKUS_"));
             builder.environment().putAll(env);

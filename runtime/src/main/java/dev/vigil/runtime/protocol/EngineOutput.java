@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One response of a {@code generate} stream (Dynamo's {@code LLMEngineOutput}, reduced): new token ids
  * with their text, and on the last one why generation finished.
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param finishReason null while generating; {@code stop} (stop string, stop token or end of text),
  *     {@code length} ({@code max_tokens} reached) or {@code cancelled}
  */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EngineOutput(

@@ -100,6 +100,7 @@ public final class EtcdDiscovery implements Discovery {
         List<String> urls = endpoints.stream().map(EtcdDiscovery::url).toList();
         String where = String.join(",", urls);
         Client client;
+        JetcdResolvers.register();
         try {
             client = Client.builder()
                     .endpoints(urls.toArray(String[]::new))

@@ -27,6 +27,9 @@ import dev.vigil.runtime.config.EnvNames;
  */
 class KubernetesConsistencyTest {
 
+    /** dev.vigil.worker.health.GrpcHealth.LIVE: the gRPC health service that answers as /live. */
+    private static final String GRPC_LIVE_SERVICE = "live";
+
     static List<Path> variants() {
         return Manifests.variants();
     }
@@ -273,12 +276,19 @@ class KubernetesConsistencyTest {
                 .orElseThrow(() -> new AssertionError(Manifests.id(service) + " has no port " + name));
     }
 
-    /** An HTTP probe on {@code path} at {@code port}, or a gRPC probe on that port (the shared server). */
+    /**
+     * An HTTP probe on {@code path} at {@code port}; or a gRPC probe on that port (gRPC shares the
+     * status server) asking the service that renders the same view: {@code "live"} for the live path,
+     * {@code ""} for the health path (dev.vigil.worker.health.GrpcHealth).
+     */
     private static void assertProbe(Map<String, Object> container, String probe, int port, String path) {
         Map<String, Object> spec = Tree.map(container, probe);
         assertFalse(spec.isEmpty(), probe + " missing");
         if (!Tree.map(spec, "grpc").isEmpty()) {
             assertEquals(String.valueOf(port), Tree.string(spec, "grpc", "port"), probe + " gRPC port");
+            String service = Objects.requireNonNullElse(Tree.string(spec, "grpc", "service"), "");
+            String live = KnownVariables.effective(Manifests.env(container), EnvNames.DYN_SYSTEM_LIVE_PATH);
+            assertEquals(path.equals(live) ? GRPC_LIVE_SERVICE : "", service, probe + " gRPC service");
             return;
         }
         Map<String, Object> get = Tree.map(spec, "httpGet");

@@ -81,6 +81,7 @@ public class WorkerLifecycle {
     private volatile MockEngine engine;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
+    private volatile boolean leaseLost;
 
     private record Registered(WorkerEndpoint endpoint, Instance instance, ServedEndpoint served) {}
 
@@ -92,6 +93,8 @@ public class WorkerLifecycle {
         InstanceId id = discovery.instanceId();
         discovery.onLeaseLost(() -> {
             LOG.error("Lease lost: this worker's registrations are gone; exiting so it can be restarted");
+            leaseLost = true;
+            Launcher.exitCodeAtLeast(1);
             Quarkus.asyncExit(1);
         });
         LOG.infof("Loading the engine (instance %s)", id.hex());
@@ -155,6 +158,21 @@ public class WorkerLifecycle {
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
         loadPublisher.shutdownNow();
+        if (leaseLost) {
+            // Nothing to deregister (the keys went with the lease) and etcd is unreachable anyway:
+            // stop at once, as Dynamo does, so the orchestrator restarts this worker promptly; the
+            // frontend migrates what was cut off.
+            registered.forEach(r -> {
+                r.served().close();
+                health.stopped(r.endpoint());
+            });
+            quietly("close the request plane", plane::close);
+            MockEngine e = engine;
+            if (e != null) {
+                e.close();
+            }
+            return;
+        }
         // Deregister first, so routers stop choosing this worker while it finishes what it has.
         if (modelCard != null) {
             quietly("unregister model " + modelCard.name(), () -> discovery.unregisterModel(modelCard));

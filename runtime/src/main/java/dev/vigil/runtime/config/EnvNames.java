@@ -59,6 +59,9 @@ public final class EnvNames {
     public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
     public static final String DYN_MIGRATION_LIMIT = "DYN_MIGRATION_LIMIT";
     public static final String DYN_MIGRATION_MAX_SEQ_LEN = "DYN_MIGRATION_MAX_SEQ_LEN";
+    public static final String DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD = "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD";
+    public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD";
+    public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC";
 
     /** All names above, for the consistency test. */
     public static final List<String> ALL = List.of(
@@ -94,7 +97,10 @@ public final class EnvNames {
             DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
             DYN_ROUTER_MODE,
             DYN_MIGRATION_LIMIT,
-            DYN_MIGRATION_MAX_SEQ_LEN);
+            DYN_MIGRATION_MAX_SEQ_LEN,
+            DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,
+            DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD,
+            DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC);
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

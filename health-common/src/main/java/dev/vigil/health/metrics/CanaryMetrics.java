@@ -1,6 +1,7 @@
 package dev.vigil.health.metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +61,7 @@ public final class CanaryMetrics implements CanaryObserver {
     @Override
     public void targetAdded(String endpoint) {
         meters.computeIfAbsent(endpoint, name -> {
-            List<Meter> created = new java.util.ArrayList<>();
+            List<Meter> created = new ArrayList<>();
             for (CanaryResult result : CanaryResult.values()) {
                 created.add(counter(name, result));
             }

@@ -25,7 +25,6 @@ import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
-import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.worker.config.MockerConfig;
@@ -35,6 +34,7 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.MockerSettings;
+import dev.vigil.worker.health.CanaryChecks;
 
 /**
  * Brings the worker into the cluster and takes it out again, in the order that keeps every request
@@ -68,13 +68,18 @@ public class WorkerLifecycle {
     @Inject
     MockerConfig mocker;
 
+    @Inject
+    MockEngine engine;
+
+    @Inject
+    CanaryChecks canary;
+
     private final List<Registered> registered = new ArrayList<>();
     private final ScheduledExecutorService loadPublisher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-load-publisher");
         t.setDaemon(true);
         return t;
     });
-    private volatile MockEngine engine;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
 
@@ -82,7 +87,6 @@ public class WorkerLifecycle {
 
     void start(@Observes StartupEvent event) {
         MockerSettings settings = MockerSettings.from(mocker);
-        engine = new MockEngine(settings, Tokenizer.cl100k());
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
@@ -102,10 +106,13 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id);
+        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             Instance instance = endpointId.instance(id);
+            // 0. The canary payload before the transport, as Dynamo registers it: with the canary
+            //    on, the endpoint is notready from the first moment it could be seen.
+            canary.registerTarget(endpoint);
             // 1. Transport first: serve() returns once the subject accepts requests.
             ServedEndpoint served = plane.serve(instance.natsSubject(), handlers.forEndpoint(endpoint));
             // 2. Then health: /health never says ready for an endpoint that cannot take a request.
@@ -138,6 +145,9 @@ public class WorkerLifecycle {
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
         loadPublisher.shutdownNow();
+        // The canary stops first: a canary finishing after an endpoint was marked stopped would mark
+        // it ready again.
+        canary.close();
         // Deregister first, so routers stop choosing this worker while it finishes what it has.
         if (modelCard != null) {
             quietly("unregister model " + modelCard.name(), () -> discovery.unregisterModel(modelCard));
@@ -154,10 +164,7 @@ public class WorkerLifecycle {
         // Last, revoke the lease (anything left registered goes with it) and disconnect.
         quietly("close discovery", discovery::close);
         quietly("close the request plane", plane::close);
-        MockEngine e = engine;
-        if (e != null) {
-            e.close();
-        }
+        engine.close();
     }
 
     private void drain(Duration timeout) {

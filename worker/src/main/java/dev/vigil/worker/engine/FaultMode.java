@@ -17,10 +17,5 @@ public enum FaultMode {
      */
     STALL_AFTER_FIRST_TOKEN,
     /** Each request fails with an error where its first token was due; later tokens come normally. */
-    ERROR_FIRST_TOKEN;
-
-    /** Whether requests under this fault wait (for {@link MockEngine#heal()}) instead of ending. */
-    boolean holds() {
-        return this == HANG || this == STALL_AFTER_FIRST_TOKEN;
-    }
+    ERROR_FIRST_TOKEN
 }

@@ -70,7 +70,7 @@ public final class MockEngine implements AutoCloseable {
     private boolean started;
 
     private volatile FaultMode fault = FaultMode.NONE;
-    /** Sequences held by a {@linkplain FaultMode#holds() holding} fault; guarded by itself. */
+    /** Sequences held by {@link FaultMode#HANG} or {@link FaultMode#STALL_AFTER_FIRST_TOKEN}; guarded by itself. */
     private final Set<Sequence> held = new LinkedHashSet<>();
 
     public MockEngine(MockerSettings settings, Tokenizer tokenizer) {
@@ -197,18 +197,18 @@ public final class MockEngine implements AutoCloseable {
     }
 
     /**
-     * Holds {@code sequence} until the fault changes. False if the fault changed since the sequence
-     * looked at it (checked under the same lock the change takes), so it must go on instead: a
-     * sequence held just after a heal would otherwise wait forever.
+     * Holds {@code sequence}, which decided to wait under fault {@code seen}, until the fault
+     * changes. If it already changed (checked under the lock a change takes), the sequence steps
+     * again at once and decides anew: held just after a heal, it would otherwise wait forever.
      */
-    boolean hold(Sequence sequence) {
+    void hold(Sequence sequence, FaultMode seen) {
         synchronized (held) {
-            if (!fault.holds()) {
-                return false;
+            if (fault == seen) {
+                held.add(sequence);
+                return;
             }
-            held.add(sequence);
-            return true;
         }
+        schedule(sequence::step, 0);
     }
 
     /** Requests held by the current fault now (for tests). */

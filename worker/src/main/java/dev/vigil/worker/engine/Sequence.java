@@ -86,18 +86,19 @@ final class Sequence implements Generation {
 
     private void produce() {
         // Injected faults (tests only) act here, where every token is made.
-        switch (engine.fault()) {
+        FaultMode fault = engine.fault();
+        switch (fault) {
             case DIE -> {
                 failNow("mock engine died (injected fault)");
                 return;
             }
             case HANG -> {
-                if (engine.hold(this)) {
-                    return;
-                }
+                engine.hold(this, fault);
+                return;
             }
             case STALL_AFTER_FIRST_TOKEN -> {
-                if (generated > 0 && engine.hold(this)) {
+                if (generated > 0) {
+                    engine.hold(this, fault);
                     return;
                 }
             }
@@ -127,10 +128,12 @@ final class Sequence implements Generation {
             return;
         }
         if (emission.isLast()) {
-            if (engine.fault() == FaultMode.STALL_AFTER_FIRST_TOKEN && engine.hold(this)) {
+            FaultMode now = engine.fault();
+            if (now == FaultMode.STALL_AFTER_FIRST_TOKEN) {
                 // The stream is complete but never says so: only a check that waits for the end
                 // notices.
                 endHeld = true;
+                engine.hold(this, now);
                 return;
             }
             deliver(sink::onEnd);
@@ -168,11 +171,11 @@ final class Sequence implements Generation {
 
     /** A finished sequence whose end a stall held back: the fault changed, so it may end now. */
     private void releaseEnd() {
-        switch (engine.fault()) {
+        FaultMode fault = engine.fault();
+        switch (fault) {
             case HANG, STALL_AFTER_FIRST_TOKEN -> {
-                if (engine.hold(this)) {
-                    return;
-                }
+                engine.hold(this, fault);
+                return;
             }
             case DIE -> {
                 endHeld = false;

@@ -27,7 +27,7 @@ public final class EngineCanaryProbe implements CanaryProbe {
     private static final String REQUEST_PREFIX = "health-check-";
 
     private final MockEngine engine;
-    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong ids = new AtomicLong();
 
     public EngineCanaryProbe(MockEngine engine) {
         this.engine = engine;
@@ -44,7 +44,7 @@ public final class EngineCanaryProbe implements CanaryProbe {
         }
         CompletableFuture<CanaryOutcome> outcome = new CompletableFuture<>();
         AtomicInteger outputs = new AtomicInteger();
-        Generation generation = engine.generate(REQUEST_PREFIX + sequence.incrementAndGet(), request, new TokenSink() {
+        Generation generation = engine.generate(REQUEST_PREFIX + ids.incrementAndGet(), request, new TokenSink() {
             @Override
             public void onOutput(EngineOutput output) {
                 outputs.incrementAndGet();

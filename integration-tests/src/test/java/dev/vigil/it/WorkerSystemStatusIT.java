@@ -133,6 +133,45 @@ class WorkerSystemStatusIT {
     }
 
     @Test
+    void withTheCanaryOnGenerateIsNotReadyUntilTheFirstCanaryOneWaitTimeLater() {
+        Duration wait = Duration.ofSeconds(5);
+        int port = FreePort.next();
+        try (AppProcess app = worker(
+                port,
+                "DYN_HEALTH_CHECK_ENABLED",
+                "true",
+                "DYN_CANARY_WAIT_TIME",
+                String.valueOf(wait.toSeconds()),
+                "DYN_MOCKER_STARTUP_DELAY_MS",
+                "0")) {
+            // Served and registered, but not yet proven by a canary (one wait time away).
+            Awaitility.await("generate registered")
+                    .pollInterval(Duration.ofMillis(50))
+                    .atMost(START)
+                    .until(() -> given().get(url(port, "/health")).asString().contains("\"generate\""));
+            Response before = given().get(url(port, "/health"));
+            assertEquals(503, before.statusCode(), before.asString());
+            assertEquals("notready", JsonPath.from(before.asString()).getString("endpoints.generate"));
+            assertEquals("ready", JsonPath.from(before.asString()).getString("endpoints.load_metrics"));
+
+            Awaitility.await("first canary")
+                    .atMost(wait.multipliedBy(2))
+                    .until(() -> given().get(url(port, "/health")).statusCode() == 200);
+            assertTrue(
+                    app.output()
+                            .contains(
+                                    "INFO  [de.vi.he.ca.CanaryScheduler] Canary timer expired for generate, sending health check"),
+                    app.output());
+            assertTrue(
+                    app.output().contains("INFO  [de.vi.he.ca.CanaryScheduler] Health check successful for generate"),
+                    app.output());
+            given().get(url(port, "/metrics"))
+                    .then()
+                    .body(containsString("dynamo_component_canary_total{endpoint=\"generate\",result=\"ok\"} 1.0"));
+        }
+    }
+
+    @Test
     void unreachableEtcdStopsStartUpWithOneLine() {
         Map<String, String> env = AppProcess.env(
                 "ETCD_ENDPOINTS",
@@ -217,6 +256,12 @@ class WorkerSystemStatusIT {
                 "DYN_SYSTEM_HEALTH_PATH|health|Invalid configuration: DYN_SYSTEM_HEALTH_PATH=\"health\": expected a path starting with '/', such as /custom/health",
                 "DYN_SYSTEM_LIVE_PATH|/health|Invalid configuration: DYN_SYSTEM_LIVE_PATH=\"/health\": must differ from DYN_SYSTEM_HEALTH_PATH (\"/health\")",
                 "DYN_SYSTEM_LIVE_SHALLOW|yes|Invalid configuration: DYN_SYSTEM_LIVE_SHALLOW=\"yes\": expected 'true' or 'false'",
+                "DYN_HEALTH_CHECK_ENABLED|1|Invalid configuration: DYN_HEALTH_CHECK_ENABLED=\"1\": expected 'true' or 'false'",
+                "DYN_CANARY_WAIT_TIME|abc|Invalid configuration: DYN_CANARY_WAIT_TIME=\"abc\": expected a whole number of seconds, 0 or more",
+                "DYN_CANARY_WAIT_TIME|-1|Invalid configuration: DYN_CANARY_WAIT_TIME=\"-1\": expected a whole number of seconds, 0 or more",
+                "DYN_HEALTH_CHECK_REQUEST_TIMEOUT|abc|Invalid configuration: DYN_HEALTH_CHECK_REQUEST_TIMEOUT=\"abc\": expected a whole number of seconds, at least 1",
+                "DYN_HEALTH_CHECK_REQUEST_TIMEOUT|-1|Invalid configuration: DYN_HEALTH_CHECK_REQUEST_TIMEOUT=\"-1\": expected a whole number of seconds, at least 1",
+                "DYN_HEALTH_CHECK_STALL_TIMEOUT|-1|Invalid configuration: DYN_HEALTH_CHECK_STALL_TIMEOUT=\"-1\": expected a whole number of seconds, 0 or more",
             })
     void badConfigurationStopsStartUpWithOneLine(String variable, String value, String expectedLine) {
         Map<String, String> env = AppProcess.env("DYN_SYSTEM_HOST", "127.0.0.1", variable, value);

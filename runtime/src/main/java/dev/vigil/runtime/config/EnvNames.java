@@ -47,6 +47,14 @@ public final class EnvNames {
     /** Ours: a live path that only says the process is up. */
     public static final String DYN_SYSTEM_LIVE_SHALLOW = "DYN_SYSTEM_LIVE_SHALLOW";
 
+    // Worker: canary health checks (seed 001, reference §3).
+    public static final String DYN_HEALTH_CHECK_ENABLED = "DYN_HEALTH_CHECK_ENABLED";
+    public static final String DYN_CANARY_WAIT_TIME = "DYN_CANARY_WAIT_TIME";
+    public static final String DYN_HEALTH_CHECK_REQUEST_TIMEOUT = "DYN_HEALTH_CHECK_REQUEST_TIMEOUT";
+    public static final String DYN_HEALTH_CHECK_PAYLOAD = "DYN_HEALTH_CHECK_PAYLOAD";
+    /** Ours: the stall watchdog for busy endpoints. */
+    public static final String DYN_HEALTH_CHECK_STALL_TIMEOUT = "DYN_HEALTH_CHECK_STALL_TIMEOUT";
+
     // Frontend HTTP service (reference §2.1).
     public static final String DYN_HTTP_PORT = "DYN_HTTP_PORT";
     public static final String DYN_HTTP_HOST = "DYN_HTTP_HOST";
@@ -89,6 +97,11 @@ public final class EnvNames {
             DYN_SYSTEM_LIVE_PATH,
             DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
             DYN_SYSTEM_LIVE_SHALLOW,
+            DYN_HEALTH_CHECK_ENABLED,
+            DYN_CANARY_WAIT_TIME,
+            DYN_HEALTH_CHECK_REQUEST_TIMEOUT,
+            DYN_HEALTH_CHECK_PAYLOAD,
+            DYN_HEALTH_CHECK_STALL_TIMEOUT,
             DYN_HTTP_PORT,
             DYN_HTTP_HOST,
             DYN_HTTP_SVC_LIVE_PATH,

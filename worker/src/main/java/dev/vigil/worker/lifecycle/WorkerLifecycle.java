@@ -26,7 +26,6 @@ import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
-import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.worker.config.MockerConfig;
@@ -36,6 +35,7 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.MockerSettings;
+import dev.vigil.worker.health.CanaryChecks;
 
 /**
  * Brings the worker into the cluster and takes it out again, in the order that keeps every request
@@ -70,6 +70,12 @@ public class WorkerLifecycle {
     MockerConfig mocker;
 
     @Inject
+    MockEngine engine;
+
+    @Inject
+    CanaryChecks canary;
+
+    @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
     private final List<Registered> registered = new ArrayList<>();
@@ -78,7 +84,6 @@ public class WorkerLifecycle {
         t.setDaemon(true);
         return t;
     });
-    private volatile MockEngine engine;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
     private volatile boolean leaseLost;
@@ -87,7 +92,6 @@ public class WorkerLifecycle {
 
     void start(@Observes StartupEvent event) {
         MockerSettings settings = MockerSettings.from(mocker);
-        engine = new MockEngine(settings, Tokenizer.cl100k());
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
@@ -109,10 +113,13 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id, cancellations(id));
+        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations(id));
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             Instance instance = endpointId.instance(id);
+            // 0. The canary payload before the transport, as Dynamo registers it: with the canary
+            //    on, the endpoint is notready from the first moment it could be seen.
+            canary.registerTarget(endpoint);
             // 1. Transport first: serve() returns once the subject accepts requests.
             ServedEndpoint served = plane.serve(instance.natsSubject(), handlers.forEndpoint(endpoint));
             // 2. Then health: /health never says ready for an endpoint that cannot take a request.
@@ -158,6 +165,9 @@ public class WorkerLifecycle {
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
         loadPublisher.shutdownNow();
+        // The canary stops first: a canary finishing after an endpoint was marked stopped would mark
+        // it ready again.
+        canary.close();
         if (leaseLost) {
             // Nothing to deregister (the keys went with the lease) and etcd is unreachable anyway:
             // stop at once, as Dynamo does, so the orchestrator restarts this worker promptly; the
@@ -167,10 +177,7 @@ public class WorkerLifecycle {
                 health.stopped(r.endpoint());
             });
             quietly("close the request plane", plane::close);
-            MockEngine e = engine;
-            if (e != null) {
-                e.close();
-            }
+            engine.close();
             return;
         }
         // Deregister first, so routers stop choosing this worker while it finishes what it has.
@@ -196,10 +203,7 @@ public class WorkerLifecycle {
         // Last, revoke the lease (anything left registered goes with it) and disconnect.
         quietly("close discovery", discovery::close);
         quietly("close the request plane", plane::close);
-        MockEngine e = engine;
-        if (e != null) {
-            e.close();
-        }
+        engine.close();
     }
 
     private void drain(Duration timeout) {

@@ -114,9 +114,12 @@ class WorkerSystemStatusIT {
                 "DYN_MOCKER_STARTUP_DELAY_MS",
                 "1000")) {
             given().get(url(port, "/health")).then().statusCode(503);
-            Awaitility.await("endpoints served")
+            Awaitility.await("all three endpoints served")
                     .atMost(START)
-                    .until(() -> given().get(url(port, "/health")).statusCode() == 200);
+                    .until(() -> JsonPath.from(given().get(url(port, "/health")).asString())
+                                    .getMap("endpoints")
+                                    .size()
+                            == 3);
             Response response = given().get(url(port, "/health"));
             assertEquals(TEXT, response.contentType());
             JsonPath body = JsonPath.from(response.asString());
@@ -168,6 +171,49 @@ class WorkerSystemStatusIT {
             given().get(url(port, "/metrics"))
                     .then()
                     .body(containsString("dynamo_component_canary_total{endpoint=\"generate\",result=\"ok\"} 1.0"));
+        }
+    }
+
+    @Test
+    void injectedEngineDeathStopsTheWorkerWithExitCodeOneWithinSixSeconds() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(
+                port,
+                "DYN_FAULT_INJECTION_ENABLED",
+                "true",
+                "DYN_MOCKER_STARTUP_DELAY_MS",
+                "0",
+                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                "[\"generate\"]")) {
+            Awaitility.await()
+                    .atMost(START)
+                    .until(() -> given().get(url(port, "/health")).statusCode() == 200);
+            given().contentType("application/json")
+                    .body("{\"mode\":\"bogus\"}")
+                    .post(url(port, "/engine/fault"))
+                    .then()
+                    .statusCode(400)
+                    .body(containsString("Invalid mode"));
+            given().contentType("application/json")
+                    .body("{\"mode\":\"die\"}")
+                    .post(url(port, "/engine/fault"))
+                    .then()
+                    .statusCode(200);
+            assertEquals(1, app.awaitExit(Duration.ofSeconds(6)), app.output());
+            assertTrue(app.output().contains("Initiating Dynamo Runtime shutdown."), app.output());
+        }
+    }
+
+    @Test
+    void faultInjectionRouteDoesNotExistUnlessEnabled() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(port)) {
+            given().contentType("application/json")
+                    .body("{\"mode\":\"die\"}")
+                    .post(url(port, "/engine/fault"))
+                    .then()
+                    .statusCode(404)
+                    .body(equalTo("Route not found"));
         }
     }
 

@@ -28,6 +28,9 @@ public final class EnvNames {
     public static final String DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT = "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT";
     public static final String DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS = "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS";
 
+    // Worker: fault injection for tests and drills (ours).
+    public static final String DYN_FAULT_INJECTION_ENABLED = "DYN_FAULT_INJECTION_ENABLED";
+
     // Worker: the mock engine (Dynamo's mocker).
     public static final String DYN_MOCKER_ITL_MS = "DYN_MOCKER_ITL_MS";
     public static final String DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS = "DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS";
@@ -82,6 +85,7 @@ public final class EnvNames {
             DYN_COMPONENT,
             DYN_MODEL_NAME,
             DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
+            DYN_FAULT_INJECTION_ENABLED,
             DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS,
             DYN_MOCKER_ITL_MS,
             DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS,

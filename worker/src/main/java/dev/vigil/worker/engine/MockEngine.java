@@ -192,6 +192,11 @@ public final class MockEngine implements AutoCloseable {
     }
 
     /** The injected fault, {@link FaultMode#NONE} unless a test injected one. */
+    /** Whether the engine is dead (injected {@link FaultMode#DIE}): nothing it runs can succeed. */
+    public boolean isDead() {
+        return fault() == FaultMode.DIE;
+    }
+
     public FaultMode fault() {
         return fault;
     }

@@ -87,6 +87,7 @@ public class WorkerLifecycle {
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
     private volatile boolean leaseLost;
+    private volatile boolean engineDead;
 
     private record Registered(WorkerEndpoint endpoint, Instance instance, ServedEndpoint served) {}
 
@@ -162,6 +163,16 @@ public class WorkerLifecycle {
         }
     }
 
+    /**
+     * The engine died (from {@link EngineMonitor}): leave the cluster and exit 1. No grace period and
+     * no drain, since nothing sent here can succeed any more; the frontend migrates what was in flight.
+     */
+    void engineDied() {
+        engineDead = true;
+        Launcher.exitCodeAtLeast(1);
+        Quarkus.asyncExit(1);
+    }
+
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
         loadPublisher.shutdownNow();
@@ -190,7 +201,7 @@ public class WorkerLifecycle {
         // Keep accepting for a while: routers that picked this worker before their watch delivered
         // the deregistration still send requests, and those must land, not bounce.
         int grace = worker.gracefulShutdownGracePeriodSecs();
-        if (!registered.isEmpty() && grace > 0) {
+        if (!registered.isEmpty() && grace > 0 && !engineDead) {
             LOG.infof("Grace period %d s before stopping endpoints", grace);
             pause(Duration.ofSeconds(grace));
         }
@@ -199,7 +210,9 @@ public class WorkerLifecycle {
             r.served().close();
             health.stopped(r.endpoint());
         }
-        drain(worker.gracefulShutdownTimeout());
+        if (!engineDead) {
+            drain(worker.gracefulShutdownTimeout());
+        }
         // Last, revoke the lease (anything left registered goes with it) and disconnect.
         quietly("close discovery", discovery::close);
         quietly("close the request plane", plane::close);

@@ -97,6 +97,8 @@ public final class SystemHealth {
         });
         if (!added[0]) {
             LOG.warnf("Attempted to re-register health check for endpoint '%s'; ignoring.", endpoint);
+        } else {
+            notifyListeners(l -> l.canaryTargetAdded(endpoint, payload));
         }
         return added[0];
     }
@@ -127,6 +129,25 @@ public final class SystemHealth {
         update(endpoint, (endpoints, targets) -> endpoints.put(endpoint, status));
     }
 
+    /**
+     * The verdict of an active check (the canary, or its stall watchdog) on a canary target. Unlike
+     * {@link #setEndpoint} it is dropped once the endpoint is no longer a target, so a check that
+     * finishes after its endpoint was removed cannot bring the endpoint back.
+     *
+     * @return whether the verdict was applied
+     */
+    public boolean setCheckedEndpoint(String endpoint, HealthStatus status) {
+        Objects.requireNonNull(status, "status");
+        boolean[] applied = {false};
+        update(endpoint, (endpoints, targets) -> {
+            if (targets.containsKey(endpoint)) {
+                endpoints.put(endpoint, status);
+                applied[0] = true;
+            }
+        });
+        return applied[0];
+    }
+
     /** Forgets an endpoint that this process no longer has: its status and canary target go. */
     public void removeEndpoint(String endpoint) {
         update(endpoint, (endpoints, targets) -> {
@@ -146,16 +167,18 @@ public final class SystemHealth {
     }
 
     /**
-     * Adds a listener and replays {@code endpointAdded} for every endpoint already known, so a view
-     * attached late misses nothing. Listeners must tolerate being told twice about one endpoint.
+     * Adds a listener and replays {@code endpointAdded} for every endpoint already known, then {@code
+     * canaryTargetAdded} for every target, so a view attached late misses nothing. Listeners must
+     * tolerate being told twice about one endpoint.
      */
     public void addListener(EndpointHealthListener listener) {
-        List<String> existing;
+        HealthSnapshot existing;
         synchronized (writeLock) {
             listeners.add(listener);
-            existing = List.copyOf(current.endpoints().keySet());
+            existing = current;
         }
-        existing.forEach(listener::endpointAdded);
+        existing.endpoints().keySet().forEach(listener::endpointAdded);
+        existing.canaryTargets().forEach(listener::canaryTargetAdded);
     }
 
     public void removeListener(EndpointHealthListener listener) {

@@ -172,6 +172,39 @@ class SystemHealthTest {
     }
 
     @Test
+    void checkedVerdictsApplyOnlyToCanaryTargets() {
+        SystemHealth health = new SystemHealth(NOT_READY, List.of(), true);
+        health.registerCanaryTarget("generate", "{}");
+        assertTrue(health.setCheckedEndpoint("generate", READY));
+        assertTrue(health.isReady());
+        health.removeEndpoint("generate");
+        assertFalse(health.setCheckedEndpoint("generate", READY), "a late verdict does not bring it back");
+        assertEquals(Map.of(), health.snapshot().endpoints());
+    }
+
+    @Test
+    void listenersHearNewCanaryTargetsAndAreReplayedExistingOnes() {
+        SystemHealth health = new SystemHealth(NOT_READY, List.of("generate"), true);
+        health.registerCanaryTarget("early", "{\"a\":1}");
+        List<String> events = new ArrayList<>();
+        health.addListener(new EndpointHealthListener() {
+            @Override
+            public void endpointAdded(String endpoint) {}
+
+            @Override
+            public void endpointRemoved(String endpoint) {}
+
+            @Override
+            public void canaryTargetAdded(String endpoint, String payload) {
+                events.add(endpoint + " " + payload);
+            }
+        });
+        health.registerCanaryTarget("generate", "{}");
+        health.registerCanaryTarget("generate", "{\"again\":1}");
+        assertEquals(List.of("early {\"a\":1}", "generate {}"), events);
+    }
+
+    @Test
     void uptimeIsMeasuredFromCreation() {
         AtomicLong now = new AtomicLong(5_000_000_000L);
         SystemHealth health = new SystemHealth(NOT_READY, List.of(), false, now::get);

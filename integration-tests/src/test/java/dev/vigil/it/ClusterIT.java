@@ -117,9 +117,13 @@ class ClusterIT {
     void eachWorkerTurnsReadyOnceItsEndpointsAreServed() {
         for (int port : new int[] {worker1Port, worker2Port}) {
             String url = "http://127.0.0.1:" + port + "/health";
-            Awaitility.await("worker " + port + " ready")
+            Awaitility.await("worker " + port + " serves all three endpoints")
                     .atMost(START)
-                    .until(() -> given().get(url).statusCode() == 200);
+                    .until(() -> given().get(url).statusCode() == 200
+                            && JsonPath.from(given().get(url).asString())
+                                            .getMap("endpoints")
+                                            .size()
+                                    == 3);
             JsonPath body = JsonPath.from(given().get(url).asString());
             assertEquals("ready", body.getString("status"));
             assertEquals(

@@ -114,9 +114,12 @@ class WorkerSystemStatusIT {
                 "DYN_MOCKER_STARTUP_DELAY_MS",
                 "1000")) {
             given().get(url(port, "/health")).then().statusCode(503);
-            Awaitility.await("endpoints served")
+            Awaitility.await("all three endpoints served")
                     .atMost(START)
-                    .until(() -> given().get(url(port, "/health")).statusCode() == 200);
+                    .until(() -> JsonPath.from(given().get(url(port, "/health")).asString())
+                                    .getMap("endpoints")
+                                    .size()
+                            == 3);
             Response response = given().get(url(port, "/health"));
             assertEquals(TEXT, response.contentType());
             JsonPath body = JsonPath.from(response.asString());
@@ -129,6 +132,88 @@ class WorkerSystemStatusIT {
             given().get(url(port, "/metrics"))
                     .then()
                     .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 1.0"));
+        }
+    }
+
+    @Test
+    void withTheCanaryOnGenerateIsNotReadyUntilTheFirstCanaryOneWaitTimeLater() {
+        Duration wait = Duration.ofSeconds(5);
+        int port = FreePort.next();
+        try (AppProcess app = worker(
+                port,
+                "DYN_HEALTH_CHECK_ENABLED",
+                "true",
+                "DYN_CANARY_WAIT_TIME",
+                String.valueOf(wait.toSeconds()),
+                "DYN_MOCKER_STARTUP_DELAY_MS",
+                "0")) {
+            // Served and registered, but not yet proven by a canary (one wait time away).
+            Awaitility.await("generate registered")
+                    .pollInterval(Duration.ofMillis(50))
+                    .atMost(START)
+                    .until(() -> given().get(url(port, "/health")).asString().contains("\"generate\""));
+            Response before = given().get(url(port, "/health"));
+            assertEquals(503, before.statusCode(), before.asString());
+            assertEquals("notready", JsonPath.from(before.asString()).getString("endpoints.generate"));
+            assertEquals("ready", JsonPath.from(before.asString()).getString("endpoints.load_metrics"));
+
+            Awaitility.await("first canary")
+                    .atMost(wait.multipliedBy(2))
+                    .until(() -> given().get(url(port, "/health")).statusCode() == 200);
+            assertTrue(
+                    app.output()
+                            .contains(
+                                    "INFO  [de.vi.he.ca.CanaryScheduler] Canary timer expired for generate, sending health check"),
+                    app.output());
+            assertTrue(
+                    app.output().contains("INFO  [de.vi.he.ca.CanaryScheduler] Health check successful for generate"),
+                    app.output());
+            given().get(url(port, "/metrics"))
+                    .then()
+                    .body(containsString("dynamo_component_canary_total{endpoint=\"generate\",result=\"ok\"} 1.0"));
+        }
+    }
+
+    @Test
+    void injectedEngineDeathStopsTheWorkerWithExitCodeOneWithinSixSeconds() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(
+                port,
+                "DYN_FAULT_INJECTION_ENABLED",
+                "true",
+                "DYN_MOCKER_STARTUP_DELAY_MS",
+                "0",
+                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                "[\"generate\"]")) {
+            Awaitility.await()
+                    .atMost(START)
+                    .until(() -> given().get(url(port, "/health")).statusCode() == 200);
+            given().contentType("application/json")
+                    .body("{\"mode\":\"bogus\"}")
+                    .post(url(port, "/engine/fault"))
+                    .then()
+                    .statusCode(400)
+                    .body(containsString("Invalid mode"));
+            given().contentType("application/json")
+                    .body("{\"mode\":\"die\"}")
+                    .post(url(port, "/engine/fault"))
+                    .then()
+                    .statusCode(200);
+            assertEquals(1, app.awaitExit(Duration.ofSeconds(6)), app.output());
+            assertTrue(app.output().contains("Initiating Dynamo Runtime shutdown."), app.output());
+        }
+    }
+
+    @Test
+    void faultInjectionRouteDoesNotExistUnlessEnabled() {
+        int port = FreePort.next();
+        try (AppProcess app = worker(port)) {
+            given().contentType("application/json")
+                    .body("{\"mode\":\"die\"}")
+                    .post(url(port, "/engine/fault"))
+                    .then()
+                    .statusCode(404)
+                    .body(equalTo("Route not found"));
         }
     }
 
@@ -217,6 +302,12 @@ class WorkerSystemStatusIT {
                 "DYN_SYSTEM_HEALTH_PATH|health|Invalid configuration: DYN_SYSTEM_HEALTH_PATH=\"health\": expected a path starting with '/', such as /custom/health",
                 "DYN_SYSTEM_LIVE_PATH|/health|Invalid configuration: DYN_SYSTEM_LIVE_PATH=\"/health\": must differ from DYN_SYSTEM_HEALTH_PATH (\"/health\")",
                 "DYN_SYSTEM_LIVE_SHALLOW|yes|Invalid configuration: DYN_SYSTEM_LIVE_SHALLOW=\"yes\": expected 'true' or 'false'",
+                "DYN_HEALTH_CHECK_ENABLED|1|Invalid configuration: DYN_HEALTH_CHECK_ENABLED=\"1\": expected 'true' or 'false'",
+                "DYN_CANARY_WAIT_TIME|abc|Invalid configuration: DYN_CANARY_WAIT_TIME=\"abc\": expected a whole number of seconds, 0 or more",
+                "DYN_CANARY_WAIT_TIME|-1|Invalid configuration: DYN_CANARY_WAIT_TIME=\"-1\": expected a whole number of seconds, 0 or more",
+                "DYN_HEALTH_CHECK_REQUEST_TIMEOUT|abc|Invalid configuration: DYN_HEALTH_CHECK_REQUEST_TIMEOUT=\"abc\": expected a whole number of seconds, at least 1",
+                "DYN_HEALTH_CHECK_REQUEST_TIMEOUT|-1|Invalid configuration: DYN_HEALTH_CHECK_REQUEST_TIMEOUT=\"-1\": expected a whole number of seconds, at least 1",
+                "DYN_HEALTH_CHECK_STALL_TIMEOUT|-1|Invalid configuration: DYN_HEALTH_CHECK_STALL_TIMEOUT=\"-1\": expected a whole number of seconds, 0 or more",
             })
     void badConfigurationStopsStartUpWithOneLine(String variable, String value, String expectedLine) {
         Map<String, String> env = AppProcess.env("DYN_SYSTEM_HOST", "127.0.0.1", variable, value);

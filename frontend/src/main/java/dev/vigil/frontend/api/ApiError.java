@@ -28,6 +28,14 @@ public final class ApiError extends RuntimeException {
         return new ApiError(503, message);
     }
 
+    /**
+     * Every worker of the model is busy: Dynamo's {@code ResourceExhausted} rejection, sent at once
+     * instead of queueing. The body is Dynamo's exactly.
+     */
+    public static ApiError allWorkersBusy() {
+        return new ApiError(503, "ResourceExhausted: All workers are busy, please retry later");
+    }
+
     public static ApiError internal(String message) {
         return new ApiError(500, message);
     }

@@ -16,6 +16,9 @@ public class FrontendMetrics {
     /** Renders as {@code dynamo_frontend_model_cancellation_total{model,endpoint,request_type}}. */
     public static final String CANCELLATION = "dynamo.frontend.model.cancellation";
 
+    /** Renders as {@code dynamo_frontend_model_rejection_total{model,endpoint}}. */
+    public static final String REJECTION = "dynamo.frontend.model.rejection";
+
     public static final String NEW_REQUEST = "new_request";
     public static final String ONGOING_REQUEST = "ongoing_request";
 
@@ -28,6 +31,10 @@ public class FrontendMetrics {
 
     public void maxSeqLenExceeded(String model) {
         registry.counter(MAX_SEQ_LEN_EXCEEDED, "model", model).increment();
+    }
+
+    public void rejection(String model, String endpoint) {
+        registry.counter(REJECTION, "model", model, "endpoint", endpoint).increment();
     }
 
     public void cancellation(String model, String endpoint, boolean stream) {

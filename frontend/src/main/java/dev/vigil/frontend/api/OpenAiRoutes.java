@@ -23,6 +23,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import dev.vigil.frontend.api.CompletionRequest.Kind;
 import dev.vigil.frontend.config.MigrationConfig;
 import dev.vigil.frontend.health.KnownInstances;
+import dev.vigil.frontend.load.BusyMonitor;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.InstancePicker;
 import dev.vigil.frontend.routing.Quarantine;
@@ -70,6 +71,14 @@ public class OpenAiRoutes {
     @Inject
     MigrationConfig migration;
 
+    @Inject
+    BusyMonitor busy;
+
+    /** Vigil adds Retry-After to the all-busy 503 (Dynamo sends none): clients back off this long. */
+    static final int RETRY_AFTER_SECS = 1;
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenAiRoutes.class);
+
     private final Tokenizer tokenizer = Tokenizer.cl100k();
 
     void install(@Observes Router router) {
@@ -103,8 +112,17 @@ public class OpenAiRoutes {
             if (model == null) {
                 throw ApiError.notFound("Model not found: " + request.model());
             }
-            if (model.instancesIn(instances.list()).isEmpty()) {
+            List<Instance> live = model.instancesIn(instances.list());
+            if (live.isEmpty()) {
                 throw ApiError.unavailable("Model temporarily unavailable: no live instance serves " + request.model());
+            }
+            if (live.stream().allMatch(i -> busy.busy(request.model(), i.id()))) {
+                LOG.warnf(
+                        "Rejecting request: all workers are busy (model %s, total_workers %d)",
+                        request.model(), live.size());
+                metrics.rejection(request.model(), endpointLabel(kind));
+                ctx.response().putHeader("retry-after", String.valueOf(RETRY_AFTER_SECS));
+                throw ApiError.allWorkersBusy();
             }
             List<Integer> promptIds = tokenizer.encode(request.prompt());
             GenerateRequest generate = new GenerateRequest(
@@ -141,7 +159,15 @@ public class OpenAiRoutes {
                 List<Instance> candidates = model.instancesIn(instances.list()).stream()
                         .filter(i -> !quarantine.contains(i.id()))
                         .toList();
-                return candidates.isEmpty() ? Optional.empty() : Optional.of(picker.pick(candidates));
+                if (candidates.isEmpty()) {
+                    return Optional.empty();
+                }
+                // Prefer workers that are not busy; a request already admitted (a migration) still
+                // goes to a busy one rather than failing.
+                List<Instance> free = candidates.stream()
+                        .filter(i -> !busy.busy(model.name(), i.id()))
+                        .toList();
+                return Optional.of(picker.pick(free.isEmpty() ? candidates : free));
             }
 
             @Override
@@ -160,6 +186,10 @@ public class OpenAiRoutes {
                 quarantine.report(target.id());
             }
         };
+    }
+
+    static String endpointLabel(Kind kind) {
+        return kind == Kind.CHAT ? "chat_completions" : "completions";
     }
 
     private JsonNode body(RoutingContext ctx) {

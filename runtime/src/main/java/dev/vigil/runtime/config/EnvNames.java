@@ -28,6 +28,9 @@ public final class EnvNames {
     public static final String DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT = "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT";
     public static final String DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS = "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS";
 
+    // Worker: fault injection for tests and drills (ours).
+    public static final String DYN_FAULT_INJECTION_ENABLED = "DYN_FAULT_INJECTION_ENABLED";
+
     // Worker: the mock engine (Dynamo's mocker).
     public static final String DYN_MOCKER_ITL_MS = "DYN_MOCKER_ITL_MS";
     public static final String DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS = "DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS";
@@ -47,6 +50,14 @@ public final class EnvNames {
     /** Ours: a live path that only says the process is up. */
     public static final String DYN_SYSTEM_LIVE_SHALLOW = "DYN_SYSTEM_LIVE_SHALLOW";
 
+    // Worker: canary health checks (seed 001, reference §3).
+    public static final String DYN_HEALTH_CHECK_ENABLED = "DYN_HEALTH_CHECK_ENABLED";
+    public static final String DYN_CANARY_WAIT_TIME = "DYN_CANARY_WAIT_TIME";
+    public static final String DYN_HEALTH_CHECK_REQUEST_TIMEOUT = "DYN_HEALTH_CHECK_REQUEST_TIMEOUT";
+    public static final String DYN_HEALTH_CHECK_PAYLOAD = "DYN_HEALTH_CHECK_PAYLOAD";
+    /** Ours: the stall watchdog for busy endpoints. */
+    public static final String DYN_HEALTH_CHECK_STALL_TIMEOUT = "DYN_HEALTH_CHECK_STALL_TIMEOUT";
+
     // Frontend HTTP service (reference §2.1).
     public static final String DYN_HTTP_PORT = "DYN_HTTP_PORT";
     public static final String DYN_HTTP_HOST = "DYN_HTTP_HOST";
@@ -59,6 +70,9 @@ public final class EnvNames {
     public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
     public static final String DYN_MIGRATION_LIMIT = "DYN_MIGRATION_LIMIT";
     public static final String DYN_MIGRATION_MAX_SEQ_LEN = "DYN_MIGRATION_MAX_SEQ_LEN";
+    public static final String DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD = "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD";
+    public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD";
+    public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC";
 
     /** All names above, for the consistency test. */
     public static final List<String> ALL = List.of(
@@ -71,6 +85,7 @@ public final class EnvNames {
             DYN_COMPONENT,
             DYN_MODEL_NAME,
             DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
+            DYN_FAULT_INJECTION_ENABLED,
             DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS,
             DYN_MOCKER_ITL_MS,
             DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS,
@@ -86,6 +101,11 @@ public final class EnvNames {
             DYN_SYSTEM_LIVE_PATH,
             DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
             DYN_SYSTEM_LIVE_SHALLOW,
+            DYN_HEALTH_CHECK_ENABLED,
+            DYN_CANARY_WAIT_TIME,
+            DYN_HEALTH_CHECK_REQUEST_TIMEOUT,
+            DYN_HEALTH_CHECK_PAYLOAD,
+            DYN_HEALTH_CHECK_STALL_TIMEOUT,
             DYN_HTTP_PORT,
             DYN_HTTP_HOST,
             DYN_HTTP_SVC_LIVE_PATH,
@@ -94,7 +114,10 @@ public final class EnvNames {
             DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
             DYN_ROUTER_MODE,
             DYN_MIGRATION_LIMIT,
-            DYN_MIGRATION_MAX_SEQ_LEN);
+            DYN_MIGRATION_MAX_SEQ_LEN,
+            DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,
+            DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD,
+            DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC);
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

@@ -3,6 +3,7 @@ package dev.vigil.runtime.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,28 @@ class ConvertersTest {
     void badPathsAreRejected(String value) {
         var e = assertThrows(IllegalArgumentException.class, () -> new HttpPathConverter().convert(value));
         assertEquals(true, e.getMessage().startsWith("expected a path starting with '/'"));
+    }
+
+    @Test
+    void wholeSecondsIncludeZero() {
+        WholeSecondsConverter seconds = new WholeSecondsConverter();
+        assertEquals(Duration.ZERO, seconds.convert("0"));
+        assertEquals(Duration.ofSeconds(10), seconds.convert(" 10 "));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1", "1.5", "10s", "+3", "", "9999999999999"})
+    void badWholeSecondsNameWhatIsAccepted(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new WholeSecondsConverter().convert(value));
+        assertEquals("expected a whole number of seconds, 0 or more", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1", "0", "1.5"})
+    void positiveSecondsStartAtOne(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new PositiveSecondsConverter().convert(value));
+        assertEquals("expected a whole number of seconds, at least 1", e.getMessage());
+        assertEquals(Duration.ofSeconds(3), new PositiveSecondsConverter().convert("3"));
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.vigil.worker.endpoint;
 
 import java.io.IOException;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.vigil.health.canary.EndpointActivity;
+import dev.vigil.health.canary.EndpointActivity.ActiveRequest;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
@@ -25,14 +28,22 @@ public final class EndpointHandlers {
 
     private final MockEngine engine;
     private final InstanceId id;
+    private final EndpointActivity generateActivity;
     private final Runnable cancelled;
 
     /**
+     * @param activities where each endpoint reports its requests to the canary (its tokens and
+     *     successful ends); only {@code generate} streams tokens, so only it reports
      * @param cancelled counts a cancelled request; called at most once per request
      */
-    public EndpointHandlers(MockEngine engine, InstanceId id, Runnable cancelled) {
+    public EndpointHandlers(
+            MockEngine engine,
+            InstanceId id,
+            Function<WorkerEndpoint, EndpointActivity> activities,
+            Runnable cancelled) {
         this.engine = engine;
         this.id = id;
+        this.generateActivity = activities.apply(WorkerEndpoint.GENERATE);
         this.cancelled = cancelled;
     }
 
@@ -58,12 +69,15 @@ public final class EndpointHandlers {
         }
         // Dynamo's line; operators and tests find the worker that took a request by it.
         LOG.infof("Decode Request ID: %s", request.requestId());
+        ActiveRequest active = generateActivity.requestStarted();
         var generation = engine.generate(request.requestId(), body, new TokenSink() {
             @Override
             public void onOutput(EngineOutput output) {
+                active.tokenProduced();
                 try {
                     request.send(JSON.writeValueAsBytes(output));
                 } catch (IOException e) {
+                    active.ended();
                     request.fail("could not encode engine output: " + e.getMessage());
                 }
             }
@@ -71,10 +85,14 @@ public final class EndpointHandlers {
             @Override
             public void onEnd() {
                 request.complete();
+                // Dynamo's activity signal: the end was sent, so the endpoint just proved itself
+                // and the canary can wait.
+                active.succeeded();
             }
 
             @Override
             public void onError(String message) {
+                active.ended();
                 request.fail(message);
             }
         });
@@ -87,6 +105,9 @@ public final class EndpointHandlers {
             if (control == Control.STOP) {
                 generation.stop();
             } else {
+                // A killed request never ends through the sink: stop counting it as in flight, or
+                // the stall watchdog would wait for its tokens forever.
+                active.ended();
                 generation.kill();
             }
         });

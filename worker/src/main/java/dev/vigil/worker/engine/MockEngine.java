@@ -1,7 +1,10 @@
 package dev.vigil.worker.engine;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +18,8 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.LoadMetrics;
+import dev.vigil.runtime.protocol.SamplingOptions;
+import dev.vigil.runtime.protocol.StopConditions;
 import dev.vigil.runtime.tokenizer.Tokenizer;
 
 /**
@@ -39,11 +44,21 @@ import dev.vigil.runtime.tokenizer.Tokenizer;
  *
  * <p>Thread-safe. Tokens are produced on a small pool of scheduler threads, one task per token, so
  * zero delays stay fair among requests instead of one request spinning.
+ *
+ * <p>For tests, the engine can be made to misbehave ({@link #injectFault(FaultMode)}, {@link
+ * #heal()}): die, hang, stall after the first token, or fail on it.
  */
 public final class MockEngine implements AutoCloseable {
 
     /** Tokens generated at most when a request sets no {@code max_tokens}. */
     public static final int DEFAULT_MAX_TOKENS = 256;
+
+    /**
+     * The canary's request, this engine's minimal health check payload (Dynamo's backends each define
+     * one): a two-token prompt, greedy, one token out.
+     */
+    public static final GenerateRequest HEALTH_CHECK_REQUEST = new GenerateRequest(
+            null, List.of(1, 2), new StopConditions(1, null, null, false), new SamplingOptions(0.0, null, null));
 
     static final Logger LOG = Logger.getLogger(MockEngine.class);
 
@@ -53,6 +68,10 @@ public final class MockEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private boolean started;
+
+    private volatile FaultMode fault = FaultMode.NONE;
+    /** Sequences held by {@link FaultMode#HANG} or {@link FaultMode#STALL_AFTER_FIRST_TOKEN}; guarded by itself. */
+    private final Set<Sequence> held = new LinkedHashSet<>();
 
     public MockEngine(MockerSettings settings, Tokenizer tokenizer) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -140,12 +159,89 @@ public final class MockEngine implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Makes the engine misbehave from now on, for requests already running and new ones; replaces
+     * any earlier fault. Requests held by an earlier {@link FaultMode#HANG} or {@link
+     * FaultMode#STALL_AFTER_FIRST_TOKEN} go on under the new mode (a heal lets them finish).
+     */
+    public void injectFault(FaultMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        List<Sequence> release;
+        FaultMode before;
+        synchronized (held) {
+            before = fault;
+            fault = mode;
+            release = new ArrayList<>(held);
+            held.clear();
+        }
+        if (mode == before) {
+            // Nothing changes (tests heal a healthy engine freely); nothing to say.
+        } else if (mode == FaultMode.NONE) {
+            LOG.infof("Mock engine healed (was %s)", before);
+        } else {
+            LOG.warnf("Mock engine fault injected: %s", mode);
+        }
+        // Each released sequence looks at the new mode at its next step, and is held again if the
+        // mode still holds it.
+        release.forEach(sequence -> schedule(sequence::step, 0));
+    }
+
+    /** Ends any injected fault: held requests resume where they stopped. */
+    public void heal() {
+        injectFault(FaultMode.NONE);
+    }
+
+    /** The injected fault, {@link FaultMode#NONE} unless a test injected one. */
+    /** Whether the engine is dead (injected {@link FaultMode#DIE}): nothing it runs can succeed. */
+    public boolean isDead() {
+        return fault() == FaultMode.DIE;
+    }
+
+    public FaultMode fault() {
+        return fault;
+    }
+
+    /**
+     * Holds {@code sequence}, which decided to wait under fault {@code seen}, until the fault
+     * changes. If it already changed (checked under the lock a change takes), the sequence steps
+     * again at once and decides anew: held just after a heal, it would otherwise wait forever.
+     */
+    void hold(Sequence sequence, FaultMode seen) {
+        synchronized (held) {
+            if (fault == seen) {
+                held.add(sequence);
+                return;
+            }
+        }
+        schedule(sequence::step, 0);
+    }
+
+    /** Requests held by the current fault now (for tests). */
+    int heldRequests() {
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
+    void release(Sequence sequence) {
+        synchronized (held) {
+            held.remove(sequence);
+        }
+    }
+
     /** Stops the scheduler threads; every request still queued or running gets {@code onError}. */
     @Override
     public void close() {
+        List<Sequence> stillHeld;
+        synchronized (held) {
+            stillHeld = new ArrayList<>(held);
+            held.clear();
+        }
         for (Sequence sequence : scheduler.drain()) {
             sequence.fail("mock engine closed");
         }
+        // A stalled sequence may have finished in the scheduler while its end was held back.
+        stillHeld.forEach(sequence -> sequence.fail("mock engine closed"));
         timers.shutdownNow();
         ready.completeExceptionally(new IllegalStateException("mock engine closed"));
     }

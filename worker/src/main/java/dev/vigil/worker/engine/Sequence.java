@@ -30,6 +30,8 @@ final class Sequence implements Generation {
     private boolean ended;
     /** Killed, or its sink threw: no more sink calls. */
     private boolean silenced;
+    /** Finished, but a stall fault holds back the end of its stream. */
+    private boolean endHeld;
     /** When the next token is due, in {@link System#nanoTime()} terms. */
     private volatile long due;
 
@@ -62,6 +64,10 @@ final class Sequence implements Generation {
     /** Produces and delivers the next token, then sets the timer for the one after. */
     void step() {
         synchronized (this) {
+            if (endHeld) {
+                releaseEnd();
+                return;
+            }
             if (ended) {
                 return;
             }
@@ -79,6 +85,31 @@ final class Sequence implements Generation {
     }
 
     private void produce() {
+        // Injected faults (tests only) act here, where every token is made.
+        FaultMode fault = engine.fault();
+        switch (fault) {
+            case DIE -> {
+                failNow("mock engine died (injected fault)");
+                return;
+            }
+            case HANG -> {
+                engine.hold(this, fault);
+                return;
+            }
+            case STALL_AFTER_FIRST_TOKEN -> {
+                if (generated > 0) {
+                    engine.hold(this, fault);
+                    return;
+                }
+            }
+            case ERROR_FIRST_TOKEN -> {
+                if (generated == 0) {
+                    failNow("mock engine failed on the first token (injected fault)");
+                    return;
+                }
+            }
+            case NONE -> {}
+        }
         StopRules.Emission emission = rules.next(engine.model(), state, generated);
         if (!engine.scheduler().advance(this, tokens.size() + 1L)) {
             // Preempted for want of a KV block: the scheduler starts it again, and since the model
@@ -97,6 +128,14 @@ final class Sequence implements Generation {
             return;
         }
         if (emission.isLast()) {
+            FaultMode now = engine.fault();
+            if (now == FaultMode.STALL_AFTER_FIRST_TOKEN) {
+                // The stream is complete but never says so: only a check that waits for the end
+                // notices.
+                endHeld = true;
+                engine.hold(this, now);
+                return;
+            }
             deliver(sink::onEnd);
             return;
         }
@@ -130,8 +169,35 @@ final class Sequence implements Generation {
         }
     }
 
+    /** A finished sequence whose end a stall held back: the fault changed, so it may end now. */
+    private void releaseEnd() {
+        FaultMode fault = engine.fault();
+        switch (fault) {
+            case HANG, STALL_AFTER_FIRST_TOKEN -> {
+                engine.hold(this, fault);
+                return;
+            }
+            case DIE -> {
+                endHeld = false;
+                deliver(() -> sink.onError("mock engine died (injected fault)"));
+                return;
+            }
+            default -> {}
+        }
+        endHeld = false;
+        deliver(sink::onEnd);
+    }
+
+    /** Fails the sequence from inside a step. */
+    private void failNow(String message) {
+        ended = true;
+        engine.scheduler().abort(this);
+        deliver(() -> sink.onError(message));
+    }
+
     /** Ends the sequence early; false if it had already ended. */
     private boolean abort() {
+        engine.release(this);
         if (ended) {
             return false;
         }
@@ -147,6 +213,11 @@ final class Sequence implements Generation {
     /** The engine is closing and has already taken the sequence off its scheduler. */
     void fail(String message) {
         synchronized (this) {
+            if (endHeld) {
+                endHeld = false;
+                deliver(() -> sink.onError(message));
+                return;
+            }
             if (ended) {
                 return;
             }

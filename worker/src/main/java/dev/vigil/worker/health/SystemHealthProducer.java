@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import dev.vigil.health.SystemHealth;
 import dev.vigil.health.SystemStatusViews;
 import dev.vigil.runtime.config.NameList;
+import dev.vigil.worker.config.CanaryConfig;
 import dev.vigil.worker.config.SystemStatusConfig;
 
 /** Builds the worker's one health state from its configuration. */
@@ -15,13 +16,13 @@ public class SystemHealthProducer {
 
     @Produces
     @Singleton
-    SystemHealth systemHealth(SystemStatusConfig config) {
-        // The canary (DYN_HEALTH_CHECK_ENABLED) is not part of the worker yet, so the transport is
-        // the authority on endpoint readiness, as in Dynamo with the canary off.
+    SystemHealth systemHealth(SystemStatusConfig config, CanaryConfig canary) {
+        // With the canary on (DYN_HEALTH_CHECK_ENABLED) only a successful canary makes a payload
+        // endpoint ready; off, serving it on the transport does.
         return new SystemHealth(
                 config.startingHealthStatus(),
                 config.useEndpointHealthStatus().orElseGet(NameList::empty).names(),
-                false);
+                canary.enabled());
     }
 
     @Produces

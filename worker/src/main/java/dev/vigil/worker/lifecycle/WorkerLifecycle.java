@@ -26,7 +26,6 @@ import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
-import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.worker.config.MockerConfig;
@@ -36,6 +35,7 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.MockerSettings;
+import dev.vigil.worker.health.CanaryChecks;
 
 /**
  * Brings the worker into the cluster and takes it out again, in the order that keeps every request
@@ -70,6 +70,12 @@ public class WorkerLifecycle {
     MockerConfig mocker;
 
     @Inject
+    MockEngine engine;
+
+    @Inject
+    CanaryChecks canary;
+
+    @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
     private final List<Registered> registered = new ArrayList<>();
@@ -78,20 +84,22 @@ public class WorkerLifecycle {
         t.setDaemon(true);
         return t;
     });
-    private volatile MockEngine engine;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
+    private volatile boolean leaseLost;
+    private volatile boolean engineDead;
 
     private record Registered(WorkerEndpoint endpoint, Instance instance, ServedEndpoint served) {}
 
     void start(@Observes StartupEvent event) {
         MockerSettings settings = MockerSettings.from(mocker);
-        engine = new MockEngine(settings, Tokenizer.cl100k());
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
         discovery.onLeaseLost(() -> {
             LOG.error("Lease lost: this worker's registrations are gone; exiting so it can be restarted");
+            leaseLost = true;
+            Launcher.exitCodeAtLeast(1);
             Quarkus.asyncExit(1);
         });
         LOG.infof("Loading the engine (instance %s)", id.hex());
@@ -106,10 +114,13 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id, cancellations(id));
+        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations(id));
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             Instance instance = endpointId.instance(id);
+            // 0. The canary payload before the transport, as Dynamo registers it: with the canary
+            //    on, the endpoint is notready from the first moment it could be seen.
+            canary.registerTarget(endpoint);
             // 1. Transport first: serve() returns once the subject accepts requests.
             ServedEndpoint served = plane.serve(instance.natsSubject(), handlers.forEndpoint(endpoint));
             // 2. Then health: /health never says ready for an endpoint that cannot take a request.
@@ -152,9 +163,34 @@ public class WorkerLifecycle {
         }
     }
 
+    /**
+     * The engine died (from {@link EngineMonitor}): leave the cluster and exit 1. No grace period and
+     * no drain, since nothing sent here can succeed any more; the frontend migrates what was in flight.
+     */
+    void engineDied() {
+        engineDead = true;
+        Launcher.exitCodeAtLeast(1);
+        Quarkus.asyncExit(1);
+    }
+
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
         loadPublisher.shutdownNow();
+        // The canary stops first: a canary finishing after an endpoint was marked stopped would mark
+        // it ready again.
+        canary.close();
+        if (leaseLost) {
+            // Nothing to deregister (the keys went with the lease) and etcd is unreachable anyway:
+            // stop at once, as Dynamo does, so the orchestrator restarts this worker promptly; the
+            // frontend migrates what was cut off.
+            registered.forEach(r -> {
+                r.served().close();
+                health.stopped(r.endpoint());
+            });
+            quietly("close the request plane", plane::close);
+            engine.close();
+            return;
+        }
         // Deregister first, so routers stop choosing this worker while it finishes what it has.
         if (modelCard != null) {
             quietly("unregister model " + modelCard.name(), () -> discovery.unregisterModel(modelCard));
@@ -165,7 +201,7 @@ public class WorkerLifecycle {
         // Keep accepting for a while: routers that picked this worker before their watch delivered
         // the deregistration still send requests, and those must land, not bounce.
         int grace = worker.gracefulShutdownGracePeriodSecs();
-        if (!registered.isEmpty() && grace > 0) {
+        if (!registered.isEmpty() && grace > 0 && !engineDead) {
             LOG.infof("Grace period %d s before stopping endpoints", grace);
             pause(Duration.ofSeconds(grace));
         }
@@ -174,14 +210,13 @@ public class WorkerLifecycle {
             r.served().close();
             health.stopped(r.endpoint());
         }
-        drain(worker.gracefulShutdownTimeout());
+        if (!engineDead) {
+            drain(worker.gracefulShutdownTimeout());
+        }
         // Last, revoke the lease (anything left registered goes with it) and disconnect.
         quietly("close discovery", discovery::close);
         quietly("close the request plane", plane::close);
-        MockEngine e = engine;
-        if (e != null) {
-            e.close();
-        }
+        engine.close();
     }
 
     private void drain(Duration timeout) {

@@ -1,0 +1,142 @@
+package dev.vigil.it;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import dev.vigil.testing.AppProcess;
+import dev.vigil.testing.EtcdServer;
+import dev.vigil.testing.FreePort;
+import dev.vigil.testing.NatsServer;
+
+/**
+ * NATS and etcd going away under a running cluster (issue 4 §7, scenarios 8 and 9): a NATS restart
+ * is ridden out without restarting anything; losing etcd for longer than the lease makes workers
+ * exit so their orchestrator restarts them, and a worker started once etcd is back registers.
+ */
+@Timeout(240)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InfrastructureOutageIT {
+
+    static final int LEASE_TTL_SECS = 3;
+    static final Duration START = Duration.ofSeconds(60);
+    static final String CHAT =
+            "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":3}";
+
+    static EtcdServer etcd;
+    static NatsServer nats;
+    static AppProcess worker;
+    static AppProcess frontend;
+    static String api;
+
+    @BeforeAll
+    static void startCluster() {
+        etcd = EtcdServer.started();
+        nats = NatsServer.started();
+        worker = startWorker("outage-worker-1");
+        int port = FreePort.next();
+        api = "http://127.0.0.1:" + port;
+        frontend = AppProcess.start(
+                "outage-frontend",
+                AppProcess.frontendJar(),
+                AppProcess.env(
+                        "ETCD_ENDPOINTS", etcd.endpoint(),
+                        "NATS_SERVER", nats.url(),
+                        "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
+                        "DYN_HTTP_HOST", "127.0.0.1",
+                        "DYN_HTTP_PORT", String.valueOf(port),
+                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0"));
+        frontend.awaitHttp(api + "/live", START);
+        awaitServing();
+    }
+
+    static AppProcess startWorker(String name) {
+        return AppProcess.start(
+                name,
+                AppProcess.workerJar(),
+                AppProcess.env(
+                        "ETCD_ENDPOINTS", etcd.endpoint(),
+                        "NATS_SERVER", nats.url(),
+                        "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
+                        "DYN_SYSTEM_HOST", "127.0.0.1",
+                        "DYN_SYSTEM_PORT", String.valueOf(FreePort.next()),
+                        "DYN_MOCKER_ITL_MS", "1"));
+    }
+
+    static void awaitServing() {
+        Awaitility.await("the frontend serves mock-model")
+                .atMost(START)
+                .until(() -> given().contentType("application/json")
+                                .body(CHAT)
+                                .post(api + "/v1/chat/completions")
+                                .statusCode()
+                        == 200);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (AutoCloseable c : new AutoCloseable[] {frontend, worker, nats, etcd}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort; every process is stopped by PID
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void natsRestartIsRiddenOutWithoutRestartingAnyProcess() {
+        nats.kill();
+        // During the outage a request fails fast with 503; it does not hang.
+        long t0 = System.nanoTime();
+        int status = given().contentType("application/json")
+                .body(CHAT)
+                .post(api + "/v1/chat/completions")
+                .statusCode();
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(503, status);
+        assertTrue(tookMs < 5_000, "answered in " + tookMs + " ms");
+
+        nats.start();
+        awaitServing();
+        assertTrue(worker.alive(), "the worker was not restarted");
+        assertTrue(frontend.alive(), "the frontend was not restarted");
+    }
+
+    @Test
+    @Order(2)
+    void losingEtcdStopsWorkersAndAWorkerStartedAfterItReturnsRegisters() {
+        etcd.kill();
+        int exit = worker.awaitExit(Duration.ofSeconds(LEASE_TTL_SECS + 5));
+        assertNotEquals(0, exit, worker.output());
+        assertTrue(worker.output().contains("Unable to maintain lease. Check etcd server status"), worker.output());
+
+        etcd.start();
+        worker = startWorker("outage-worker-2");
+        // The frontend's watch resumes by itself and sees the new worker.
+        Awaitility.await("frontend lists the new worker")
+                .atMost(START)
+                .until(() -> given().get(api + "/health")
+                                .jsonPath()
+                                .getList("instances")
+                                .size()
+                        == 3);
+        awaitServing();
+        assertTrue(frontend.alive());
+    }
+}

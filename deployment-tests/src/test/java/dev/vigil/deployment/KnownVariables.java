@@ -9,14 +9,6 @@ import dev.vigil.runtime.config.EnvNames;
 /** Which environment variables a deployment may set, and their defaults when it sets none. */
 final class KnownVariables {
 
-    /**
-     * The canary's variables, which k8s/ sets ahead of the canary work: accepted only while {@link
-     * EnvNames#ALL} lacks them. Once the canary lands they are checked like every other name, and this
-     * set can go.
-     */
-    static final Set<String> PENDING =
-            Set.of("DYN_HEALTH_CHECK_ENABLED", "DYN_CANARY_WAIT_TIME", "DYN_HEALTH_CHECK_REQUEST_TIMEOUT");
-
     /** Variables of the etcd and NATS containers, documented in docs/deployment.md. */
     static final Set<String> INFRASTRUCTURE = Set.of("POD_NAME");
 
@@ -26,7 +18,7 @@ final class KnownVariables {
 
     /** A variable Vigil reads. */
     static boolean isVigil(String name) {
-        return EnvNames.ALL.contains(name) || PENDING.contains(name);
+        return EnvNames.ALL.contains(name);
     }
 
     /** The value a Vigil app uses: the one set, else the default documented in docs/configuration.md. */

@@ -140,7 +140,7 @@ class KubernetesConsistencyTest {
     void theWorkerRunsTheCanary(Path variant) {
         Map<String, Object> worker = Manifests.find(Manifests.render(variant), "Deployment", "worker");
         Map<String, String> env = Manifests.env(vigilContainer(worker, "worker"));
-        assertEquals("true", env.get("DYN_HEALTH_CHECK_ENABLED"));
+        assertEquals("true", env.get(EnvNames.DYN_HEALTH_CHECK_ENABLED));
         assertEquals("[\"generate\"]", env.get(EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS));
     }
 

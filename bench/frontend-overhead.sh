@@ -43,6 +43,6 @@ import json,sys
 print(next(i["transport"]["nats_tcp"] for i in json.load(sys.stdin)["instances"] if i["endpoint"]=="generate"))')
 echo "worker generate subject: $SUBJECT"
 
-java -cp "$ROOT/worker/target/quarkus-app/lib/main/*" "$ROOT/bench/FrontendOverhead.java" \
+java -cp "$ROOT/worker/target/quarkus-app/lib/main/*:$ROOT/worker/target/quarkus-app/lib/boot/*" "$ROOT/bench/FrontendOverhead.java" \
   "http://127.0.0.1:$FRONTEND_PORT" "nats://127.0.0.1:$NATS_PORT" "$SUBJECT" mock-model \
   "$REQUESTS" "$CONCURRENCY" "$ROUNDS"

@@ -82,7 +82,7 @@ class FrontendStatusIT {
                     .contentType("application/json")
                     .body(equalTo("{\"message\":\"Service is shutting down\",\"status\":\"shutting_down\"}"));
             given().get(base + "/health").then().statusCode(200);
-            app.awaitExit(Duration.ofSeconds(GRACE_SECS + 15));
+            assertEquals(0, app.awaitExit(Duration.ofSeconds(GRACE_SECS + 15)), "a graceful stop exits 0");
         }
     }
 

@@ -122,6 +122,11 @@ class InfrastructureOutageIT {
     @Order(2)
     void losingEtcdStopsWorkersAndAWorkerStartedAfterItReturnsRegisters() {
         etcd.kill();
+        // The frontend keeps serving what it knows and says what is wrong.
+        Awaitility.await("frontend reports discovery trouble")
+                .atMost(Duration.ofSeconds(LEASE_TTL_SECS))
+                .until(() -> given().get(api + "/health").asString().contains("\"message\":\"Discovery unavailable: "));
+        given().get(api + "/health").then().statusCode(200);
         int exit = worker.awaitExit(Duration.ofSeconds(LEASE_TTL_SECS + 5));
         assertNotEquals(0, exit, worker.output());
         assertTrue(worker.output().contains("Unable to maintain lease. Check etcd server status"), worker.output());
@@ -138,5 +143,6 @@ class InfrastructureOutageIT {
                         == 3);
         awaitServing();
         assertTrue(frontend.alive());
+        assertTrue(!given().get(api + "/health").asString().contains("Discovery unavailable"), "trouble cleared");
     }
 }

@@ -28,6 +28,14 @@ public final class FrontendHealthJson {
      * endpoint instance in the given (already sorted) order. No instance: the seed's unhealthy body.
      */
     public static String health(List<Instance> instances, Set<EndpointId> modelEndpoints) {
+        return health(instances, modelEndpoints, null);
+    }
+
+    /**
+     * As above; with {@code problem} (discovery cannot reach etcd) the healthy body also carries a
+     * {@code message} saying so: the frontend keeps serving the instances it knows meanwhile.
+     */
+    public static String health(List<Instance> instances, Set<EndpointId> modelEndpoints, String problem) {
         if (instances.isEmpty()) {
             return NO_ENDPOINTS;
         }
@@ -62,6 +70,11 @@ public final class FrontendHealthJson {
             Json.string(out, instance.namespace()).append(",\"transport\":{\"nats_tcp\":");
             Json.string(out, instance.natsSubject()).append("}}");
         }
-        return out.append("],\"status\":\"healthy\"}").toString();
+        out.append(']');
+        if (problem != null) {
+            out.append(",\"message\":");
+            Json.string(out, "Discovery unavailable: " + problem);
+        }
+        return out.append(",\"status\":\"healthy\"}").toString();
     }
 }

@@ -13,6 +13,7 @@ import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.health.http.HealthResponse;
 import dev.vigil.health.http.StatusRoutes;
 import dev.vigil.runtime.config.EnvNames;
+import dev.vigil.runtime.discovery.Discovery;
 
 /**
  * The frontend's /live and /health (paths configurable), {@code application/json}. Liveness
@@ -34,6 +35,9 @@ public class FrontendStatusRoutes {
     @Inject
     ServedModels models;
 
+    @Inject
+    Discovery discovery;
+
     void install(@Observes Router router) {
         String live = config.svc().livePath();
         String health = config.svc().healthPath();
@@ -51,7 +55,8 @@ public class FrontendStatusRoutes {
             send(
                     ctx,
                     known.isEmpty() ? unhealthyStatus : 200,
-                    FrontendHealthJson.health(known, models.modelEndpoints()));
+                    FrontendHealthJson.health(
+                            known, models.modelEndpoints(), discovery.problem().orElse(null)));
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.vigil.runtime.discovery;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
@@ -58,6 +59,14 @@ public interface Discovery extends AutoCloseable {
      * before it expired): the process's registrations are gone and it must stop serving.
      */
     void onLeaseLost(Runnable callback);
+
+    /**
+     * What is wrong with discovery right now, if anything (a watch reconnecting because etcd is
+     * unreachable), for health views; empty when all is well. Watchers keep their last state meanwhile.
+     */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
 
     /** Stops watches and revokes the primary lease, removing every key this process registered. */
     @Override

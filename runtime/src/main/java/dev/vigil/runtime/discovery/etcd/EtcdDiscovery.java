@@ -205,6 +205,14 @@ public final class EtcdDiscovery implements Discovery {
         keeper.onLost(Objects.requireNonNull(callback, "callback"));
     }
 
+    @Override
+    public Optional<String> problem() {
+        return watches.stream()
+                .map(EtcdWatch::trouble)
+                .flatMap(Optional::stream)
+                .findFirst();
+    }
+
     /**
      * Stops watches and the keep-alive, revokes the primary lease (bounded by {@link #REVOKE_TIMEOUT};
      * if that fails the keys expire with the lease) and disconnects. Idempotent.

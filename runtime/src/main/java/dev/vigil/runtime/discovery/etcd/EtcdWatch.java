@@ -70,6 +70,8 @@ final class EtcdWatch<T> implements Subscription {
     private long generation;
     private int failures;
     private boolean reconnecting;
+    /** Why the watch is down, while it is; read by health views on other threads. */
+    private volatile String trouble;
 
     private volatile boolean closed;
     private volatile Thread runner;
@@ -128,6 +130,7 @@ final class EtcdWatch<T> implements Subscription {
                 LOG.infof("Discovery watch on %s resumed at revision %d", prefix, revision);
             }
             reconnecting = false;
+            trouble = null;
             failures = 0;
         } catch (RuntimeException e) {
             if (closed) {
@@ -192,8 +195,15 @@ final class EtcdWatch<T> implements Subscription {
         dropWatcher();
         LOG.warnf("Discovery watch on %s broke (%s); reconnecting", prefix, why);
         reconnecting = true;
+        trouble = why;
         failures = 0;
         schedule(this::sync, FIRST_RETRY_MILLIS);
+    }
+
+    /** Why this watch is reconnecting, or empty while it is up. */
+    Optional<String> trouble() {
+        String why = trouble;
+        return why == null ? Optional.empty() : Optional.of("watch on " + prefix + " reconnecting (" + why + ")");
     }
 
     private void tell(DiscoveryChange<T> change) {

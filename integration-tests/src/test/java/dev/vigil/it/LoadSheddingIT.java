@@ -1,0 +1,142 @@
+package dev.vigil.it;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.restassured.response.Response;
+
+import dev.vigil.testing.AppProcess;
+import dev.vigil.testing.EtcdServer;
+import dev.vigil.testing.FreePort;
+import dev.vigil.testing.NatsServer;
+
+/**
+ * Load shedding with real processes (issue 4 §7, scenario 6): a worker with a small KV cache fills it
+ * with one long request; once its published load crosses the frontend's threshold every new request
+ * gets 503 with Dynamo's body and a Retry-After; a second, idle worker joining makes requests land
+ * again.
+ */
+@Timeout(180)
+class LoadSheddingIT {
+
+    static final Duration START = Duration.ofSeconds(60);
+    static final String CHAT =
+            "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":2}";
+    static final String LONG = "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Go on\"}],"
+            + "\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true}";
+
+    static EtcdServer etcd;
+    static NatsServer nats;
+    static AppProcess frontend;
+    static AppProcess worker1;
+    static AppProcess worker2;
+    static String api;
+
+    @BeforeAll
+    static void start() {
+        etcd = EtcdServer.started();
+        nats = NatsServer.started();
+        worker1 = worker("shed-worker-1");
+        int port = FreePort.next();
+        api = "http://127.0.0.1:" + port;
+        frontend = AppProcess.start(
+                "shed-frontend",
+                AppProcess.frontendJar(),
+                AppProcess.env(
+                        "ETCD_ENDPOINTS",
+                        etcd.endpoint(),
+                        "NATS_SERVER",
+                        nats.url(),
+                        "DYN_HTTP_HOST",
+                        "127.0.0.1",
+                        "DYN_HTTP_PORT",
+                        String.valueOf(port),
+                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS",
+                        "0",
+                        // Busy once more than 10 % of the KV blocks are in use.
+                        "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD",
+                        "0.1"));
+        frontend.awaitHttp(api + "/live", START);
+        Awaitility.await().atMost(START).until(() -> chat().statusCode() == 200);
+    }
+
+    static AppProcess worker(String name) {
+        Map<String, String> env = AppProcess.env(
+                "ETCD_ENDPOINTS",
+                etcd.endpoint(),
+                "NATS_SERVER",
+                nats.url(),
+                "DYN_SYSTEM_HOST",
+                "127.0.0.1",
+                "DYN_SYSTEM_PORT",
+                String.valueOf(FreePort.next()),
+                "DYN_MOCKER_NUM_BLOCKS",
+                "64",
+                "DYN_MOCKER_ITL_MS",
+                "5");
+        return AppProcess.start(name, AppProcess.workerJar(), env);
+    }
+
+    static Response chat() {
+        return given().contentType("application/json").body(CHAT).post(api + "/v1/chat/completions");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {frontend, worker1, worker2, nats, etcd}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort; every process is stopped by PID
+            }
+        }
+    }
+
+    @Test
+    void allWorkersBusyGives503WithRetryAfterAndAFreeWorkerTakesRequestsAgain() {
+        AtomicBoolean hangUp = new AtomicBoolean();
+        CompletableFuture<Void> longRequest = CompletableFuture.runAsync(() -> {
+            try {
+                StreamRun.post(api + "/v1/chat/completions", LONG, (count, run) -> !hangUp.get());
+            } catch (Exception e) {
+                // the hang-up ends it
+            }
+        });
+        try {
+            Awaitility.await("the only worker turns busy")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> chat().statusCode() == 503);
+            Response rejected = chat();
+            assertEquals(503, rejected.statusCode());
+            assertEquals("1", rejected.header("Retry-After"));
+            assertEquals("application/json", rejected.contentType());
+            assertEquals(
+                    "{\"message\":\"ResourceExhausted: All workers are busy, please retry later\","
+                            + "\"type\":\"Service Unavailable\",\"code\":503}",
+                    rejected.asString());
+
+            worker2 = worker("shed-worker-2");
+            Awaitility.await("a free worker takes the request")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> chat().statusCode() == 200);
+        } finally {
+            hangUp.set(true);
+            longRequest.cancel(true);
+        }
+    }
+}

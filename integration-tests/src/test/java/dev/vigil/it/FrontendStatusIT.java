@@ -115,4 +115,23 @@ class FrontendStatusIT {
                     app.output().strip());
         }
     }
+
+    @Test
+    void badProbeConfigurationStopsStartUpWithOneLine() {
+        try (AppProcess app = AppProcess.start(
+                "frontend-bad-probes",
+                AppProcess.frontendJar(),
+                env(
+                        "DYN_HTTP_HOST", "127.0.0.1",
+                        "DYN_HTTP_PORT", String.valueOf(FreePort.next()),
+                        "DYN_PROBES", "[{type: http, url: /health, body: hello}]"))) {
+            assertNotEquals(0, app.awaitExit(START));
+            String last = app.output().strip().lines().reduce((a, b) -> b).orElse("");
+            assertEquals(
+                    "Invalid configuration: DYN_PROBES: probe 1 (/health): field 'body': not allowed with method get;"
+                            + " set method to post, put, patch or delete",
+                    last,
+                    app.output());
+        }
+    }
 }

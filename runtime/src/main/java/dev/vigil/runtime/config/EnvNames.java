@@ -68,6 +68,8 @@ public final class EnvNames {
 
     public static final String DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS = "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS";
     public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
+    public static final String DYN_PROBES = "DYN_PROBES";
+    public static final String DYN_PROBES_FILE = "DYN_PROBES_FILE";
     public static final String DYN_MIGRATION_LIMIT = "DYN_MIGRATION_LIMIT";
     public static final String DYN_MIGRATION_MAX_SEQ_LEN = "DYN_MIGRATION_MAX_SEQ_LEN";
     public static final String DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD = "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD";
@@ -113,6 +115,8 @@ public final class EnvNames {
             DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS,
             DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
             DYN_ROUTER_MODE,
+            DYN_PROBES,
+            DYN_PROBES_FILE,
             DYN_MIGRATION_LIMIT,
             DYN_MIGRATION_MAX_SEQ_LEN,
             DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,

@@ -1,0 +1,75 @@
+package dev.vigil.frontend.probe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+import dev.vigil.frontend.config.Environment;
+import dev.vigil.frontend.config.ProbesConfig;
+import dev.vigil.runtime.config.EnvNames;
+
+/**
+ * Loads and validates the probes at start-up, so a bad probe configuration stops the frontend with
+ * one line naming the probe, the field and what is accepted.
+ */
+@ApplicationScoped
+public class ProbeSettings {
+
+    private static final Logger LOG = Logger.getLogger(ProbeSettings.class);
+
+    @Inject
+    ProbesConfig config;
+
+    private volatile List<ProbeConfig> probes = List.of();
+
+    void load(@Observes StartupEvent event) {
+        probes = read();
+        if (!probes.isEmpty()) {
+            LOG.infof("%d probe(s) configured and valid", probes.size());
+        }
+    }
+
+    /** The configured probes, in configuration order; empty when none are configured. */
+    public List<ProbeConfig> probes() {
+        return probes;
+    }
+
+    private List<ProbeConfig> read() {
+        if (config.probes().isPresent() && config.probesFile().isPresent()) {
+            throw new ConfigurationException("Invalid configuration: set " + EnvNames.DYN_PROBES + " or "
+                    + EnvNames.DYN_PROBES_FILE + ", not both");
+        }
+        String variable;
+        String text;
+        if (config.probesFile().isPresent()) {
+            variable = EnvNames.DYN_PROBES_FILE;
+            Path file = Path.of(config.probesFile().get());
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new ConfigurationException("Invalid configuration: " + variable + "=\"" + file
+                        + "\": cannot read it (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            }
+        } else if (config.probes().isPresent()) {
+            variable = EnvNames.DYN_PROBES;
+            text = config.probes().get();
+        } else {
+            return List.of();
+        }
+        try {
+            return ProbeConfigParser.parse(text, Environment::variable);
+        } catch (ProbeConfigException e) {
+            throw new ConfigurationException("Invalid configuration: " + variable + ": " + e.getMessage());
+        }
+    }
+}

@@ -30,6 +30,7 @@ import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
 import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Processes;
 
 /**
  * The whole path with real parts: etcd, nats-server, two packaged workers and a packaged frontend.
@@ -101,15 +102,7 @@ class ClusterIT {
 
     @AfterAll
     static void stopCluster() {
-        for (AutoCloseable c : new AutoCloseable[] {frontend, worker1, worker2, nats, etcd}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort: every process is killed by PID regardless
-            }
-        }
+        Processes.closeAll(frontend, worker1, worker2, nats, etcd);
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
 import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Processes;
 
 /**
  * NATS and etcd going away under a running cluster (issue 4 §7, scenarios 8 and 9): a NATS restart
@@ -87,15 +88,7 @@ class InfrastructureOutageIT {
 
     @AfterAll
     static void stopCluster() {
-        for (AutoCloseable c : new AutoCloseable[] {frontend, worker, nats, etcd}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort; every process is stopped by PID
-            }
-        }
+        Processes.closeAll(frontend, worker, nats, etcd);
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
 import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Processes;
 
 /**
  * Load shedding with real processes (issue 4 §7, scenario 6): a worker with a small KV cache fills it
@@ -94,15 +95,7 @@ class LoadSheddingIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {frontend, worker1, worker2, nats, etcd}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort; every process is stopped by PID
-            }
-        }
+        Processes.closeAll(frontend, worker1, worker2, nats, etcd);
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class EnvNames {
     public static final String DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS = "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS";
     /** Ours: a live path that only says the process is up. */
     public static final String DYN_SYSTEM_LIVE_SHALLOW = "DYN_SYSTEM_LIVE_SHALLOW";
+    /** Ours: where frontends reach the status server, published in discovery for their probes. */
+    public static final String DYN_SYSTEM_ADVERTISE_HOST = "DYN_SYSTEM_ADVERTISE_HOST";
 
     // Worker: canary health checks (seed 001, reference §3).
     public static final String DYN_HEALTH_CHECK_ENABLED = "DYN_HEALTH_CHECK_ENABLED";
@@ -103,6 +105,7 @@ public final class EnvNames {
             DYN_SYSTEM_LIVE_PATH,
             DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
             DYN_SYSTEM_LIVE_SHALLOW,
+            DYN_SYSTEM_ADVERTISE_HOST,
             DYN_HEALTH_CHECK_ENABLED,
             DYN_CANARY_WAIT_TIME,
             DYN_HEALTH_CHECK_REQUEST_TIMEOUT,

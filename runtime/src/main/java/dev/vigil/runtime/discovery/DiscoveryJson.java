@@ -28,6 +28,11 @@ import dev.vigil.runtime.model.ModelCard;
  *  "instance_id":7587888160958627365,"kv_total_blocks":1024,"block_size":16,"max_num_seqs":256}
  * }</pre>
  *
+ * <p>Vigil's workers add {@code "system_status_url":"http://10.0.0.5:9090"} to an endpoint value:
+ * where their system status server answers, so a frontend can probe it. The field is left out when
+ * there is none, so such values are byte for byte Dynamo's, and Dynamo's values (without it) read
+ * back with no address.
+ *
  * <p>{@code instance_id} is an exact unsigned 64-bit JSON integer: ids at or above 2^63 are written
  * as their unsigned decimal, never as a negative signed long, and read back exactly. Decoding ignores
  * fields it does not know (Dynamo adds some, such as {@code device_type}).
@@ -42,6 +47,7 @@ public final class DiscoveryJson {
 
     private static final String ENDPOINT_TYPE = "Endpoint";
     private static final String MODEL_TYPE = "Model";
+    private static final String SYSTEM_STATUS_URL = "system_status_url";
 
     private DiscoveryJson() {}
 
@@ -56,6 +62,9 @@ public final class DiscoveryJson {
             json.writeObjectFieldStart("transport");
             json.writeStringField("nats_tcp", instance.natsSubject());
             json.writeEndObject();
+            if (instance.systemStatusUrl() != null) {
+                json.writeStringField(SYSTEM_STATUS_URL, instance.systemStatusUrl());
+            }
         });
     }
 
@@ -91,7 +100,8 @@ public final class DiscoveryJson {
                 text(node, "component"),
                 text(node, "endpoint"),
                 id(node),
-                text(transport, "nats_tcp"));
+                text(transport, "nats_tcp"),
+                optionalText(node, SYSTEM_STATUS_URL));
     }
 
     /**
@@ -196,6 +206,17 @@ public final class DiscoveryJson {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual()) {
             throw new IllegalArgumentException("missing string field '" + field + "'");
+        }
+        return value.textValue();
+    }
+
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' is not a string");
         }
         return value.textValue();
     }

@@ -28,6 +28,11 @@ public record EndpointId(String namespace, String component, String endpoint) {
         return new Instance(namespace, component, endpoint, id, subject(id));
     }
 
+    /** This endpoint served by the process {@code id}, whose system status server is at {@code statusUrl}. */
+    public Instance instance(InstanceId id, String statusUrl) {
+        return new Instance(namespace, component, endpoint, id, subject(id), statusUrl);
+    }
+
     /** Lower-cased, characters outside {@code [a-z0-9_-]} replaced by {@code _}, as Dynamo names its service. */
     static String slug(String name) {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");

@@ -1,12 +1,23 @@
 package dev.vigil.runtime.model;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One running copy of an endpoint, as discovery lists it: {@code namespace.component.endpoint} on
  * the process {@code id}, reachable at {@code natsSubject}.
+ *
+ * @param systemStatusUrl Vigil's addition: where the process's system status server answers, such
+ *     as {@code http://10.0.0.5:9090}, so a frontend can probe it; null when the process did not
+ *     publish one (a Dynamo worker)
  */
-public record Instance(String namespace, String component, String endpoint, InstanceId id, String natsSubject) {
+public record Instance(
+        String namespace,
+        String component,
+        String endpoint,
+        InstanceId id,
+        String natsSubject,
+        String systemStatusUrl) {
 
     public Instance {
         Objects.requireNonNull(namespace, "namespace");
@@ -14,6 +25,16 @@ public record Instance(String namespace, String component, String endpoint, Inst
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(natsSubject, "natsSubject");
+    }
+
+    /** An instance that publishes no system status address, as Dynamo's workers register. */
+    public Instance(String namespace, String component, String endpoint, InstanceId id, String natsSubject) {
+        this(namespace, component, endpoint, id, natsSubject, null);
+    }
+
+    /** {@link #systemStatusUrl()}, when published. */
+    public Optional<String> statusServer() {
+        return Optional.ofNullable(systemStatusUrl);
     }
 
     public EndpointId endpointId() {

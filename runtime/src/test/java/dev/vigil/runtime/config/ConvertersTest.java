@@ -102,4 +102,22 @@ class ConvertersTest {
                 "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", EnvNames.forProperty("dyn.system.use-endpoint-health-status"));
         assertEquals("DYN_HTTP_SVC_LIVE_PATH", EnvNames.forProperty("dyn.http.svc.live-path"));
     }
+
+    @Test
+    void hostsAreNamesOrAddresses() {
+        HostConverter hosts = new HostConverter();
+        assertEquals("10.0.0.5", hosts.convert("10.0.0.5"));
+        assertEquals("worker-0.vigil", hosts.convert(" worker-0.vigil "));
+        assertEquals("::1", hosts.convert("[::1]"));
+        assertEquals("fe80::1", hosts.convert("fe80::1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "http://10.0.0.5", "10.0.0.5:9090", "a b", "-host", "host/path"})
+    void badHostsSayWhatIsAccepted(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new HostConverter().convert(value));
+        assertEquals(
+                "expected a host name or IP address without scheme or port, such as 10.0.0.5 or worker-0.vigil",
+                e.getMessage());
+    }
 }

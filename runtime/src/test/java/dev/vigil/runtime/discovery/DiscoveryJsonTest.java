@@ -62,6 +62,32 @@ class DiscoveryJsonTest {
     }
 
     @Test
+    void statusServerAddressIsAppendedAndReadBack() {
+        Instance withStatus = GENERATE.instance(SEED, "http://10.0.0.5:9090");
+        String encoded = DiscoveryJson.encode(withStatus);
+        assertEquals(SEED_JSON.replace("}}", "},\"system_status_url\":\"http://10.0.0.5:9090\"}"), encoded);
+        assertEquals(withStatus, DiscoveryJson.parseInstance(encoded.getBytes(UTF_8)));
+        assertEquals(
+                Optional.of("http://10.0.0.5:9090"),
+                DiscoveryJson.parseInstance(encoded.getBytes(UTF_8)).statusServer());
+    }
+
+    @Test
+    void dynamoValuesHaveNoStatusServer() {
+        assertEquals(
+                Optional.empty(),
+                DiscoveryJson.parseInstance(SEED_JSON.getBytes(UTF_8)).statusServer());
+    }
+
+    @Test
+    void nonStringStatusServerIsRejected() {
+        String bad = SEED_JSON.replace("}}", "},\"system_status_url\":9090}");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> DiscoveryJson.parseInstance(bad.getBytes(UTF_8)));
+        assertEquals("field 'system_status_url' is not a string", e.getMessage());
+    }
+
+    @Test
     void unknownFieldsAreIgnored() {
         String withExtras = SEED_JSON
                 .replace("{\"type\"", "{\"device_type\":\"cuda\",\"type\"")

@@ -8,6 +8,7 @@ import io.smallrye.config.WithDefault;
 
 import dev.vigil.health.HealthStatus;
 import dev.vigil.health.HealthStatusConverter;
+import dev.vigil.runtime.config.HostConverter;
 import dev.vigil.runtime.config.HttpPathConverter;
 import dev.vigil.runtime.config.NameList;
 import dev.vigil.runtime.config.NameListConverter;
@@ -30,6 +31,15 @@ public interface SystemStatusConfig {
     /** {@code DYN_SYSTEM_HOST}: address the system status server binds to. */
     @WithDefault("0.0.0.0")
     String host();
+
+    /**
+     * {@code DYN_SYSTEM_ADVERTISE_HOST}: Vigil's addition, the host frontends use to reach this status
+     * server, published in discovery with the port so their probes can find it. Unset: {@code
+     * DYN_SYSTEM_HOST} when it names one address, otherwise this machine's own address (its host
+     * name resolved, as a pod or container sees itself).
+     */
+    @WithConverter(HostConverter.class)
+    Optional<String> advertiseHost();
 
     /** {@code DYN_SYSTEM_STARTING_HEALTH_STATUS}: {@code ready} or {@code notready}. */
     @WithDefault("notready")

@@ -29,6 +29,7 @@ import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.worker.config.MockerConfig;
+import dev.vigil.worker.config.SystemStatusConfig;
 import dev.vigil.worker.config.WorkerConfig;
 import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.endpoint.EndpointHealthHook;
@@ -36,6 +37,7 @@ import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.MockerSettings;
 import dev.vigil.worker.health.CanaryChecks;
+import dev.vigil.worker.health.StatusServerAddress;
 
 /**
  * Brings the worker into the cluster and takes it out again, in the order that keeps every request
@@ -68,6 +70,9 @@ public class WorkerLifecycle {
 
     @Inject
     MockerConfig mocker;
+
+    @Inject
+    SystemStatusConfig systemStatus;
 
     @Inject
     MockEngine engine;
@@ -115,9 +120,11 @@ public class WorkerLifecycle {
             return;
         }
         EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations(id));
+        // Published with every endpoint, so a frontend's probes can reach this process's status server.
+        String statusUrl = StatusServerAddress.url(systemStatus);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
-            Instance instance = endpointId.instance(id);
+            Instance instance = endpointId.instance(id, statusUrl);
             // 0. The canary payload before the transport, as Dynamo registers it: with the canary
             //    on, the endpoint is notready from the first moment it could be seen.
             canary.registerTarget(endpoint);
@@ -138,8 +145,9 @@ public class WorkerLifecycle {
         long interval = LOAD_PUBLISH_INTERVAL.toMillis();
         loadPublisher.scheduleAtFixedRate(() -> publishLoad(subject, id), interval, interval, TimeUnit.MILLISECONDS);
         LOG.infof(
-                "Worker ready: instance %s serving %s.%s.{generate,clear_kv_blocks,load_metrics}, model %s",
-                id.hex(), runtime.namespace(), worker.component(), worker.modelName());
+                "Worker ready: instance %s serving %s.%s.{generate,clear_kv_blocks,load_metrics}, model %s,"
+                        + " system status at %s",
+                id.hex(), runtime.namespace(), worker.component(), worker.modelName(), statusUrl);
     }
 
     /** Counts each cancelled request once: {@code dynamo_component_cancellation_total}. */

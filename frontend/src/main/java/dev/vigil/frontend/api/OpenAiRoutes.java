@@ -25,6 +25,7 @@ import dev.vigil.frontend.config.MigrationConfig;
 import dev.vigil.frontend.health.KnownInstances;
 import dev.vigil.frontend.load.BusyMonitor;
 import dev.vigil.frontend.model.ServedModels;
+import dev.vigil.frontend.probe.Probes;
 import dev.vigil.frontend.routing.InstancePicker;
 import dev.vigil.frontend.routing.Quarantine;
 import dev.vigil.runtime.model.Instance;
@@ -66,6 +67,9 @@ public class OpenAiRoutes {
     Quarantine quarantine;
 
     @Inject
+    Probes probes;
+
+    @Inject
     FrontendMetrics metrics;
 
     @Inject
@@ -92,7 +96,7 @@ public class OpenAiRoutes {
         ObjectNode body = json.createObjectNode();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
-        List<Instance> known = instances.list();
+        List<Instance> known = routable();
         models.all().values().stream()
                 .filter(m -> !m.instancesIn(known).isEmpty())
                 .forEach(m -> {
@@ -112,9 +116,13 @@ public class OpenAiRoutes {
             if (model == null) {
                 throw ApiError.notFound("Model not found: " + request.model());
             }
-            List<Instance> live = model.instancesIn(instances.list());
+            List<Instance> live = model.instancesIn(routable());
             if (live.isEmpty()) {
-                throw ApiError.unavailable("Model temporarily unavailable: no live instance serves " + request.model());
+                throw ApiError.unavailable(
+                        model.instancesIn(instances.list()).isEmpty()
+                                ? "Model temporarily unavailable: no live instance serves " + request.model()
+                                : "Model temporarily unavailable: no instance of " + request.model()
+                                        + " has passed its probes yet");
             }
             if (live.stream().allMatch(i -> busy.busy(request.model(), i.id()))) {
                 LOG.warnf(
@@ -151,12 +159,17 @@ public class OpenAiRoutes {
         }
     }
 
-    /** Sends attempts of one request to the model's live, non-quarantined instances. */
+    /** The known instances that may receive traffic: all of them unless probes hold some back. */
+    private List<Instance> routable() {
+        return instances.list().stream().filter(i -> probes.routable(i.id())).toList();
+    }
+
+    /** Sends attempts of one request to the model's live, routable, non-quarantined instances. */
     private CompletionExchange.Dispatcher dispatcher(ServedModels.Model model, String requestId) {
         return new CompletionExchange.Dispatcher() {
             @Override
             public Optional<Instance> pick() {
-                List<Instance> candidates = model.instancesIn(instances.list()).stream()
+                List<Instance> candidates = model.instancesIn(routable()).stream()
                         .filter(i -> !quarantine.contains(i.id()))
                         .toList();
                 if (candidates.isEmpty()) {

@@ -13,6 +13,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.vigil.frontend.health.KnownInstances;
+import dev.vigil.frontend.probe.Probes;
 import dev.vigil.frontend.routing.Quarantine;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.Subscription;
@@ -39,11 +40,15 @@ public class DiscoveryFeed {
     @Inject
     Quarantine quarantine;
 
+    @Inject
+    Probes probes;
+
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
         subscriptions.add(discovery.watchInstances(change -> {
             instances.replace(List.copyOf(change.current().values()));
+            probes.sync(change.current().values());
             // Dynamo resets its quarantine on every change of the source list.
             quarantine.clear();
             change.added().forEach(key -> LOG.infof("Instance added: %s", key));

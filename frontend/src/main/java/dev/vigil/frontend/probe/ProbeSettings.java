@@ -30,17 +30,23 @@ public class ProbeSettings {
     @Inject
     ProbesConfig config;
 
-    private volatile List<ProbeConfig> probes = List.of();
+    private List<ProbeConfig> probes;
 
     void load(@Observes StartupEvent event) {
-        probes = read();
-        if (!probes.isEmpty()) {
-            LOG.infof("%d probe(s) configured and valid", probes.size());
-        }
+        probes();
     }
 
-    /** The configured probes, in configuration order; empty when none are configured. */
-    public List<ProbeConfig> probes() {
+    /**
+     * The configured probes, in configuration order; empty when none are configured. Read once, on
+     * first use, which is during start-up.
+     */
+    public synchronized List<ProbeConfig> probes() {
+        if (probes == null) {
+            probes = read();
+            if (!probes.isEmpty()) {
+                LOG.infof("%d probe(s) configured and valid", probes.size());
+            }
+        }
         return probes;
     }
 

@@ -1,0 +1,70 @@
+package dev.vigil.frontend.probe;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+
+import dev.vigil.frontend.config.Environment;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+
+/**
+ * The frontend's prober as a bean: discovery feeds it ({@link #sync}), the router asks it which
+ * instances may get traffic ({@link #routable}), and {@code /v1/instances} shows what it sees.
+ */
+@ApplicationScoped
+public class Probes {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ProbeSettings settings;
+
+    @Inject
+    MeterRegistry registry;
+
+    private ProbeRunner runner;
+
+    private synchronized ProbeRunner runner() {
+        if (runner == null) {
+            ProbeMetrics metrics = new ProbeMetrics(registry);
+            runner = new ProbeRunner(
+                    vertx, settings.probes(), new HttpProbeSender(vertx, Environment::variable), metrics);
+            ProbeRunner created = runner;
+            metrics.routableInstances(created::routableCount);
+        }
+        return runner;
+    }
+
+    public void sync(Collection<Instance> instances) {
+        runner().sync(instances);
+    }
+
+    public boolean routable(InstanceId id) {
+        return runner().routable(id);
+    }
+
+    public List<ProbeConfig> configured() {
+        return runner().probes();
+    }
+
+    public List<InstanceView> view() {
+        return runner().view();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        synchronized (this) {
+            if (runner != null) {
+                runner.close();
+            }
+        }
+    }
+}

@@ -61,8 +61,11 @@ public final class HttpProbeSender implements ProbeSender {
         } catch (RuntimeException e) {
             // An unset variable (checked at start-up, so only if the environment changed) or a url
             // the client refuses: the probe fails without being sent.
-            return Future.succeededFuture(
-                    new ProbeOutcome(ProbeOutcome.Result.ERROR, 0, Duration.ZERO, "not sent: " + safeMessage(e)));
+            return Future.succeededFuture(new ProbeOutcome(
+                    ProbeOutcome.Result.ERROR,
+                    0,
+                    Duration.ZERO,
+                    "not sent: " + (e instanceof ProbeConfigException ? e.getMessage() : safeMessage(e))));
         }
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         long deadline = vertx.setTimer(probe.timeout().toMillis(), ignored -> {

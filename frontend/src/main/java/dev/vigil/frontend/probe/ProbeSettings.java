@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -32,7 +33,8 @@ public class ProbeSettings {
 
     private List<ProbeConfig> probes;
 
-    void load(@Observes StartupEvent event) {
+    /** Before anything else starts (discovery's first list arrives on its own thread and uses them). */
+    void load(@Observes @Priority(1) StartupEvent event) {
         probes();
     }
 

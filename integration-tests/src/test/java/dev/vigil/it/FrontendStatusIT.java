@@ -126,12 +126,28 @@ class FrontendStatusIT {
                         "DYN_HTTP_PORT", String.valueOf(FreePort.next()),
                         "DYN_PROBES", "[{type: http, url: /health, body: hello}]"))) {
             assertNotEquals(0, app.awaitExit(START));
-            String last = app.output().strip().lines().reduce((a, b) -> b).orElse("");
             assertEquals(
                     "Invalid configuration: DYN_PROBES: probe 1 (/health): field 'body': not allowed with method get;"
                             + " set method to post, put, patch or delete",
-                    last,
-                    app.output());
+                    app.output().strip());
+        }
+    }
+
+    @Test
+    void probeSecretsDirectoryMustExist() {
+        try (AppProcess app = AppProcess.start(
+                "frontend-bad-probe-env-dir",
+                AppProcess.frontendJar(),
+                env(
+                        "DYN_HTTP_HOST", "127.0.0.1",
+                        "DYN_HTTP_PORT", String.valueOf(FreePort.next()),
+                        "DYN_PROBES", "[{type: http, url: /health}]",
+                        "DYN_PROBES_ENV_DIR", "/nonexistent/probe-secrets"))) {
+            assertNotEquals(0, app.awaitExit(START));
+            assertEquals(
+                    "Invalid configuration: DYN_PROBES_ENV_DIR=\"/nonexistent/probe-secrets\": expected a directory of"
+                            + " secret files, one per variable name",
+                    app.output().strip());
         }
     }
 }

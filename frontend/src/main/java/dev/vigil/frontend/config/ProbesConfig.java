@@ -13,4 +13,10 @@ public interface ProbesConfig {
 
     /** {@code DYN_PROBES_FILE}: a YAML file with the probes, instead of {@code DYN_PROBES}. */
     Optional<String> probesFile();
+
+    /**
+     * {@code DYN_PROBES_ENV_DIR}: a directory of files, one per name, that {@code ${{ env.NAME }}}
+     * reads first, at each send, so a secret rotated there applies without a restart.
+     */
+    Optional<String> probesEnvDir();
 }

@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
-import dev.vigil.frontend.config.Environment;
 import dev.vigil.frontend.config.ProbesConfig;
 import dev.vigil.runtime.config.EnvNames;
 
@@ -32,6 +31,7 @@ public class ProbeSettings {
     ProbesConfig config;
 
     private List<ProbeConfig> probes;
+    private ProbeEnvironment environment;
 
     /** Before anything else starts (discovery's first list arrives on its own thread and uses them). */
     void load(@Observes @Priority(1) StartupEvent event) {
@@ -44,12 +44,31 @@ public class ProbeSettings {
      */
     public synchronized List<ProbeConfig> probes() {
         if (probes == null) {
+            environment = ProbeEnvironment.of(envDirectory());
             probes = read();
             if (!probes.isEmpty()) {
                 LOG.infof("%d probe(s) configured and valid", probes.size());
             }
         }
         return probes;
+    }
+
+    /** Where probes look up {@code ${{ env.NAME }}}, at each send. */
+    public synchronized ProbeEnvironment environment() {
+        probes();
+        return environment;
+    }
+
+    private Path envDirectory() {
+        if (config.probesEnvDir().isEmpty()) {
+            return null;
+        }
+        Path directory = Path.of(config.probesEnvDir().get());
+        if (!Files.isDirectory(directory)) {
+            throw new ConfigurationException("Invalid configuration: " + EnvNames.DYN_PROBES_ENV_DIR + "=\"" + directory
+                    + "\": expected a directory of secret files, one per variable name");
+        }
+        return directory;
     }
 
     private List<ProbeConfig> read() {
@@ -75,7 +94,7 @@ public class ProbeSettings {
             return List.of();
         }
         try {
-            return ProbeConfigParser.parse(text, Environment::variable);
+            return ProbeConfigParser.parse(text, environment);
         } catch (ProbeConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + variable + ": " + e.getMessage());
         }

@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 
-import dev.vigil.frontend.config.Environment;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 
@@ -37,7 +36,7 @@ public class Probes {
         if (runner == null) {
             ProbeMetrics metrics = new ProbeMetrics(registry);
             runner = new ProbeRunner(
-                    vertx, settings.probes(), new HttpProbeSender(vertx, Environment::variable), metrics);
+                    vertx, settings.probes(), new HttpProbeSender(vertx, settings.environment()), metrics);
             ProbeRunner created = runner;
             metrics.routableInstances(created::routableCount);
         }

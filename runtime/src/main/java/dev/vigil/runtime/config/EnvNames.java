@@ -72,6 +72,7 @@ public final class EnvNames {
     public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
     public static final String DYN_PROBES = "DYN_PROBES";
     public static final String DYN_PROBES_FILE = "DYN_PROBES_FILE";
+    public static final String DYN_PROBES_ENV_DIR = "DYN_PROBES_ENV_DIR";
     public static final String DYN_MIGRATION_LIMIT = "DYN_MIGRATION_LIMIT";
     public static final String DYN_MIGRATION_MAX_SEQ_LEN = "DYN_MIGRATION_MAX_SEQ_LEN";
     public static final String DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD = "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD";
@@ -120,6 +121,7 @@ public final class EnvNames {
             DYN_ROUTER_MODE,
             DYN_PROBES,
             DYN_PROBES_FILE,
+            DYN_PROBES_ENV_DIR,
             DYN_MIGRATION_LIMIT,
             DYN_MIGRATION_MAX_SEQ_LEN,
             DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,

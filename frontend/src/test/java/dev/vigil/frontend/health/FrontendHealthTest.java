@@ -75,8 +75,18 @@ class FrontendHealthTest {
         given().get("/health/").then().statusCode(404);
     }
 
+    /**
+     * With a published status address, as Vigil's workers register: /health must still render the
+     * seed's instance shape, without it.
+     */
     static Instance instance(String endpoint, InstanceId id) {
-        return new Instance("dynamo", "backend", endpoint, id, "dynamo_backend." + endpoint + "-" + id.hex());
+        return new Instance(
+                "dynamo",
+                "backend",
+                endpoint,
+                id,
+                "dynamo_backend." + endpoint + "-" + id.hex(),
+                "http://10.0.0.5:9090");
     }
 
     private static String seedInstance(String endpoint) {

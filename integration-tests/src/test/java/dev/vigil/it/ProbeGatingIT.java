@@ -57,7 +57,7 @@ import dev.vigil.testing.Processes;
  * once it recovers. One etcd and one NATS for the class; each test has its own frontend, workers and
  * model name, and stops them when it ends.
  */
-@Timeout(240)
+@Timeout(120)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProbeGatingIT {
 
@@ -379,8 +379,9 @@ class ProbeGatingIT {
         assertTrue(verified >= 5, "only " + verified + " requests were sent while B was held back");
 
         // 3. B's /health turns 200; its streak climbs through 1 (~) to ready_after (✓) and B is admitted.
-        List<String> symbolsSeen = new ArrayList<>();
-        List<Integer> streaksSeen = new ArrayList<>();
+        // Seeded with the held-back listing: on a slow run B may already be at "~" by the first poll.
+        List<String> symbolsSeen = new ArrayList<>(List.of("×"));
+        List<Integer> streaksSeen = new ArrayList<>(List.of(0));
         Awaitility.await("B admitted")
                 .atMost(START.plus(INTERVAL.multipliedBy(readyAfter + 2)))
                 .pollInterval(POLL)
@@ -429,7 +430,6 @@ class ProbeGatingIT {
                                         + readyAfter,
                 "symbols " + symbolsSeen + ", streaks " + streaksSeen + ", " + ready);
         note("B's probe symbols seen %s, success streaks %s", symbolsSeen, streaksSeen);
-        assertEquals("×", symbolsSeen.get(0), "symbols " + symbolsSeen);
         assertEquals("✓", symbolsSeen.get(symbolsSeen.size() - 1), "symbols " + symbolsSeen);
         String[] readyRow = tableRow(f, b).orElseThrow();
         assertEquals("3", readyRow[2]);
@@ -571,7 +571,9 @@ class ProbeGatingIT {
                 .until(() -> chat(f, model).statusCode() == 200);
 
         try (Load load = new Load(f, model, 4, 4000, Duration.ofSeconds(90))) {
-            Awaitility.await("load running").atMost(Duration.ofSeconds(30)).until(() -> load.okSince(0) >= 20);
+            Awaitility.await("load running")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> load.okSince(Long.MIN_VALUE) >= 20);
 
             // The replacement loads its engine for 3 s, registers, then its /health is 503 until the
             // first canary passes 2 s later; only then can the probes pass.

@@ -6,6 +6,8 @@
 # free loopback ports, runs the measurement, stops everything by PID.
 #
 # Usage: bench/frontend-overhead.sh [requests-per-round] [concurrency] [rounds]
+#   BENCH_PROBES='[{type: http, url: /health, interval: 1s}]' runs the frontend with those probes
+#   (DYN_PROBES), to measure what probing and gating cost on the request path.
 # Needs: etcd-server, nats-server, packaged apps (./mvnw -B package -DskipTests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,7 +36,7 @@ COMMON=(ETCD_ENDPOINTS="http://127.0.0.1:$ETCD_PORT" NATS_SERVER="nats://127.0.0
 env "${COMMON[@]}" DYN_SYSTEM_HOST=127.0.0.1 DYN_SYSTEM_PORT="$WORKER_PORT" DYN_MOCKER_ITL_MS=0 \
   DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS=0 java -jar "$WORKER_JAR" >"$TMP/worker.log" 2>&1 & PIDS+=($!)
 env "${COMMON[@]}" DYN_HTTP_HOST=127.0.0.1 DYN_HTTP_PORT="$FRONTEND_PORT" DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS=0 \
-  java -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & PIDS+=($!)
+  DYN_PROBES="${BENCH_PROBES:-}" java -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & PIDS+=($!)
 for _ in $(seq 1 300); do
   curl -s "http://127.0.0.1:$FRONTEND_PORT/v1/models" | grep -q mock-model && break; sleep 0.1
 done

@@ -71,10 +71,17 @@ class WorkerLifecycleTest {
                 JsonPath.from(given().get("/health").asString()).getMap("endpoints"));
 
         EndpointId generate = new EndpointId("dynamo", "backend", "generate");
-        Instance instance = generate.instance(discovery.instanceId());
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> discovery.instances().contains(instance));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> discovery.instances().stream()
+                .anyMatch(i -> i.endpointId().equals(generate) && i.id().equals(discovery.instanceId())));
+        Instance instance = discovery.instances().stream()
+                .filter(i -> i.endpointId().equals(generate))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(generate.subject(discovery.instanceId()), instance.natsSubject());
+        // Published so frontends can probe it: this status server, at the port it really listens on.
+        String statusUrl = instance.statusServer().orElseThrow();
+        assertTrue(statusUrl.endsWith(":" + io.restassured.RestAssured.port), statusUrl);
+        assertEquals(200, given().baseUri(statusUrl).port(-1).get("/health").statusCode());
         assertTrue(discovery.models().stream()
                 .anyMatch(m ->
                         m.equals(new ModelCard("lifecycle-model", generate, discovery.instanceId(), 16384, 16, 256))));

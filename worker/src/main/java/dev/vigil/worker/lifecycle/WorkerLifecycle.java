@@ -29,7 +29,6 @@ import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.worker.config.MockerConfig;
-import dev.vigil.worker.config.SystemStatusConfig;
 import dev.vigil.worker.config.WorkerConfig;
 import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.endpoint.EndpointHealthHook;
@@ -72,7 +71,7 @@ public class WorkerLifecycle {
     MockerConfig mocker;
 
     @Inject
-    SystemStatusConfig systemStatus;
+    StatusServerAddress statusServer;
 
     @Inject
     MockEngine engine;
@@ -108,22 +107,25 @@ public class WorkerLifecycle {
             Quarkus.asyncExit(1);
         });
         LOG.infof("Loading the engine (instance %s)", id.hex());
-        engine.start().thenRunAsync(() -> join(id, settings)).exceptionally(failure -> {
-            LOG.errorf(failure, "Worker failed to join the cluster: %s", failure.getMessage());
-            Quarkus.asyncExit(1);
-            return null;
-        });
+        // Join once the engine is loaded and the status server listens (its address is published).
+        engine.start()
+                .thenCombine(statusServer.url(), (ignored, statusUrl) -> statusUrl)
+                .thenAcceptAsync(statusUrl -> join(id, settings, statusUrl))
+                .exceptionally(failure -> {
+                    LOG.errorf(failure, "Worker failed to join the cluster: %s", failure.getMessage());
+                    Quarkus.asyncExit(1);
+                    return null;
+                });
     }
 
-    private synchronized void join(InstanceId id, MockerSettings settings) {
+    private synchronized void join(InstanceId id, MockerSettings settings, String statusUrl) {
         if (stopping) {
             return;
         }
         EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations(id));
-        // Published with every endpoint, so a frontend's probes can reach this process's status server.
-        String statusUrl = StatusServerAddress.url(systemStatus);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
+            // Published with every endpoint, so a frontend's probes can reach this process's status server.
             Instance instance = endpointId.instance(id, statusUrl);
             // 0. The canary payload before the transport, as Dynamo registers it: with the canary
             //    on, the endpoint is notready from the first moment it could be seen.

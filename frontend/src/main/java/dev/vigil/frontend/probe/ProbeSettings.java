@@ -12,8 +12,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.ext.web.Router;
 
 import dev.vigil.frontend.config.ProbesConfig;
 import dev.vigil.runtime.config.EnvNames;
@@ -33,8 +33,12 @@ public class ProbeSettings {
     private List<ProbeConfig> probes;
     private ProbeEnvironment environment;
 
-    /** Before anything else starts (discovery's first list arrives on its own thread and uses them). */
-    void load(@Observes @Priority(1) StartupEvent event) {
+    /**
+     * As early as the application lets us: when the HTTP routes are set up, before the beans that
+     * connect to etcd and NATS are created, so a bad probe configuration fails start-up with its one
+     * line and nothing else (and before discovery's first list, on its own thread, needs them).
+     */
+    void load(@Observes @Priority(1) Router router) {
         probes();
     }
 

@@ -546,6 +546,7 @@ class ProbeGatingIT {
         }
     }
 
+    /** A load client's think time between two requests: pacing, not a wait for a condition. */
     static void pause(Duration d) {
         try {
             Thread.sleep(d.toMillis());

@@ -1,5 +1,6 @@
 package dev.vigil.frontend.probe;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -171,11 +172,11 @@ public final class ProbeRunner implements AutoCloseable {
         sender.send(target.state.statusUrl(), config).onComplete(done -> {
             ProbeOutcome outcome = done.succeeded()
                     ? done.result()
-                    : new ProbeOutcome(ProbeOutcome.Result.ERROR, 0, java.time.Duration.ZERO, "probe failed to run");
+                    : new ProbeOutcome(ProbeOutcome.Result.ERROR, 0, Duration.ZERO, "probe failed to run");
             if (closed || target.removed) {
                 return;
             }
-            ProbeStreakLog.log(target.state, config, outcome, target.state.record(probe, outcome));
+            ProbeLog.log(target.state, config, outcome, target.state.record(probe, outcome));
             metrics.executed(target.state.id(), config, outcome);
             if (target.state.active(probe)) {
                 target.timers[probe] = vertx.setTimer(config.interval().toMillis(), ignored -> run(target, probe));

@@ -37,8 +37,7 @@ public class Probes {
             ProbeMetrics metrics = new ProbeMetrics(registry);
             runner = new ProbeRunner(
                     vertx, settings.probes(), new HttpProbeSender(vertx, settings.environment()), metrics);
-            ProbeRunner created = runner;
-            metrics.routableInstances(created::routableCount);
+            metrics.routableInstances(runner::routableCount);
         }
         return runner;
     }

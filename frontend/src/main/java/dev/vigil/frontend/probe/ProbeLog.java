@@ -7,11 +7,11 @@ import org.jboss.logging.Logger;
  * (probes run all the time; dstack logs them at debug level too). No line holds a resolved url,
  * header or body.
  */
-final class ProbeStreakLog {
+final class ProbeLog {
 
     private static final Logger LOG = Logger.getLogger(ProbeRunner.class);
 
-    private ProbeStreakLog() {}
+    private ProbeLog() {}
 
     static void log(ProbedInstance instance, ProbeConfig probe, ProbeOutcome outcome, ProbedInstance.Change change) {
         String id = instance.id().hex();

@@ -173,26 +173,29 @@ public final class ProbeRunner implements AutoCloseable {
             ProbeOutcome outcome = done.succeeded()
                     ? done.result()
                     : new ProbeOutcome(ProbeOutcome.Result.ERROR, 0, Duration.ZERO, "probe failed to run");
-            if (closed || target.removed) {
-                return;
-            }
-            ProbeLog.log(target.state, config, outcome, target.state.record(probe, outcome));
-            metrics.executed(target.state.id(), config, outcome);
-            if (target.state.active(probe)) {
-                target.timers[probe] = vertx.setTimer(config.interval().toMillis(), ignored -> run(target, probe));
-                if (target.removed) {
-                    vertx.cancelTimer(target.timers[probe]);
+            // Under the target's lock, so an outcome arriving as the instance leaves neither
+            // schedules another run nor recreates the metric series stop() removed.
+            synchronized (target) {
+                if (closed || target.removed) {
+                    return;
+                }
+                ProbeLog.log(target.state, config, outcome, target.state.record(probe, outcome));
+                metrics.executed(target.state.id(), config, outcome);
+                if (target.state.active(probe)) {
+                    target.timers[probe] = vertx.setTimer(config.interval().toMillis(), ignored -> run(target, probe));
                 }
             }
         });
     }
 
     private void stop(Target target) {
-        target.removed = true;
-        for (long timer : target.timers) {
-            vertx.cancelTimer(timer);
+        synchronized (target) {
+            target.removed = true;
+            for (long timer : target.timers) {
+                vertx.cancelTimer(timer);
+            }
+            metrics.forget(target.state.id());
         }
-        metrics.forget(target.state.id());
         if (!probes.isEmpty()) {
             LOG.infof(
                     "Stopped probing instance %s: it left discovery",

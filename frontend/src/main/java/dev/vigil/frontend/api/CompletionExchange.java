@@ -18,6 +18,8 @@ import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
+import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.protocol.WireFormatException;
 import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.StreamError;
@@ -196,8 +198,8 @@ final class CompletionExchange {
         }
         EngineOutput out;
         try {
-            out = json.readValue(data, EngineOutput.class);
-        } catch (IOException e) {
+            out = WireCodec.decodeEngineOutput(data);
+        } catch (WireFormatException e) {
             error(new StreamError.Backend("unreadable engine output: " + e.getMessage()));
             return;
         }

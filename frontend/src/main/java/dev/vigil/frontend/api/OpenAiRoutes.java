@@ -1,6 +1,5 @@
 package dev.vigil.frontend.api;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,6 +30,7 @@ import dev.vigil.frontend.routing.Quarantine;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
+import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ResponseObserver;
@@ -185,13 +185,7 @@ public class OpenAiRoutes {
 
             @Override
             public ResponseStream send(Instance target, GenerateRequest request, ResponseObserver observer) {
-                byte[] payload;
-                try {
-                    payload = json.writeValueAsBytes(request);
-                } catch (IOException e) {
-                    throw new IllegalStateException("Could not encode the request", e);
-                }
-                return plane.call(target.natsSubject(), requestId, payload, observer);
+                return plane.call(target.natsSubject(), requestId, WireCodec.encode(request), observer);
             }
 
             @Override

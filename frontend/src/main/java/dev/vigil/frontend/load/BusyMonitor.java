@@ -9,8 +9,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -20,6 +18,7 @@ import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.protocol.LoadMetrics;
+import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.transport.RequestPlane;
 
 /**
@@ -48,9 +47,6 @@ public class BusyMonitor {
     @Inject
     LoadSheddingConfig config;
 
-    @Inject
-    ObjectMapper json;
-
     private final Map<InstanceId, LoadMetrics> loads = new ConcurrentHashMap<>();
     private final Map<InstanceId, Boolean> decodeLatch = new ConcurrentHashMap<>();
     private final Map<String, Thresholds> perModel = new ConcurrentHashMap<>();
@@ -73,7 +69,7 @@ public class BusyMonitor {
 
     private void onLoad(byte[] payload) {
         try {
-            LoadMetrics load = json.readValue(payload, LoadMetrics.class);
+            LoadMetrics load = WireCodec.decodeLoadMetrics(payload);
             loads.put(new InstanceId(load.workerId()), load);
         } catch (Exception e) {
             LOG.debugf("Ignoring an unreadable load event: %s", e.getMessage());

@@ -1,17 +1,18 @@
 package dev.vigil.worker.endpoint;
 
-import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.vigil.health.canary.EndpointActivity;
 import dev.vigil.health.canary.EndpointActivity.ActiveRequest;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.protocol.ClearKvBlocksResponse;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
+import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.protocol.WireFormatException;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.runtime.transport.RequestHandler;
@@ -22,9 +23,6 @@ import dev.vigil.worker.engine.TokenSink;
 public final class EndpointHandlers {
 
     private static final Logger LOG = Logger.getLogger(EndpointHandlers.class);
-
-    /** The wire's JSON: snake_case records of {@code dev.vigil.runtime.protocol}. */
-    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final MockEngine engine;
     private final InstanceId id;
@@ -58,8 +56,8 @@ public final class EndpointHandlers {
     private void generate(IncomingRequest request) {
         GenerateRequest body;
         try {
-            body = JSON.readValue(request.payload(), GenerateRequest.class);
-        } catch (IOException e) {
+            body = WireCodec.decodeGenerateRequest(request.payload());
+        } catch (WireFormatException e) {
             request.fail("invalid generate request: " + e.getMessage());
             return;
         }
@@ -74,12 +72,7 @@ public final class EndpointHandlers {
             @Override
             public void onOutput(EngineOutput output) {
                 active.tokenProduced();
-                try {
-                    request.send(JSON.writeValueAsBytes(output));
-                } catch (IOException e) {
-                    active.ended();
-                    request.fail("could not encode engine output: " + e.getMessage());
-                }
+                request.send(WireCodec.encode(output));
             }
 
             @Override
@@ -96,7 +89,7 @@ public final class EndpointHandlers {
                 request.fail(message);
             }
         });
-        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean counted = new AtomicBoolean();
         request.onControl(control -> {
             // A stop followed by a kill is still one cancelled request.
             if (counted.compareAndSet(false, true)) {
@@ -115,16 +108,12 @@ public final class EndpointHandlers {
 
     private void clearKvBlocks(IncomingRequest request) {
         int cleared = engine.clearKvBlocks();
-        request.send(("{\"cleared_blocks\":" + cleared + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        request.send(WireCodec.encode(new ClearKvBlocksResponse(cleared)));
         request.complete();
     }
 
     private void loadMetrics(IncomingRequest request) {
-        try {
-            request.send(JSON.writeValueAsBytes(engine.loadMetrics(id.value())));
-            request.complete();
-        } catch (IOException e) {
-            request.fail("could not encode load metrics: " + e.getMessage());
-        }
+        request.send(WireCodec.encode(engine.loadMetrics(id.value())));
+        request.complete();
     }
 }

@@ -9,8 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
@@ -21,8 +19,8 @@ import dev.vigil.health.canary.EndpointActivity;
 import dev.vigil.health.canary.TaskTimer;
 import dev.vigil.health.metrics.CanaryMetrics;
 import dev.vigil.runtime.protocol.GenerateRequest;
+import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.worker.config.CanaryConfig;
-import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.MockEngine;
 
@@ -107,10 +105,6 @@ public class CanaryChecks {
     }
 
     private static String json(GenerateRequest request) {
-        try {
-            return EndpointHandlers.JSON.writeValueAsString(request);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the engine's health check request cannot be written as JSON", e);
-        }
+        return WireCodec.text(request);
     }
 }

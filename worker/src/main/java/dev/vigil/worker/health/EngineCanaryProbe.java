@@ -1,6 +1,6 @@
 package dev.vigil.worker.health;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +10,8 @@ import dev.vigil.health.canary.CanaryOutcome;
 import dev.vigil.health.canary.CanaryProbe;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
-import dev.vigil.worker.endpoint.EndpointHandlers;
+import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.protocol.WireFormatException;
 import dev.vigil.worker.engine.Generation;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.TokenSink;
@@ -37,8 +38,8 @@ public final class EngineCanaryProbe implements CanaryProbe {
     public CompletionStage<CanaryOutcome> send(String endpoint, String payload) {
         GenerateRequest request;
         try {
-            request = EndpointHandlers.JSON.readValue(payload, GenerateRequest.class);
-        } catch (IOException e) {
+            request = WireCodec.decodeGenerateRequest(payload.getBytes(StandardCharsets.UTF_8));
+        } catch (WireFormatException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "the health check payload is not a generate request: " + e.getMessage()));
         }

@@ -26,6 +26,7 @@ import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.worker.config.MockerConfig;
@@ -167,7 +168,7 @@ public class WorkerLifecycle {
 
     private void publishLoad(String subject, InstanceId id) {
         try {
-            plane.publish(subject, EndpointHandlers.JSON.writeValueAsBytes(engine.loadMetrics(id.value())));
+            plane.publish(subject, WireCodec.encode(engine.loadMetrics(id.value())));
         } catch (Exception e) {
             LOG.debugf("Could not publish load: %s", e.getMessage());
         }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.vigil.health.canary.CanaryOutcome;
+import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.tokenizer.Tokenizer;
-import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.engine.FaultMode;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.MockerSettings;
@@ -31,7 +31,7 @@ class EngineCanaryProbeTest {
 
     EngineCanaryProbeTest() throws Exception {
         engine.start().toCompletableFuture().join();
-        payload = EndpointHandlers.JSON.writeValueAsString(MockEngine.HEALTH_CHECK_REQUEST);
+        payload = WireCodec.text(MockEngine.HEALTH_CHECK_REQUEST);
     }
 
     @AfterEach

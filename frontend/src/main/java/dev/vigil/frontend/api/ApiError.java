@@ -3,6 +3,8 @@ package dev.vigil.frontend.api;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vertx.core.http.HttpServerResponse;
+
 /**
  * An error a client sees, in Dynamo's shape {@code {"message":…,"type":<reason phrase>,"code":<status>}}
  * (reference §4.7). Thrown while handling a request and turned into the response in one place.
@@ -61,5 +63,15 @@ public final class ApiError extends RuntimeException {
         body.put("type", type());
         body.put("code", status);
         return body;
+    }
+
+    /** Sends this error as the response, unless the response already ended or the client left. */
+    public void sendTo(HttpServerResponse response) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(toJson().toString());
     }
 }

@@ -25,8 +25,19 @@ public record CompletionRequest(
         boolean ignoreEos) {
 
     public enum Kind {
-        CHAT,
-        COMPLETION
+        CHAT("chat_completions"),
+        COMPLETION("completions");
+
+        private final String endpointLabel;
+
+        Kind(String endpointLabel) {
+            this.endpointLabel = endpointLabel;
+        }
+
+        /** The {@code endpoint} label of this kind's frontend metrics, as Dynamo spells it. */
+        public String endpointLabel() {
+            return endpointLabel;
+        }
     }
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");

@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.vigil.frontend.config.FrontendHttpConfig;
+import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.health.http.HealthResponse;
 import dev.vigil.health.http.StatusRoutes;

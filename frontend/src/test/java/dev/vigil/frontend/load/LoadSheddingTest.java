@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.vigil.frontend.health.KnownInstances;
+import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.EventSubjects;

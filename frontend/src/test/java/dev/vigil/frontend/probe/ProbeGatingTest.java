@@ -26,7 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.vigil.frontend.health.KnownInstances;
+import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;

@@ -1,4 +1,4 @@
-package dev.vigil.frontend.model;
+package dev.vigil.frontend.feed;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.vigil.frontend.health.KnownInstances;
+import dev.vigil.frontend.model.KnownInstances;
+import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
 import dev.vigil.frontend.routing.Quarantine;
 import dev.vigil.runtime.discovery.Discovery;

@@ -1,4 +1,4 @@
-package dev.vigil.frontend.health;
+package dev.vigil.frontend.model;
 
 import java.util.Comparator;
 import java.util.List;

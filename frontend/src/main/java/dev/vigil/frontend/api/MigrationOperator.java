@@ -1,0 +1,267 @@
+package dev.vigil.frontend.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import dev.vigil.frontend.api.OpenAiResponses.Usage;
+import dev.vigil.frontend.routing.Router;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.protocol.EngineOutput;
+import dev.vigil.runtime.protocol.GenerateRequest;
+import dev.vigil.runtime.protocol.StopConditions;
+import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.protocol.WireFormatException;
+import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.ResponseObserver;
+import dev.vigil.runtime.transport.ResponseStream;
+import dev.vigil.runtime.transport.StreamError;
+
+/**
+ * One OpenAI request in flight, as Dynamo's migration operator: sends it to the instance the router
+ * admitted, turns the worker's token stream into the client's response, and when the worker cannot be
+ * reached or its stream breaks, sends it again, with the same id, to the instance the router picks
+ * now, carrying the prompt plus every token generated so far and {@code max_tokens} reduced by as
+ * many, so the client sees one continuous stream. {@code DYN_MIGRATION_LIMIT} bounds the
+ * re-dispatches; a request that grew beyond {@code DYN_MIGRATION_MAX_SEQ_LEN} tokens is not migrated.
+ * If the client goes away the worker is told to drop the request.
+ *
+ * <p>All state changes hold this object's lock: attempts call back on transport threads, the client's
+ * close on the HTTP thread.
+ */
+final class MigrationOperator {
+
+    private static final Logger LOG = Logger.getLogger(MigrationOperator.class);
+
+    private final CompletionRequest request;
+    private final GenerateRequest original;
+    private final String requestId;
+    private final Router router;
+    private final RequestPlane plane;
+    private final ClientResponse client;
+    private final OpenAiResponses responses;
+    private final FrontendMetrics metrics;
+    private final int migrationLimit;
+    private final Integer maxSeqLen;
+    private final int promptTokens;
+    private final List<Integer> generated = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
+    private String finishReason;
+    private volatile boolean finished;
+    private ResponseStream stream;
+    private Instance current;
+    private int attempt;
+    private int migrationsLeft;
+    private boolean migratable = true;
+
+    MigrationOperator(
+            CompletionRequest request,
+            GenerateRequest original,
+            String requestId,
+            Router router,
+            RequestPlane plane,
+            ClientResponse client,
+            OpenAiResponses responses,
+            FrontendMetrics metrics,
+            int migrationLimit,
+            Integer maxSeqLen) {
+        this.request = request;
+        this.original = original;
+        this.requestId = requestId;
+        this.router = router;
+        this.plane = plane;
+        this.client = client;
+        this.responses = responses;
+        this.metrics = metrics;
+        this.migrationLimit = migrationLimit;
+        this.migrationsLeft = migrationLimit;
+        this.maxSeqLen = maxSeqLen;
+        this.promptTokens = original.tokenIds().size();
+        client.onClientGone(this::clientGone);
+    }
+
+    /** Sends the first attempt to the instance the router admitted the request to. */
+    synchronized void start(Instance target) {
+        checkSequenceLength();
+        send(target);
+    }
+
+    private void send(Instance target) {
+        current = target;
+        int thisAttempt = ++attempt;
+        stream = plane.call(
+                target.natsSubject(), requestId, WireCodec.encode(continuation()), new AttemptObserver(thisAttempt));
+        if (finished) {
+            stream.kill();
+        }
+    }
+
+    /** The prompt plus what was generated so far, asking only for what is still missing. */
+    private GenerateRequest continuation() {
+        if (generated.isEmpty()) {
+            return original;
+        }
+        List<Integer> tokens = new ArrayList<>(original.tokenIds());
+        tokens.addAll(generated);
+        StopConditions stop = original.stopConditions();
+        Integer max = stop.maxTokens() == null ? null : Math.max(0, stop.maxTokens() - generated.size());
+        return new GenerateRequest(original.model(), tokens, stop.withMaxTokens(max), original.samplingOptions());
+    }
+
+    /** Dynamo disables migration, once, for a sequence strictly longer than the limit. */
+    private void checkSequenceLength() {
+        int length = promptTokens + generated.size();
+        if (migratable && maxSeqLen != null && length > maxSeqLen) {
+            migratable = false;
+            LOG.warnf("Sequence length %d exceeds migration max_seq_len %d, disabling migration", length, maxSeqLen);
+            metrics.maxSeqLenExceeded(request.model());
+        }
+    }
+
+    /** Routes one attempt's callbacks; those of an attempt that was given up are dropped. */
+    private final class AttemptObserver implements ResponseObserver {
+        private final int number;
+
+        AttemptObserver(int number) {
+            this.number = number;
+        }
+
+        @Override
+        public void onData(byte[] data) {
+            synchronized (MigrationOperator.this) {
+                if (number == attempt) {
+                    data(data);
+                }
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            synchronized (MigrationOperator.this) {
+                if (number == attempt) {
+                    complete();
+                }
+            }
+        }
+
+        @Override
+        public void onError(StreamError error) {
+            synchronized (MigrationOperator.this) {
+                if (number == attempt) {
+                    error(error);
+                }
+            }
+        }
+    }
+
+    private synchronized void clientGone() {
+        if (!finished) {
+            finished = true;
+            LOG.warnf("Connection closed unexpectedly; issuing cancellation for %s", responses.id());
+            metrics.cancellation(request.model(), request.kind().endpointLabel(), request.stream());
+            if (stream != null) {
+                stream.kill();
+            }
+        }
+    }
+
+    private void data(byte[] data) {
+        if (finished) {
+            return;
+        }
+        EngineOutput out;
+        try {
+            out = WireCodec.decodeEngineOutput(data);
+        } catch (WireFormatException e) {
+            error(new StreamError.Backend("unreadable engine output: " + e.getMessage()));
+            return;
+        }
+        List<Integer> ids = out.tokenIds() == null ? List.of() : out.tokenIds();
+        String piece = out.text() == null ? "" : out.text();
+        generated.addAll(ids);
+        checkSequenceLength();
+        text.append(piece);
+        if (out.finishReason() != null) {
+            finishReason = out.finishReason();
+        }
+        if (request.stream() && !piece.isEmpty()) {
+            client.event(responses.chunk(piece, null, !client.streaming()));
+        }
+    }
+
+    private void complete() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        String reason = finishReason == null ? EngineOutput.STOP : finishReason;
+        Usage usage = Usage.of(promptTokens, generated.size());
+        if (request.stream()) {
+            client.event(responses.chunk(null, reason, !client.streaming()));
+            if (request.includeUsage()) {
+                client.event(responses.usageChunk(usage));
+            }
+            client.done();
+        } else {
+            client.json(responses.whole(text.toString(), reason, usage));
+        }
+    }
+
+    private void error(StreamError error) {
+        if (finished) {
+            return;
+        }
+        if (!(error instanceof StreamError.Backend)) {
+            router.reportDown(current);
+            if (migrate(error)) {
+                return;
+            }
+        }
+        fail(
+                error instanceof StreamError.Backend
+                        ? ApiError.internal("Backend error: " + error.message())
+                        : ApiError.unavailable(name(error) + ": " + error.message()));
+    }
+
+    /**
+     * Re-dispatches after a transport failure if the budget and the sequence length allow. Returns
+     * whether a new attempt is under way. The log lines and counters are Dynamo's: an ongoing stream's
+     * disconnection is counted even when it cannot be recreated.
+     */
+    private boolean migrate(StreamError error) {
+        boolean ongoing = error instanceof StreamError.Disconnected;
+        if (ongoing) {
+            LOG.warnf("Stream disconnected... recreating stream... %s: %s", name(error), error.message());
+            metrics.migration(request.model(), FrontendMetrics.ONGOING_REQUEST);
+        }
+        if (!migratable || migrationsLeft == 0) {
+            LOG.warnf("Cannot recreate stream: %s", migratable ? "Migration limit exhausted" : "migration disabled");
+            return false;
+        }
+        Instance next = router.next(request.model()).orElse(null);
+        if (next == null) {
+            LOG.warnf("Cannot recreate stream: no instance left for %s", request.model());
+            return false;
+        }
+        if (!ongoing) {
+            LOG.warnf("Creating new stream... retrying... %s: %s", name(error), error.message());
+            metrics.migration(request.model(), FrontendMetrics.NEW_REQUEST);
+        }
+        migrationsLeft--;
+        LOG.infof(
+                "Migrating request %s to instance %s (%d of %d, %d tokens generated)",
+                requestId, next.id().hex(), migrationLimit - migrationsLeft, migrationLimit, generated.size());
+        send(next);
+        return true;
+    }
+
+    private static String name(StreamError error) {
+        return error.getClass().getSimpleName();
+    }
+
+    private void fail(ApiError error) {
+        finished = true;
+        client.fail(error);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.vigil.frontend.routing;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.vigil.frontend.load.BusyMonitor;
+import dev.vigil.frontend.model.KnownInstances;
+import dev.vigil.frontend.model.ServedModels;
+import dev.vigil.frontend.probe.Probes;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+
+/**
+ * Chooses the instance for each attempt of a request, and owns the whole policy: an instance is a
+ * candidate for a model when discovery lists it under that model now, its probes have passed, and it
+ * is not quarantined after a failure; among candidates, those under their busy thresholds are
+ * preferred, and {@code DYN_ROUTER_MODE} picks one.
+ *
+ * <p>Every call reads current membership. A request that migrates asks again, so an instance that
+ * joined after the request started is as good a target as one that was there before.
+ */
+@ApplicationScoped
+public class Router {
+
+    @Inject
+    ServedModels models;
+
+    @Inject
+    KnownInstances instances;
+
+    @Inject
+    Probes probes;
+
+    @Inject
+    Quarantine quarantine;
+
+    @Inject
+    BusyMonitor busy;
+
+    @Inject
+    InstancePicker picker;
+
+    /**
+     * Admits a new request for {@code model} or says why not. Load is shed only when every instance
+     * that may take traffic is busy; a quarantined instance still counts as one that may.
+     */
+    public Admission admit(String model) {
+        ServedModels.Model served = models.find(model);
+        if (served == null) {
+            return new Admission.UnknownModel(model);
+        }
+        List<Instance> live = served.instancesIn(routable());
+        if (live.isEmpty()) {
+            return new Admission.Unavailable(
+                    served.instancesIn(instances.list()).isEmpty()
+                            ? noLiveInstance(model)
+                            : "Model temporarily unavailable: no instance of " + model + " has passed its probes yet");
+        }
+        Set<InstanceId> busyIds = busyAmong(model, live);
+        if (busyIds.size() == live.size()) {
+            return new Admission.AllBusy(live.size());
+        }
+        return pickAmong(live, busyIds)
+                .<Admission>map(Admission.Routed::new)
+                .orElseGet(() -> new Admission.Unavailable(noLiveInstance(model)));
+    }
+
+    /**
+     * An instance for another attempt of a request already admitted (a migration), or empty when
+     * none is left. A busy instance is taken when no other is left: shedding a request the client
+     * has already been streaming would lose it.
+     */
+    public Optional<Instance> next(String model) {
+        ServedModels.Model served = models.find(model);
+        if (served == null) {
+            return Optional.empty();
+        }
+        List<Instance> live = served.instancesIn(routable());
+        return pickAmong(live, busyAmong(model, live));
+    }
+
+    /** The instance failed a request: keep this frontend's traffic away from it for a while. */
+    public void reportDown(Instance instance) {
+        quarantine.report(instance.id());
+    }
+
+    /** Whether a request for this model could be routed now: what {@code /v1/models} lists. */
+    public boolean servable(ServedModels.Model model) {
+        return !model.instancesIn(routable()).isEmpty();
+    }
+
+    /** The 503 message for a model none of whose instances can take a request. */
+    public static String noLiveInstance(String model) {
+        return "Model temporarily unavailable: no live instance serves " + model;
+    }
+
+    /** The known instances that may receive traffic: all of them unless probes hold some back. */
+    private List<Instance> routable() {
+        return instances.list().stream().filter(i -> probes.routable(i.id())).toList();
+    }
+
+    private Set<InstanceId> busyAmong(String model, List<Instance> live) {
+        return live.stream()
+                .map(Instance::id)
+                .filter(id -> busy.busy(model, id))
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private Optional<Instance> pickAmong(List<Instance> live, Set<InstanceId> busyIds) {
+        List<Instance> candidates =
+                live.stream().filter(i -> !quarantine.contains(i.id())).toList();
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Instance> free =
+                candidates.stream().filter(i -> !busyIds.contains(i.id())).toList();
+        return Optional.of(picker.pick(free.isEmpty() ? candidates : free));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.vigil.frontend.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.vigil.frontend.load.BusyMonitor;
+import dev.vigil.frontend.model.KnownInstances;
+import dev.vigil.frontend.model.ServedModels;
+import dev.vigil.frontend.probe.Probes;
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.ModelCard;
+
+/** The routing policy in isolation: membership, probes, quarantine and busy as the router sees them. */
+class RouterTest {
+
+    static final EndpointId GENERATE = new EndpointId("dynamo", "backend", "generate");
+    static final Instance A = GENERATE.instance(new InstanceId(1));
+    static final Instance B = GENERATE.instance(new InstanceId(2));
+
+    final Set<InstanceId> heldBackByProbes = new HashSet<>();
+    final Set<InstanceId> busyIds = new HashSet<>();
+    final List<Instance> members = new ArrayList<>();
+    final List<ModelCard> cards = new ArrayList<>();
+    final Router router = new Router();
+
+    RouterTest() {
+        router.models = new ServedModels();
+        router.instances = new KnownInstances();
+        router.quarantine = new Quarantine();
+        router.probes = new Probes() {
+            @Override
+            public boolean routable(InstanceId id) {
+                return !heldBackByProbes.contains(id);
+            }
+        };
+        router.busy = new BusyMonitor() {
+            @Override
+            public boolean busy(String model, InstanceId worker) {
+                return busyIds.contains(worker);
+            }
+        };
+        // The first candidate, so tests can tell which ones were candidates.
+        router.picker = new InstancePicker() {
+            @Override
+            public Instance pick(List<Instance> candidates) {
+                return candidates.get(0);
+            }
+        };
+    }
+
+    /** What discovery does when a worker registers its endpoint and its model. */
+    void join(Instance instance) {
+        members.add(instance);
+        cards.add(new ModelCard("m", GENERATE, instance.id(), 100, 16, 8));
+        router.instances.replace(List.copyOf(members));
+        router.models.replace(List.copyOf(cards));
+    }
+
+    @Test
+    void anUnknownModelIsRefused() {
+        assertInstanceOf(Admission.UnknownModel.class, router.admit("m"));
+    }
+
+    @Test
+    void aModelWhoseOnlyInstanceHasNotPassedItsProbesIsUnavailableAndSaysSo() {
+        join(A);
+        heldBackByProbes.add(A.id());
+        Admission admission = router.admit("m");
+        assertEquals(
+                new Admission.Unavailable("Model temporarily unavailable: no instance of m has passed its probes yet"),
+                admission);
+        assertTrue(router.next("m").isEmpty());
+    }
+
+    @Test
+    void whenEveryRoutableInstanceIsBusyTheRequestIsShedButAMigrationStillFindsOne() {
+        join(A);
+        join(B);
+        busyIds.add(A.id());
+        busyIds.add(B.id());
+        assertEquals(new Admission.AllBusy(2), router.admit("m"));
+        assertEquals(Optional.of(A), router.next("m"));
+    }
+
+    @Test
+    void freeInstancesArePreferredOverBusyOnes() {
+        join(A);
+        join(B);
+        busyIds.add(A.id());
+        assertEquals(new Admission.Routed(B), router.admit("m"));
+        assertEquals(Optional.of(B), router.next("m"));
+    }
+
+    @Test
+    void anInstanceReportedDownIsSkippedUntilDiscoveryChanges() {
+        join(A);
+        join(B);
+        router.reportDown(A);
+        assertEquals(new Admission.Routed(B), router.admit("m"));
+        router.reportDown(B);
+        assertEquals(
+                new Admission.Unavailable("Model temporarily unavailable: no live instance serves m"),
+                router.admit("m"));
+        assertTrue(router.next("m").isEmpty());
+    }
+
+    @Test
+    void anInstanceThatJoinedAfterTheRequestStartedIsAMigrationTarget() {
+        join(A);
+        assertEquals(new Admission.Routed(A), router.admit("m"));
+        // B registers while the request streams from A; then A fails the request.
+        join(B);
+        router.reportDown(A);
+        assertEquals(Optional.of(B), router.next("m"));
+    }
+
+    @Test
+    void aModelIsServableOnlyWhileSomeInstanceMayTakeTraffic() {
+        join(A);
+        ServedModels.Model model = router.models.find("m");
+        assertTrue(router.servable(model));
+        heldBackByProbes.add(A.id());
+        assertTrue(!router.servable(model));
+    }
+}

@@ -1,10 +1,16 @@
 package dev.vigil.frontend.health;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.vigil.health.json.Json;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import dev.vigil.runtime.discovery.DiscoveryJson;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 
@@ -19,6 +25,8 @@ public final class FrontendHealthJson {
             "{\"message\":\"Service is shutting down\",\"status\":\"shutting_down\"}";
     public static final String NO_ENDPOINTS =
             "{\"instances\":[],\"message\":\"No endpoints available\",\"status\":\"unhealthy\"}";
+
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private FrontendHealthJson() {}
 
@@ -45,36 +53,27 @@ public final class FrontendHealthJson {
                 urls.add(instance.endpointUrl());
             }
         }
-        StringBuilder out = new StringBuilder(256).append("{\"endpoints\":[");
-        boolean first = true;
-        for (String url : urls) {
-            if (!first) {
-                out.append(',');
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("endpoints");
+            for (String url : urls) {
+                json.writeString(url);
             }
-            first = false;
-            Json.string(out, url);
-        }
-        out.append("],\"instances\":[");
-        first = true;
-        for (Instance instance : instances) {
-            if (!first) {
-                out.append(',');
+            json.writeEndArray();
+            json.writeArrayFieldStart("instances");
+            for (Instance instance : instances) {
+                DiscoveryJson.writeListed(json, instance);
             }
-            first = false;
-            out.append("{\"component\":");
-            Json.string(out, instance.component()).append(",\"endpoint\":");
-            Json.string(out, instance.endpoint())
-                    .append(",\"instance_id\":")
-                    .append(instance.id().decimal());
-            out.append(",\"namespace\":");
-            Json.string(out, instance.namespace()).append(",\"transport\":{\"nats_tcp\":");
-            Json.string(out, instance.natsSubject()).append("}}");
+            json.writeEndArray();
+            if (problem != null) {
+                json.writeStringField("message", "Discovery unavailable: " + problem);
+            }
+            json.writeStringField("status", "healthy");
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing to a string cannot fail", e);
         }
-        out.append(']');
-        if (problem != null) {
-            out.append(",\"message\":");
-            Json.string(out, "Discovery unavailable: " + problem);
-        }
-        return out.append(",\"status\":\"healthy\"}").toString();
+        return out.toString();
     }
 }

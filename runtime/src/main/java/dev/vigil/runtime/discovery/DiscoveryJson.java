@@ -53,19 +53,43 @@ public final class DiscoveryJson {
 
     /** The value stored at {@link DiscoveryKeys#instance(Instance)}. */
     public static String encode(Instance instance) {
-        return write(json -> {
+        return write(json -> writeInstance(json, instance, true));
+    }
+
+    /**
+     * Writes {@code instance} as one element of the frontend's {@code /health} {@code instances}
+     * list: the same object as the stored value, rendered as Dynamo's frontend renders it (keys in
+     * alphabetical order), without the discovery-only {@code type} and {@code system_status_url}.
+     */
+    public static void writeListed(JsonGenerator json, Instance instance) throws IOException {
+        json.writeStartObject();
+        writeInstance(json, instance, false);
+        json.writeEndObject();
+    }
+
+    /**
+     * The one writer of the instance shape. Stored: Dynamo's struct order, tagged with its type,
+     * plus Vigil's status address when there is one. Listed: the same fields sorted by name.
+     */
+    private static void writeInstance(JsonGenerator json, Instance instance, boolean stored) throws IOException {
+        if (stored) {
             json.writeStringField("type", ENDPOINT_TYPE);
-            json.writeStringField("component", instance.component());
-            json.writeStringField("endpoint", instance.endpoint());
+        }
+        json.writeStringField("component", instance.component());
+        json.writeStringField("endpoint", instance.endpoint());
+        if (stored) {
             json.writeStringField("namespace", instance.namespace());
             writeId(json, instance.id());
-            json.writeObjectFieldStart("transport");
-            json.writeStringField("nats_tcp", instance.natsSubject());
-            json.writeEndObject();
-            if (instance.systemStatusUrl() != null) {
-                json.writeStringField(SYSTEM_STATUS_URL, instance.systemStatusUrl());
-            }
-        });
+        } else {
+            writeId(json, instance.id());
+            json.writeStringField("namespace", instance.namespace());
+        }
+        json.writeObjectFieldStart("transport");
+        json.writeStringField("nats_tcp", instance.natsSubject());
+        json.writeEndObject();
+        if (stored && instance.systemStatusUrl() != null) {
+            json.writeStringField(SYSTEM_STATUS_URL, instance.systemStatusUrl());
+        }
     }
 
     /** The value stored at {@link DiscoveryKeys#model(ModelCard)}. */

@@ -6,6 +6,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 import dev.vigil.frontend.api.OpenAiResponses.Usage;
+import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.frontend.routing.Router;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.protocol.EngineOutput;
@@ -233,7 +234,7 @@ final class MigrationOperator {
         boolean ongoing = error instanceof StreamError.Disconnected;
         if (ongoing) {
             LOG.warnf("Stream disconnected... recreating stream... %s: %s", name(error), error.message());
-            metrics.migration(request.model(), FrontendMetrics.ONGOING_REQUEST);
+            metrics.migration(request.model(), MetricNames.ONGOING_REQUEST);
         }
         if (!migratable || migrationsLeft == 0) {
             LOG.warnf("Cannot recreate stream: %s", migratable ? "Migration limit exhausted" : "migration disabled");
@@ -246,7 +247,7 @@ final class MigrationOperator {
         }
         if (!ongoing) {
             LOG.warnf("Creating new stream... retrying... %s: %s", name(error), error.message());
-            metrics.migration(request.model(), FrontendMetrics.NEW_REQUEST);
+            metrics.migration(request.model(), MetricNames.NEW_REQUEST);
         }
         migrationsLeft--;
         LOG.infof(

@@ -13,20 +13,14 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.runtime.model.InstanceId;
 
 /**
- * The prober's Prometheus series. Per-instance series are removed with their instance, so a cluster
+ * The prober's Prometheus series (names in {@link MetricNames}). Per-instance series are removed with their instance, so a cluster
  * that replaces workers all day does not grow {@code /metrics} without end.
  */
 public final class ProbeMetrics {
-
-    /** Renders as {@code dynamo_frontend_probe_total{instance,probe,result}}. */
-    public static final String PROBES = "dynamo.frontend.probe";
-    /** Renders as {@code dynamo_frontend_probe_duration_seconds{instance,probe}} (a histogram). */
-    public static final String DURATION = "dynamo.frontend.probe.duration";
-    /** Renders as {@code dynamo_frontend_routable_instances}. */
-    public static final String ROUTABLE = "dynamo.frontend.routable.instances";
 
     private static final Duration[] BUCKETS = {
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
@@ -44,7 +38,7 @@ public final class ProbeMetrics {
 
     /** Registers the routable-instances gauge, read from {@code routable} at each scrape. */
     public void routableInstances(Supplier<Number> routable) {
-        Gauge.builder(ROUTABLE, routable)
+        Gauge.builder(MetricNames.ROUTABLE_INSTANCES, routable)
                 .description("Worker instances the frontend may send requests to")
                 .register(registry);
     }
@@ -52,20 +46,20 @@ public final class ProbeMetrics {
     void executed(InstanceId id, ProbeConfig probe, ProbeOutcome outcome) {
         String instance = id.decimal();
         String index = String.valueOf(probe.index());
-        Counter counter = Counter.builder(PROBES)
+        Counter counter = Counter.builder(MetricNames.PROBES)
                 .description("Probe executions by outcome")
                 .tags(
-                        "instance",
+                        MetricNames.INSTANCE,
                         instance,
-                        "probe",
+                        MetricNames.PROBE,
                         index,
-                        "result",
+                        MetricNames.RESULT,
                         outcome.result().label())
                 .register(registry);
         counter.increment();
-        Timer timer = Timer.builder(DURATION)
+        Timer timer = Timer.builder(MetricNames.PROBE_DURATION)
                 .description("Probe round trip, connect to last byte")
-                .tags("instance", instance, "probe", index)
+                .tags(MetricNames.INSTANCE, instance, MetricNames.PROBE, index)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
         timer.record(outcome.latency());

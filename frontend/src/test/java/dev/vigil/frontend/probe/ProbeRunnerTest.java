@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 
+import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
@@ -126,18 +127,18 @@ class ProbeRunnerTest {
         assertTrue(ready.successStreak() >= 3, "admitted only after 3 in a row: " + ready);
         assertEquals('✓', ready.symbol());
         assertEquals("ready", runner.view().get(0).state());
-        assertEquals(1.0, registry.get(ProbeMetrics.ROUTABLE).gauge().value());
-        assertTrue(registry.get(ProbeMetrics.PROBES)
+        assertEquals(1.0, registry.get(MetricNames.ROUTABLE_INSTANCES).gauge().value());
+        assertTrue(registry.get(MetricNames.PROBES)
                         .tags("instance", ID.decimal(), "probe", "1", "result", "http_status")
                         .counter()
                         .count()
                 >= 3);
-        assertTrue(registry.get(ProbeMetrics.PROBES)
+        assertTrue(registry.get(MetricNames.PROBES)
                         .tags("instance", ID.decimal(), "probe", "1", "result", "success")
                         .counter()
                         .count()
                 >= 3);
-        assertTrue(registry.get(ProbeMetrics.DURATION)
+        assertTrue(registry.get(MetricNames.PROBE_DURATION)
                         .tags("instance", ID.decimal(), "probe", "1")
                         .timer()
                         .count()
@@ -201,7 +202,7 @@ class ProbeRunnerTest {
         await().atMost(PATIENCE).until(() -> !runner.routable(ID));
         assertEquals("failed", runner.view().get(0).state());
         assertTrue(probeView(runner, 0).failureStreak() >= 3);
-        assertEquals(0.0, registry.get(ProbeMetrics.ROUTABLE).gauge().value());
+        assertEquals(0.0, registry.get(MetricNames.ROUTABLE_INSTANCES).gauge().value());
 
         server.status = 200;
         await().atMost(PATIENCE).until(() -> runner.routable(ID));
@@ -248,8 +249,8 @@ class ProbeRunnerTest {
         // At most the execution in flight when it left, then nothing for several intervals.
         int hits = server.hits("/health") + 1;
         await().during(INTERVAL.multipliedBy(5)).atMost(PATIENCE).until(() -> server.hits("/health") <= hits);
-        assertTrue(registry.find(ProbeMetrics.PROBES).counters().isEmpty());
-        assertEquals(0.0, registry.get(ProbeMetrics.ROUTABLE).gauge().value());
+        assertTrue(registry.find(MetricNames.PROBES).counters().isEmpty());
+        assertEquals(0.0, registry.get(MetricNames.ROUTABLE_INSTANCES).gauge().value());
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class HttpProbeSender implements ProbeSender {
     }
 
     @Override
-    public Future<ProbeOutcome> send(String statusUrl, ProbeConfig probe) {
+    public Future<ProbeOutcome> send(String statusUrl, Probe probe) {
         long started = System.nanoTime();
         Promise<ProbeOutcome> outcome = Promise.promise();
         RequestOptions options;
@@ -54,7 +54,7 @@ public final class HttpProbeSender implements ProbeSender {
                     .setFollowRedirects(false)
                     .setConnectTimeout(probe.timeout().toMillis())
                     .putHeader("User-Agent", USER_AGENT);
-            for (ProbeConfig.Header header : probe.headers()) {
+            for (Probe.Header header : probe.headers()) {
                 options.putHeader(header.name(), ProbeTemplate.resolve(header.value(), environment));
             }
             body = ProbeTemplate.resolve(probe.body(), environment);

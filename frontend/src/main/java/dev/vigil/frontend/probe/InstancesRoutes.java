@@ -55,7 +55,7 @@ public class InstancesRoutes {
         ObjectNode body = json.createObjectNode();
         body.put("object", "list");
         ArrayNode configured = body.putArray("probes");
-        for (ProbeConfig probe : probes.configured()) {
+        for (Probe probe : probes.configured()) {
             ObjectNode p = configured.addObject();
             p.put("probe", probe.index());
             p.put("type", "http");

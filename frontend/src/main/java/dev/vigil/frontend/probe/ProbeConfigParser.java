@@ -16,8 +16,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import dev.vigil.frontend.probe.ProbeConfig.Header;
-import dev.vigil.frontend.probe.ProbeConfig.Method;
+import dev.vigil.frontend.probe.Probe.Header;
+import dev.vigil.frontend.probe.Probe.Method;
 
 /**
  * Reads probes in dstack's format (YAML, or JSON): a list of probes, or a map whose {@code probes} key
@@ -63,7 +63,7 @@ public final class ProbeConfigParser {
      * Parses and validates {@code text}; every {@code ${{ env.NAME }}} must resolve in {@code
      * environment} now (it is resolved again at each send).
      */
-    public static List<ProbeConfig> parse(String text, Function<String, Optional<String>> environment) {
+    public static List<Probe> parse(String text, Function<String, Optional<String>> environment) {
         Object root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -82,11 +82,11 @@ public final class ProbeConfigParser {
         if (list.size() > MAX_PROBES) {
             throw new ProbeConfigException("probes: at most " + MAX_PROBES + " probes are allowed, got " + list.size());
         }
-        List<ProbeConfig> probes = new ArrayList<>();
-        Set<ProbeConfig> seen = new HashSet<>();
+        List<Probe> probes = new ArrayList<>();
+        Set<Probe> seen = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
-            ProbeConfig probe = probe(i + 1, list.get(i), environment);
-            ProbeConfig withoutIndex = new ProbeConfig(
+            Probe probe = probe(i + 1, list.get(i), environment);
+            Probe withoutIndex = new Probe(
                     0,
                     probe.url(),
                     probe.method(),
@@ -106,7 +106,7 @@ public final class ProbeConfigParser {
         return probes;
     }
 
-    private static ProbeConfig probe(int index, Object item, Function<String, Optional<String>> environment) {
+    private static Probe probe(int index, Object item, Function<String, Optional<String>> environment) {
         String where = "probe " + index;
         if (!(item instanceof Map<?, ?> map)) {
             throw new ProbeConfigException(where + ": expected a map of fields such as {type: http, url: /health}");
@@ -154,14 +154,14 @@ public final class ProbeConfigParser {
         Integer failureThreshold = map.containsKey("failure_threshold")
                 ? positive(where, "failure_threshold", map.get("failure_threshold"))
                 : null;
-        ProbeConfig probe = new ProbeConfig(
+        Probe probe = new Probe(
                 index, url, method, headers, body, timeout, interval, readyAfter, untilReady, failureThreshold);
         checkReferences(where, probe, environment);
         return probe;
     }
 
     /** An unresolved {@code ${{ env.NAME }}} is a configuration error at start-up, not at the first probe. */
-    private static void checkReferences(String where, ProbeConfig probe, Function<String, Optional<String>> env) {
+    private static void checkReferences(String where, Probe probe, Function<String, Optional<String>> env) {
         Set<String> names = new java.util.LinkedHashSet<>(ProbeTemplate.names(probe.url()));
         probe.headers().forEach(h -> names.addAll(ProbeTemplate.names(h.value())));
         names.addAll(ProbeTemplate.names(probe.body()));

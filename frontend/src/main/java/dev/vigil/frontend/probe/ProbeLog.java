@@ -13,7 +13,7 @@ final class ProbeLog {
 
     private ProbeLog() {}
 
-    static void log(ProbedInstance instance, ProbeConfig probe, ProbeOutcome outcome, ProbedInstance.Change change) {
+    static void log(ProbedInstance instance, Probe probe, ProbeOutcome outcome, ProbedInstance.Change change) {
         String id = instance.id().hex();
         if (!outcome.success()) {
             LOG.debugf("Probe %d (%s) of instance %s failed: %s", probe.index(), probe.url(), id, outcome.detail());

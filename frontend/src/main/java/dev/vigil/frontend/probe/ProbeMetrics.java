@@ -43,7 +43,7 @@ public final class ProbeMetrics {
                 .register(registry);
     }
 
-    void executed(InstanceId id, ProbeConfig probe, ProbeOutcome outcome) {
+    void executed(InstanceId id, Probe probe, ProbeOutcome outcome) {
         String instance = id.decimal();
         String index = String.valueOf(probe.index());
         Counter counter = Counter.builder(MetricNames.PROBES)

@@ -31,7 +31,7 @@ public final class ProbeRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProbeRunner.class);
 
     private final Vertx vertx;
-    private final List<ProbeConfig> probes;
+    private final List<Probe> probes;
     private final ProbeSender sender;
     private final ProbeMetrics metrics;
     private final Map<InstanceId, Target> targets = new ConcurrentHashMap<>();
@@ -53,14 +53,14 @@ public final class ProbeRunner implements AutoCloseable {
         }
     }
 
-    public ProbeRunner(Vertx vertx, List<ProbeConfig> probes, ProbeSender sender, ProbeMetrics metrics) {
+    public ProbeRunner(Vertx vertx, List<Probe> probes, ProbeSender sender, ProbeMetrics metrics) {
         this.vertx = vertx;
         this.probes = List.copyOf(probes);
         this.sender = sender;
         this.metrics = metrics;
     }
 
-    public List<ProbeConfig> probes() {
+    public List<Probe> probes() {
         return probes;
     }
 
@@ -168,7 +168,7 @@ public final class ProbeRunner implements AutoCloseable {
         if (closed || target.removed || !target.state.active(probe)) {
             return;
         }
-        ProbeConfig config = probes.get(probe);
+        Probe config = probes.get(probe);
         sender.send(target.state.statusUrl(), config).onComplete(done -> {
             ProbeOutcome outcome = done.succeeded()
                     ? done.result()

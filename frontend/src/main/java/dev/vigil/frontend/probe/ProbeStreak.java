@@ -13,14 +13,14 @@ final class ProbeStreak {
     static final char SUCCEEDING = '~';
     static final char FAILING = '×';
 
-    private final ProbeConfig config;
+    private final Probe config;
     private int successStreak;
     private int failureStreak;
     private long executions;
     private boolean active = true;
     private ProbeOutcome last;
 
-    ProbeStreak(ProbeConfig config) {
+    ProbeStreak(Probe config) {
         this.config = config;
     }
 
@@ -40,7 +40,7 @@ final class ProbeStreak {
         }
     }
 
-    ProbeConfig config() {
+    Probe config() {
         return config;
     }
 

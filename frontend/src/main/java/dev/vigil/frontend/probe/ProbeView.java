@@ -7,7 +7,7 @@ package dev.vigil.frontend.probe;
  * @param last the latest execution's outcome, null before the first one ends
  */
 public record ProbeView(
-        ProbeConfig config,
+        Probe config,
         int successStreak,
         int failureStreak,
         long executions,

@@ -45,7 +45,7 @@ final class ProbedInstance {
     private State state;
     private volatile boolean routable;
 
-    ProbedInstance(InstanceId id, String statusUrl, List<ProbeConfig> probes) {
+    ProbedInstance(InstanceId id, String statusUrl, List<Probe> probes) {
         this.id = id;
         this.statusUrl = statusUrl;
         this.streaks = probes.stream().map(ProbeStreak::new).toList();

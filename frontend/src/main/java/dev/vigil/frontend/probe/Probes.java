@@ -25,7 +25,7 @@ public class Probes {
     Vertx vertx;
 
     @Inject
-    ProbeSettings settings;
+    ProbeDefinitions settings;
 
     @Inject
     MeterRegistry registry;
@@ -50,7 +50,7 @@ public class Probes {
         return runner().routable(id);
     }
 
-    public List<ProbeConfig> configured() {
+    public List<Probe> configured() {
         return runner().probes();
     }
 

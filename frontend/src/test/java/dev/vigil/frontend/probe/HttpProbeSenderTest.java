@@ -53,12 +53,11 @@ class HttpProbeSenderTest {
         server.close();
     }
 
-    static ProbeConfig get(String url, Duration timeout) {
-        return new ProbeConfig(
-                1, url, ProbeConfig.Method.GET, List.of(), null, timeout, Duration.ofSeconds(1), 1, false, null);
+    static Probe get(String url, Duration timeout) {
+        return new Probe(1, url, Probe.Method.GET, List.of(), null, timeout, Duration.ofSeconds(1), 1, false, null);
     }
 
-    ProbeOutcome send(String base, ProbeConfig probe) throws Exception {
+    ProbeOutcome send(String base, Probe probe) throws Exception {
         return sender.send(base, probe)
                 .toCompletionStage()
                 .toCompletableFuture()
@@ -125,13 +124,13 @@ class HttpProbeSenderTest {
 
     @Test
     void methodHeadersAndBodyAreSentWithEnvironmentResolvedAtEachSend() throws Exception {
-        ProbeConfig probe = new ProbeConfig(
+        Probe probe = new Probe(
                 1,
                 "/v1/chat/completions?key=${{ env.QUERY }}",
-                ProbeConfig.Method.POST,
+                Probe.Method.POST,
                 List.of(
-                        new ProbeConfig.Header("Authorization", "Bearer ${{ env.PROBE_KEY }}"),
-                        new ProbeConfig.Header("X-Price", "$$5")),
+                        new Probe.Header("Authorization", "Bearer ${{ env.PROBE_KEY }}"),
+                        new Probe.Header("X-Price", "$$5")),
                 "{\"model\":\"${{ env.MODEL }}\"}",
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(1),
@@ -154,11 +153,11 @@ class HttpProbeSenderTest {
 
     @Test
     void aVariableGoneAtSendTimeFailsWithoutSendingOrRevealingValues() throws Exception {
-        ProbeConfig probe = new ProbeConfig(
+        Probe probe = new Probe(
                 1,
                 "/health",
-                ProbeConfig.Method.GET,
-                List.of(new ProbeConfig.Header("Authorization", "Bearer ${{ env.PROBE_KEY }}")),
+                Probe.Method.GET,
+                List.of(new Probe.Header("Authorization", "Bearer ${{ env.PROBE_KEY }}")),
                 null,
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(1),
@@ -173,10 +172,10 @@ class HttpProbeSenderTest {
 
     @Test
     void headProbesWork() throws Exception {
-        ProbeConfig head = new ProbeConfig(
+        Probe head = new Probe(
                 1,
                 "/live",
-                ProbeConfig.Method.HEAD,
+                Probe.Method.HEAD,
                 List.of(),
                 null,
                 Duration.ofSeconds(5),

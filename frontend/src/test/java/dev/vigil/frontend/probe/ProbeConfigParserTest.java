@@ -15,21 +15,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.vigil.frontend.probe.ProbeConfig.Header;
-import dev.vigil.frontend.probe.ProbeConfig.Method;
+import dev.vigil.frontend.probe.Probe.Header;
+import dev.vigil.frontend.probe.Probe.Method;
 
 class ProbeConfigParserTest {
 
     static final Function<String, Optional<String>> ENV =
             name -> Optional.ofNullable(Map.of("PROBE_KEY", "secret-1").get(name));
 
-    static List<ProbeConfig> parse(String text) {
+    static List<Probe> parse(String text) {
         return ProbeConfigParser.parse(text, ENV);
     }
 
     @Test
     void defaultsAreDstacks() {
-        ProbeConfig p = parse("- type: http").get(0);
+        Probe p = parse("- type: http").get(0);
         assertEquals("/", p.url());
         assertEquals(Method.GET, p.method());
         assertEquals(List.of(), p.headers());
@@ -44,7 +44,7 @@ class ProbeConfigParserTest {
 
     @Test
     void everyFieldInYamlAndTheProbesKey() {
-        ProbeConfig p = parse(
+        Probe p = parse(
                         """
                 probes:
                   - type: http
@@ -75,11 +75,9 @@ class ProbeConfigParserTest {
 
     @Test
     void jsonIsAcceptedToo() {
-        List<ProbeConfig> probes =
-                parse("[{\"type\":\"http\",\"url\":\"/health\"},{\"type\":\"http\",\"url\":\"/live\"}]");
+        List<Probe> probes = parse("[{\"type\":\"http\",\"url\":\"/health\"},{\"type\":\"http\",\"url\":\"/live\"}]");
         assertEquals(
-                List.of("/health", "/live"),
-                probes.stream().map(ProbeConfig::url).toList());
+                List.of("/health", "/live"), probes.stream().map(Probe::url).toList());
         assertEquals(2, probes.get(1).index());
     }
 

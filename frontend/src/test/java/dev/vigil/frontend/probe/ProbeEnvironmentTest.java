@@ -35,11 +35,11 @@ class ProbeEnvironmentTest {
     @Test
     void aRotatedSecretReachesTheNextProbeSent(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("PROBE_KEY"), "first\n");
-        ProbeConfig probe = new ProbeConfig(
+        Probe probe = new Probe(
                 1,
                 "/health",
-                ProbeConfig.Method.GET,
-                java.util.List.of(new ProbeConfig.Header("Authorization", "Bearer ${{ env.PROBE_KEY }}")),
+                Probe.Method.GET,
+                java.util.List.of(new Probe.Header("Authorization", "Bearer ${{ env.PROBE_KEY }}")),
                 null,
                 java.time.Duration.ofSeconds(5),
                 java.time.Duration.ofSeconds(1),

@@ -65,11 +65,11 @@ class ProbeRunnerTest {
         server.close();
     }
 
-    static ProbeConfig probe(int index, String url, int readyAfter, boolean untilReady, Integer failureThreshold) {
-        return new ProbeConfig(
+    static Probe probe(int index, String url, int readyAfter, boolean untilReady, Integer failureThreshold) {
+        return new Probe(
                 index,
                 url,
-                ProbeConfig.Method.GET,
+                Probe.Method.GET,
                 List.of(),
                 null,
                 Duration.ofSeconds(2),
@@ -79,7 +79,7 @@ class ProbeRunnerTest {
                 failureThreshold);
     }
 
-    ProbeRunner runner(ProbeConfig... probes) {
+    ProbeRunner runner(Probe... probes) {
         ProbeMetrics metrics = new ProbeMetrics(registry);
         ProbeRunner runner =
                 new ProbeRunner(vertx, List.of(probes), new HttpProbeSender(vertx, name -> Optional.empty()), metrics);
@@ -212,17 +212,8 @@ class ProbeRunnerTest {
 
     @Test
     void timeoutsAndRefusedConnectionsCountAsFailures() throws IOException {
-        ProbeRunner runner = runner(new ProbeConfig(
-                1,
-                "/health",
-                ProbeConfig.Method.GET,
-                List.of(),
-                null,
-                Duration.ofMillis(100),
-                INTERVAL,
-                1,
-                false,
-                null));
+        ProbeRunner runner = runner(new Probe(
+                1, "/health", Probe.Method.GET, List.of(), null, Duration.ofMillis(100), INTERVAL, 1, false, null));
         server.delayMillis = 1_000;
         runner.sync(worker());
         await().atMost(PATIENCE).until(() -> probeView(runner, 0).executions() >= 2);

@@ -17,11 +17,11 @@ class ProbedInstanceTest {
     static final ProbeOutcome OK = ProbeOutcome.answered(200, Duration.ofMillis(1));
     static final ProbeOutcome DOWN = ProbeOutcome.answered(503, Duration.ofMillis(1));
 
-    static ProbeConfig probe(int index, int readyAfter, boolean untilReady, Integer failureThreshold) {
-        return new ProbeConfig(
+    static Probe probe(int index, int readyAfter, boolean untilReady, Integer failureThreshold) {
+        return new Probe(
                 index,
                 "/health",
-                ProbeConfig.Method.GET,
+                Probe.Method.GET,
                 List.of(),
                 null,
                 Duration.ofSeconds(1),
@@ -31,7 +31,7 @@ class ProbedInstanceTest {
                 failureThreshold);
     }
 
-    static ProbedInstance instance(ProbeConfig... probes) {
+    static ProbedInstance instance(Probe... probes) {
         return new ProbedInstance(new InstanceId(7), "http://127.0.0.1:1", List.of(probes));
     }
 
@@ -125,7 +125,7 @@ class ProbedInstanceTest {
 
     @Test
     void symbolsComeInGroupsOfFiveInConfigurationOrder() {
-        ProbeConfig[] probes = new ProbeConfig[7];
+        Probe[] probes = new Probe[7];
         for (int n = 0; n < probes.length; n++) {
             probes[n] = probe(n + 1, 2, false, null);
         }

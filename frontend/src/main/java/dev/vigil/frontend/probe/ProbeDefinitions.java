@@ -23,14 +23,14 @@ import dev.vigil.runtime.config.EnvNames;
  * one line naming the probe, the field and what is accepted.
  */
 @ApplicationScoped
-public class ProbeSettings {
+public class ProbeDefinitions {
 
-    private static final Logger LOG = Logger.getLogger(ProbeSettings.class);
+    private static final Logger LOG = Logger.getLogger(ProbeDefinitions.class);
 
     @Inject
     ProbesConfig config;
 
-    private List<ProbeConfig> probes;
+    private List<Probe> probes;
     private ProbeEnvironment environment;
 
     /**
@@ -46,7 +46,7 @@ public class ProbeSettings {
      * The configured probes, in configuration order; empty when none are configured. Read once, on
      * first use, which is during start-up.
      */
-    public synchronized List<ProbeConfig> probes() {
+    public synchronized List<Probe> probes() {
         if (probes == null) {
             environment = ProbeEnvironment.of(envDirectory());
             probes = read();
@@ -75,7 +75,7 @@ public class ProbeSettings {
         return directory;
     }
 
-    private List<ProbeConfig> read() {
+    private List<Probe> read() {
         if (config.probes().isPresent() && config.probesFile().isPresent()) {
             throw new ConfigurationException("Invalid configuration: set " + EnvNames.DYN_PROBES + " or "
                     + EnvNames.DYN_PROBES_FILE + ", not both");

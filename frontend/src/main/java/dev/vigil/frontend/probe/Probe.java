@@ -13,7 +13,7 @@ import java.util.List;
  * @param failureThreshold Vigil's addition: consecutive failures that take a ready instance out of
  *     routing; null keeps dstack's latch (once ready, always ready)
  */
-public record ProbeConfig(
+public record Probe(
         int index,
         String url,
         Method method,
@@ -36,7 +36,7 @@ public record ProbeConfig(
 
     public record Header(String name, String value) {}
 
-    public ProbeConfig {
+    public Probe {
         headers = List.copyOf(headers);
     }
 }

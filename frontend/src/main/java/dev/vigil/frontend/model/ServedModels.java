@@ -1,6 +1,7 @@
 package dev.vigil.frontend.model;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,7 @@ public class ServedModels {
                         name,
                         list.stream().map(ModelCard::endpoint).collect(Collectors.toUnmodifiableSet()),
                         list.stream().map(ModelCard::instanceId).collect(Collectors.toUnmodifiableSet()))));
-        models = java.util.Collections.unmodifiableMap(built);
+        models = Collections.unmodifiableMap(built);
     }
 
     /** Models by name, sorted. */

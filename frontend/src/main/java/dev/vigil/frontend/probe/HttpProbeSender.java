@@ -1,6 +1,7 @@
 package dev.vigil.frontend.probe;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -108,7 +110,7 @@ public final class HttpProbeSender implements ProbeSender {
                 || cause.getClass().getSimpleName().contains("Timeout")) {
             return new ProbeOutcome(ProbeOutcome.Result.TIMEOUT, 0, latency, safeMessage(cause));
         }
-        if (cause instanceof IOException || cause instanceof io.vertx.core.http.HttpClosedException) {
+        if (cause instanceof IOException || cause instanceof HttpClosedException) {
             return new ProbeOutcome(ProbeOutcome.Result.CONNECT_ERROR, 0, latency, safeMessage(cause));
         }
         return new ProbeOutcome(ProbeOutcome.Result.ERROR, 0, latency, safeMessage(cause));
@@ -125,7 +127,7 @@ public final class HttpProbeSender implements ProbeSender {
             return kind;
         }
         String first = message.lines().findFirst().orElse("").trim();
-        if (cause instanceof java.net.ConnectException) {
+        if (cause instanceof ConnectException) {
             return first.toLowerCase(Locale.ROOT).startsWith("connection refused") ? first : "connect failed: " + first;
         }
         return kind + ": " + first;

@@ -2,6 +2,7 @@ package dev.vigil.frontend.probe;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -60,7 +61,7 @@ public class InstancesRoutes {
             p.put("probe", probe.index());
             p.put("type", "http");
             p.put("url", probe.url());
-            p.put("method", probe.method().name().toLowerCase(java.util.Locale.ROOT));
+            p.put("method", probe.method().name().toLowerCase(Locale.ROOT));
             ArrayNode headers = p.putArray("headers");
             probe.headers().forEach(h -> headers.add(h.name()));
             p.put("has_body", probe.body() != null);

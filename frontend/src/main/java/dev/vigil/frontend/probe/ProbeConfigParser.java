@@ -3,6 +3,7 @@ package dev.vigil.frontend.probe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -162,7 +163,7 @@ public final class ProbeConfigParser {
 
     /** An unresolved {@code ${{ env.NAME }}} is a configuration error at start-up, not at the first probe. */
     private static void checkReferences(String where, Probe probe, Function<String, Optional<String>> env) {
-        Set<String> names = new java.util.LinkedHashSet<>(ProbeTemplate.names(probe.url()));
+        Set<String> names = new LinkedHashSet<>(ProbeTemplate.names(probe.url()));
         probe.headers().forEach(h -> names.addAll(ProbeTemplate.names(h.value())));
         names.addAll(ProbeTemplate.names(probe.body()));
         for (String name : names) {

@@ -43,7 +43,7 @@ class ConvertersTest {
 
     @Test
     void wholeSecondsIncludeZero() {
-        WholeSecondsConverter seconds = new WholeSecondsConverter();
+        var seconds = new SecondsConverter.AtLeastZero();
         assertEquals(Duration.ZERO, seconds.convert("0"));
         assertEquals(Duration.ofSeconds(10), seconds.convert(" 10 "));
     }
@@ -51,16 +51,31 @@ class ConvertersTest {
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-1", "1.5", "10s", "+3", "", "9999999999999"})
     void badWholeSecondsNameWhatIsAccepted(String value) {
-        var e = assertThrows(IllegalArgumentException.class, () -> new WholeSecondsConverter().convert(value));
+        var e = assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastZero().convert(value));
         assertEquals("expected a whole number of seconds, 0 or more", e.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-1", "0", "1.5"})
     void positiveSecondsStartAtOne(String value) {
-        var e = assertThrows(IllegalArgumentException.class, () -> new PositiveSecondsConverter().convert(value));
+        var e = assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastOne().convert(value));
         assertEquals("expected a whole number of seconds, at least 1", e.getMessage());
-        assertEquals(Duration.ofSeconds(3), new PositiveSecondsConverter().convert("3"));
+        assertEquals(Duration.ofSeconds(3), new SecondsConverter.AtLeastOne().convert("3"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+5", "-0", "1e1", "0x10", "5.0", "5 s", "1_000", " ", "\u0665", "2147483648"})
+    void secondsAreDigitsOnlyWhateverTheMinimum(String value) {
+        assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastZero().convert(value));
+        assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastOne().convert(value));
+    }
+
+    @Test
+    void secondsGoUpToWhatADurationHoldsInNanoseconds() {
+        Duration longest = new SecondsConverter.AtLeastOne().convert("2147483647");
+        assertEquals(Duration.ofSeconds(Integer.MAX_VALUE), longest);
+        assertEquals(Integer.MAX_VALUE * 1_000_000_000L, longest.toNanos());
+        assertEquals(Duration.ofSeconds(7), new SecondsConverter.AtLeastZero().convert("007"));
     }
 
     @Test

@@ -78,6 +78,49 @@ class ConvertersTest {
         assertEquals(Duration.ofSeconds(7), new SecondsConverter.AtLeastZero().convert("007"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1e3", "1E-1", "0x1p3", "2d", "0.5f", "NaN", "Infinity", "-Infinity", "+1", "-0", "1.", ""})
+    void decimalsArePlainWhateverTheRange(String value) {
+        assertThrows(IllegalArgumentException.class, () -> new DecimalConverter.Positive().convert(value));
+        assertThrows(IllegalArgumentException.class, () -> new DecimalConverter.NonNegative().convert(value));
+        assertThrows(IllegalArgumentException.class, () -> new DecimalConverter.Fraction().convert(value));
+    }
+
+    @Test
+    void positiveDecimalsExcludeZero() {
+        var positive = new DecimalConverter.Positive();
+        assertEquals(0.5, positive.convert(" 0.5 "));
+        assertEquals(0.001, positive.convert(".001"));
+        for (String bad : List.of("0", "0.0", "-1", "9".repeat(400))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> positive.convert(bad));
+            assertEquals("expected a number greater than 0, such as 1 or 2.5", e.getMessage());
+        }
+    }
+
+    @Test
+    void nonNegativeDecimalsIncludeZero() {
+        var nonNegative = new DecimalConverter.NonNegative();
+        assertEquals(0.0, nonNegative.convert("0"));
+        assertEquals(1.5, nonNegative.convert("1.5"));
+        assertEquals(10_000_000.0, nonNegative.convert("10000000"));
+        for (String bad : List.of("-0.1", "abc", "9".repeat(400))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> nonNegative.convert(bad));
+            assertEquals("expected a number 0 or greater, such as 1.5", e.getMessage());
+        }
+    }
+
+    @Test
+    void fractionsRunFromZeroToOneInclusive() {
+        var fraction = new DecimalConverter.Fraction();
+        assertEquals(0.0, fraction.convert("0"));
+        assertEquals(0.85, fraction.convert("0.85"));
+        assertEquals(1.0, fraction.convert("1.0"));
+        for (String bad : List.of("1.01", "2", "-0.5", "85%")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> fraction.convert(bad));
+            assertEquals("expected a number between 0.0 and 1.0, such as 0.85", e.getMessage());
+        }
+    }
+
     @Test
     void strictBooleansAreOnlyTrueAndFalse() {
         StrictBooleanConverter booleans = new StrictBooleanConverter();

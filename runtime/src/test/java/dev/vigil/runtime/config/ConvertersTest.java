@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +120,34 @@ class ConvertersTest {
             var e = assertThrows(IllegalArgumentException.class, () -> fraction.convert(bad));
             assertEquals("expected a number between 0.0 and 1.0, such as 0.85", e.getMessage());
         }
+    }
+
+    @Test
+    void enumsAreReadByTheirAliasesIgnoringCaseAndSurroundingSpace() {
+        var backends = new DiscoveryBackend.Converter();
+        assertEquals(DiscoveryBackend.ETCD, backends.convert("etcd"));
+        assertEquals(DiscoveryBackend.ETCD, backends.convert(" Kv_Store "));
+        assertEquals(DiscoveryBackend.MEM, backends.convert("MEM\t"));
+        var planes = new RequestPlaneKind.Converter();
+        assertEquals(RequestPlaneKind.NATS, planes.convert("NATS"));
+        assertEquals(RequestPlaneKind.LOCAL, planes.convert(" local"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "etcd3", "kv-store", "e tcd", "nats"})
+    void unknownEnumNamesSayWhatIsAccepted(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new DiscoveryBackend.Converter().convert(value));
+        assertEquals("expected 'etcd' or 'mem'", e.getMessage());
+    }
+
+    @Test
+    void anAliasThatCouldNeverMatchIsAMistakeInTheCode() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EnumConverter<>("expected 'etcd'", Map.of("Etcd", DiscoveryBackend.ETCD)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EnumConverter<>("expected 'etcd'", Map.of(" etcd", DiscoveryBackend.ETCD)));
     }
 
     @Test

@@ -1,0 +1,28 @@
+package dev.vigil.runtime.config;
+
+/**
+ * The one line an operator sees for a bad setting, naming the variable, the bad value and what is
+ * accepted:
+ *
+ * <pre>Invalid configuration: DYN_SYSTEM_PORT="abc": expected an integer port 0-65535</pre>
+ *
+ * {@code StartupFailure} writes it for what a converter rejected; checks a converter cannot make
+ * alone (two settings that clash, a file that cannot be read) throw it themselves. Operators and
+ * tests grep for this wording, so it is written here only.
+ */
+public final class ConfigProblem {
+
+    private static final String PREFIX = "Invalid configuration: ";
+
+    private ConfigProblem() {}
+
+    /** {@code Invalid configuration: VARIABLE="value": expected} */
+    public static String line(String variable, Object value, String expected) {
+        return line(variable + "=\"" + value + "\": " + expected);
+    }
+
+    /** {@code Invalid configuration: problem}, for a problem that is not one variable's value. */
+    public static String line(String problem) {
+        return PREFIX + problem;
+    }
+}

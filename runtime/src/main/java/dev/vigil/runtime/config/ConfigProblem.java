@@ -25,4 +25,18 @@ public final class ConfigProblem {
     public static String line(String problem) {
         return PREFIX + problem;
     }
+
+    /**
+     * The first line of a message from a library (SmallRye Config, SnakeYAML, Jackson), stripped, so
+     * that a report quoting it stays one line: their messages go on with source excerpts and carets.
+     * {@code unreadable} when there is no message at all.
+     */
+    public static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String text = message.strip();
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline).strip();
+    }
 }

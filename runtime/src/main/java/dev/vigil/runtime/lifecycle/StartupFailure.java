@@ -44,10 +44,11 @@ public final class StartupFailure {
             Matcher m = CONVERSION.matcher(message);
             if (m.find()) {
                 String property = m.group(1);
-                String line = ConfigProblem.line(EnvNames.forProperty(property), m.group(2), firstLine(m.group(3)));
+                String line = ConfigProblem.line(
+                        EnvNames.forProperty(property), m.group(2), ConfigProblem.firstLine(m.group(3)));
                 (property.startsWith("dyn.") ? ours : others).add(line);
             } else {
-                others.add(firstLine(message));
+                others.add(ConfigProblem.firstLine(message));
             }
         }
         // A DYN_* value that Quarkus also reads (DYN_SYSTEM_PORT feeds quarkus.http.port) fails
@@ -95,11 +96,5 @@ public final class StartupFailure {
             }
         }
         return message;
-    }
-
-    private static String firstLine(String text) {
-        String trimmed = text.strip();
-        int newline = trimmed.indexOf('\n');
-        return newline < 0 ? trimmed : trimmed.substring(0, newline).strip();
     }
 }

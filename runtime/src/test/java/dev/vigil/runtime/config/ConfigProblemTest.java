@@ -24,4 +24,15 @@ class ConfigProblemTest {
                 "Invalid configuration: set DYN_PROBES or DYN_PROBES_FILE, not both",
                 ConfigProblem.line("set DYN_PROBES or DYN_PROBES_FILE, not both"));
     }
+
+    @Test
+    void aQuotedMessageIsCutToItsFirstLine() {
+        assertEquals(
+                "mapping values are not allowed here",
+                ConfigProblem.firstLine("mapping values are not allowed here\n in 'reader', line 1, column 7:\n"));
+        assertEquals("expected 'true' or 'false'", ConfigProblem.firstLine("\n  expected 'true' or 'false'  \r\nmore"));
+        assertEquals("one line", ConfigProblem.firstLine("one line"));
+        assertEquals("", ConfigProblem.firstLine(" \n "));
+        assertEquals("unreadable", ConfigProblem.firstLine(null));
+    }
 }

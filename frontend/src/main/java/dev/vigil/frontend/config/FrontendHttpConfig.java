@@ -1,5 +1,7 @@
 package dev.vigil.frontend.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -7,6 +9,7 @@ import io.smallrye.config.WithName;
 
 import dev.vigil.runtime.config.HttpPathConverter;
 import dev.vigil.runtime.config.PortConverter;
+import dev.vigil.runtime.config.SecondsConverter;
 
 /**
  * The frontend's HTTP service, configured by Dynamo's {@code DYN_HTTP_*} variables. {@code
@@ -29,14 +32,14 @@ public interface FrontendHttpConfig {
     Svc svc();
 
     /**
-     * {@code DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS}: after SIGTERM, seconds during which requests
-     * are still accepted (so requests routed here just before the signal still land) while /live
-     * already answers 503 {@code shutting_down}.
+     * {@code DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS}: after SIGTERM, how long requests are still
+     * accepted (so requests routed here just before the signal still land) while /live already
+     * answers 503 {@code shutting_down}; whole seconds, 0 or more.
      */
     @WithName("graceful-shutdown-timeout-secs")
     @WithDefault("5")
-    @WithConverter(NonNegativeSecondsConverter.class)
-    int gracefulShutdownTimeoutSecs();
+    @WithConverter(SecondsConverter.AtLeastZero.class)
+    Duration gracefulShutdownTimeout();
 
     interface Svc {
 

@@ -6,6 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithName;
 
+import dev.vigil.runtime.config.DecimalConverter;
 import dev.vigil.runtime.config.NonNegativeIntConverter;
 
 /**
@@ -20,7 +21,7 @@ public interface LoadSheddingConfig {
      * fraction (0–1) of its total. Cleared only once both used and active decode blocks are at or below.
      */
     @WithName("active-decode-blocks-threshold")
-    @WithConverter(FractionConverter.class)
+    @WithConverter(DecimalConverter.Fraction.class)
     Optional<Double> activeDecodeBlocksThreshold();
 
     /** {@code DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD}: busy while more prompt tokens than this await prefill. */
@@ -34,6 +35,6 @@ public interface LoadSheddingConfig {
      * worker does not say) await prefill.
      */
     @WithName("active-prefill-tokens-threshold-frac")
-    @WithConverter(NonNegativeDecimalConverter.class)
+    @WithConverter(DecimalConverter.NonNegative.class)
     Optional<Double> activePrefillTokensThresholdFrac();
 }

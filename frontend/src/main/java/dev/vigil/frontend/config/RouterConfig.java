@@ -4,8 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
-import dev.vigil.frontend.routing.RouterMode;
-
 /** How requests are spread over worker instances. */
 @ConfigMapping(prefix = "dyn.router")
 public interface RouterConfig {

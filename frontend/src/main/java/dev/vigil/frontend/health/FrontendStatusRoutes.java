@@ -13,6 +13,7 @@ import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.health.http.HealthResponse;
 import dev.vigil.health.http.StatusRoutes;
+import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.discovery.Discovery;
 
@@ -43,8 +44,10 @@ public class FrontendStatusRoutes {
         String live = config.svc().livePath();
         String health = config.svc().healthPath();
         if (live.equals(health)) {
-            throw new ConfigurationException("Invalid configuration: " + EnvNames.DYN_HTTP_SVC_HEALTH_PATH + "=\""
-                    + health + "\": must differ from " + EnvNames.DYN_HTTP_SVC_LIVE_PATH + " (\"" + live + "\")");
+            throw new ConfigurationException(ConfigProblem.line(
+                    EnvNames.DYN_HTTP_SVC_HEALTH_PATH,
+                    health,
+                    "must differ from " + EnvNames.DYN_HTTP_SVC_LIVE_PATH + " (\"" + live + "\")"));
         }
         int unhealthyStatus = config.svc().healthUnhealthyStatus();
         StatusRoutes.exact(router, live, ctx -> {

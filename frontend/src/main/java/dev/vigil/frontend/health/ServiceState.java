@@ -40,7 +40,7 @@ public class ServiceState {
         shuttingDown = true;
         LOG.infof(
                 "HTTP server shutdown requested; accepting requests for %d s more",
-                config.gracefulShutdownTimeoutSecs());
+                config.gracefulShutdownTimeout().toSeconds());
     }
 
     /** With no grace period there is no delay event; the state still flips before the server stops. */

@@ -19,6 +19,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import dev.vigil.frontend.probe.Probe.Header;
 import dev.vigil.frontend.probe.Probe.Method;
+import dev.vigil.runtime.config.ConfigProblem;
 
 /**
  * Reads probes in dstack's format (YAML, or JSON): a list of probes, or a map whose {@code probes} key
@@ -69,7 +70,8 @@ public final class ProbeConfigParser {
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (RuntimeException e) {
-            throw new ProbeConfigException("probes are not valid YAML or JSON: " + firstLine(e.getMessage()));
+            throw new ProbeConfigException(
+                    "probes are not valid YAML or JSON: " + ConfigProblem.firstLine(e.getMessage()));
         }
         if (root instanceof Map<?, ?> map && map.containsKey("probes")) {
             root = map.get("probes");
@@ -256,13 +258,5 @@ public final class ProbeConfigParser {
 
     private static String describe(Object value) {
         return value == null ? "nothing" : "'" + value + "'";
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
     }
 }

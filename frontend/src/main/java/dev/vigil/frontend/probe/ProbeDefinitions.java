@@ -16,6 +16,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.ext.web.Router;
 
 import dev.vigil.frontend.config.ProbesConfig;
+import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.config.EnvNames;
 
 /**
@@ -69,16 +70,18 @@ public class ProbeDefinitions {
         }
         Path directory = Path.of(config.probesEnvDir().get());
         if (!Files.isDirectory(directory)) {
-            throw new ConfigurationException("Invalid configuration: " + EnvNames.DYN_PROBES_ENV_DIR + "=\"" + directory
-                    + "\": expected a directory of secret files, one per variable name");
+            throw new ConfigurationException(ConfigProblem.line(
+                    EnvNames.DYN_PROBES_ENV_DIR,
+                    directory,
+                    "expected a directory of secret files, one per variable name"));
         }
         return directory;
     }
 
     private List<Probe> read() {
         if (config.probes().isPresent() && config.probesFile().isPresent()) {
-            throw new ConfigurationException("Invalid configuration: set " + EnvNames.DYN_PROBES + " or "
-                    + EnvNames.DYN_PROBES_FILE + ", not both");
+            throw new ConfigurationException(ConfigProblem.line(
+                    "set " + EnvNames.DYN_PROBES + " or " + EnvNames.DYN_PROBES_FILE + ", not both"));
         }
         String variable;
         String text;
@@ -88,8 +91,10 @@ public class ProbeDefinitions {
             try {
                 text = Files.readString(file);
             } catch (IOException e) {
-                throw new ConfigurationException("Invalid configuration: " + variable + "=\"" + file
-                        + "\": cannot read it (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                throw new ConfigurationException(ConfigProblem.line(
+                        variable,
+                        file,
+                        "cannot read it (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
             }
         } else if (config.probes().isPresent()) {
             variable = EnvNames.DYN_PROBES;
@@ -100,7 +105,7 @@ public class ProbeDefinitions {
         try {
             return ProbeConfigParser.parse(text, environment);
         } catch (ProbeConfigException e) {
-            throw new ConfigurationException("Invalid configuration: " + variable + ": " + e.getMessage());
+            throw new ConfigurationException(ConfigProblem.line(variable + ": " + e.getMessage()));
         }
     }
 }

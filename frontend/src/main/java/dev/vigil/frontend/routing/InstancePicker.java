@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.vigil.frontend.config.RouterConfig;
+import dev.vigil.frontend.config.RouterMode;
 import dev.vigil.runtime.model.Instance;
 
 /** Picks the instance a request goes to, by {@link RouterMode}. Lock-free. */

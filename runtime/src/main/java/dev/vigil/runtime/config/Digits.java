@@ -1,6 +1,6 @@
 package dev.vigil.runtime.config;
 
-/** Parsing shared by the integer converters: plain decimal digits that fit an {@code int}. */
+/** Parsing shared by the integer and seconds converters: plain decimal digits that fit an {@code int}. */
 final class Digits {
 
     private Digits() {}

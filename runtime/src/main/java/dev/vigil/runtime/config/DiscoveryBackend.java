@@ -1,20 +1,21 @@
 package dev.vigil.runtime.config;
 
-import java.util.Locale;
+import java.util.Map;
 
 /** Which discovery backend a process uses. */
 public enum DiscoveryBackend {
     ETCD,
     MEM;
 
+    /** {@code etcd} (or Dynamo's {@code kv_store}) or {@code mem}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<DiscoveryBackend> {
+
+        private static final EnumConverter<DiscoveryBackend> NAMES =
+                new EnumConverter<>("expected 'etcd' or 'mem'", Map.of("etcd", ETCD, "kv_store", ETCD, "mem", MEM));
+
         @Override
         public DiscoveryBackend convert(String value) {
-            return switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "etcd", "kv_store" -> ETCD;
-                case "mem" -> MEM;
-                default -> throw new IllegalArgumentException("expected 'etcd' or 'mem'");
-            };
+            return NAMES.convert(value);
         }
     }
 }

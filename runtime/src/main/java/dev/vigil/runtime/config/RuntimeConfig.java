@@ -35,7 +35,7 @@ public interface RuntimeConfig {
          * hard-codes 10). A worker that dies vanishes from discovery within this time.
          */
         @WithDefault("10")
-        @WithConverter(PositiveSecondsConverter.class)
+        @WithConverter(SecondsConverter.AtLeastOne.class)
         Duration leaseTtl();
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
@@ -211,7 +212,7 @@ public final class DiscoveryJson {
         try {
             node = MAPPER.readTree(value);
         } catch (IOException e) {
-            throw new IllegalArgumentException("not JSON (" + firstLine(e.getMessage()) + ")");
+            throw new IllegalArgumentException("not JSON (" + ConfigProblem.firstLine(e.getMessage()) + ")");
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
@@ -263,13 +264,5 @@ public final class DiscoveryJson {
             throw new IllegalArgumentException("instance_id " + id + " is not an unsigned 64-bit integer");
         }
         return new InstanceId(id.longValue()); // the low 64 bits: the unsigned value's bit pattern
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

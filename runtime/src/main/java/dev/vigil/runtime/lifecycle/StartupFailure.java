@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import io.smallrye.config.ConfigValidationException;
 
+import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.config.EnvNames;
 
 /**
@@ -18,8 +19,6 @@ import dev.vigil.runtime.config.EnvNames;
  * <pre>Invalid configuration: DYN_SYSTEM_PORT="abc": expected an integer port 0-65535</pre>
  */
 public final class StartupFailure {
-
-    static final String PREFIX = "Invalid configuration: ";
 
     /** SmallRye Config's wording for a value its converter rejected (SRCFG00039). */
     private static final Pattern CONVERSION = Pattern.compile(
@@ -45,11 +44,11 @@ public final class StartupFailure {
             Matcher m = CONVERSION.matcher(message);
             if (m.find()) {
                 String property = m.group(1);
-                String line =
-                        PREFIX + EnvNames.forProperty(property) + "=\"" + m.group(2) + "\": " + firstLine(m.group(3));
+                String line = ConfigProblem.line(
+                        EnvNames.forProperty(property), m.group(2), ConfigProblem.firstLine(m.group(3)));
                 (property.startsWith("dyn.") ? ours : others).add(line);
             } else {
-                others.add(firstLine(message));
+                others.add(ConfigProblem.firstLine(message));
             }
         }
         // A DYN_* value that Quarkus also reads (DYN_SYSTEM_PORT feeds quarkus.http.port) fails
@@ -97,11 +96,5 @@ public final class StartupFailure {
             }
         }
         return message;
-    }
-
-    private static String firstLine(String text) {
-        String trimmed = text.strip();
-        int newline = trimmed.indexOf('\n');
-        return newline < 0 ? trimmed : trimmed.substring(0, newline).strip();
     }
 }

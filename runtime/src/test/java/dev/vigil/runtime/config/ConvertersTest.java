@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +44,7 @@ class ConvertersTest {
 
     @Test
     void wholeSecondsIncludeZero() {
-        WholeSecondsConverter seconds = new WholeSecondsConverter();
+        var seconds = new SecondsConverter.AtLeastZero();
         assertEquals(Duration.ZERO, seconds.convert("0"));
         assertEquals(Duration.ofSeconds(10), seconds.convert(" 10 "));
     }
@@ -51,16 +52,102 @@ class ConvertersTest {
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-1", "1.5", "10s", "+3", "", "9999999999999"})
     void badWholeSecondsNameWhatIsAccepted(String value) {
-        var e = assertThrows(IllegalArgumentException.class, () -> new WholeSecondsConverter().convert(value));
+        var e = assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastZero().convert(value));
         assertEquals("expected a whole number of seconds, 0 or more", e.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-1", "0", "1.5"})
     void positiveSecondsStartAtOne(String value) {
-        var e = assertThrows(IllegalArgumentException.class, () -> new PositiveSecondsConverter().convert(value));
+        var e = assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastOne().convert(value));
         assertEquals("expected a whole number of seconds, at least 1", e.getMessage());
-        assertEquals(Duration.ofSeconds(3), new PositiveSecondsConverter().convert("3"));
+        assertEquals(Duration.ofSeconds(3), new SecondsConverter.AtLeastOne().convert("3"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+5", "-0", "1e1", "0x10", "5.0", "5 s", "1_000", " ", "\u0665", "2147483648"})
+    void secondsAreDigitsOnlyWhateverTheMinimum(String value) {
+        assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastZero().convert(value));
+        assertThrows(IllegalArgumentException.class, () -> new SecondsConverter.AtLeastOne().convert(value));
+    }
+
+    @Test
+    void secondsGoUpToWhatADurationHoldsInNanoseconds() {
+        Duration longest = new SecondsConverter.AtLeastOne().convert("2147483647");
+        assertEquals(Duration.ofSeconds(Integer.MAX_VALUE), longest);
+        assertEquals(Integer.MAX_VALUE * 1_000_000_000L, longest.toNanos());
+        assertEquals(Duration.ofSeconds(7), new SecondsConverter.AtLeastZero().convert("007"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e3", "1E-1", "0x1p3", "2d", "0.5f", "NaN", "Infinity", "-Infinity", "+1", "-0", "1.", ""})
+    void decimalsArePlainWhateverTheRange(String value) {
+        assertThrows(IllegalArgumentException.class, () -> new DecimalConverter.Positive().convert(value));
+        assertThrows(IllegalArgumentException.class, () -> new DecimalConverter.NonNegative().convert(value));
+        assertThrows(IllegalArgumentException.class, () -> new DecimalConverter.Fraction().convert(value));
+    }
+
+    @Test
+    void positiveDecimalsExcludeZero() {
+        var positive = new DecimalConverter.Positive();
+        assertEquals(0.5, positive.convert(" 0.5 "));
+        assertEquals(0.001, positive.convert(".001"));
+        for (String bad : List.of("0", "0.0", "-1", "9".repeat(400))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> positive.convert(bad));
+            assertEquals("expected a number greater than 0, such as 1 or 2.5", e.getMessage());
+        }
+    }
+
+    @Test
+    void nonNegativeDecimalsIncludeZero() {
+        var nonNegative = new DecimalConverter.NonNegative();
+        assertEquals(0.0, nonNegative.convert("0"));
+        assertEquals(1.5, nonNegative.convert("1.5"));
+        assertEquals(10_000_000.0, nonNegative.convert("10000000"));
+        for (String bad : List.of("-0.1", "abc", "9".repeat(400))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> nonNegative.convert(bad));
+            assertEquals("expected a number 0 or greater, such as 1.5", e.getMessage());
+        }
+    }
+
+    @Test
+    void fractionsRunFromZeroToOneInclusive() {
+        var fraction = new DecimalConverter.Fraction();
+        assertEquals(0.0, fraction.convert("0"));
+        assertEquals(0.85, fraction.convert("0.85"));
+        assertEquals(1.0, fraction.convert("1.0"));
+        for (String bad : List.of("1.01", "2", "-0.5", "85%")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> fraction.convert(bad));
+            assertEquals("expected a number between 0.0 and 1.0, such as 0.85", e.getMessage());
+        }
+    }
+
+    @Test
+    void enumsAreReadByTheirAliasesIgnoringCaseAndSurroundingSpace() {
+        var backends = new DiscoveryBackend.Converter();
+        assertEquals(DiscoveryBackend.ETCD, backends.convert("etcd"));
+        assertEquals(DiscoveryBackend.ETCD, backends.convert(" Kv_Store "));
+        assertEquals(DiscoveryBackend.MEM, backends.convert("MEM\t"));
+        var planes = new RequestPlaneKind.Converter();
+        assertEquals(RequestPlaneKind.NATS, planes.convert("NATS"));
+        assertEquals(RequestPlaneKind.LOCAL, planes.convert(" local"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "etcd3", "kv-store", "e tcd", "nats"})
+    void unknownEnumNamesSayWhatIsAccepted(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> new DiscoveryBackend.Converter().convert(value));
+        assertEquals("expected 'etcd' or 'mem'", e.getMessage());
+    }
+
+    @Test
+    void anAliasThatCouldNeverMatchIsAMistakeInTheCode() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EnumConverter<>("expected 'etcd'", Map.of("Etcd", DiscoveryBackend.ETCD)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EnumConverter<>("expected 'etcd'", Map.of(" etcd", DiscoveryBackend.ETCD)));
     }
 
     @Test

@@ -8,9 +8,8 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-import dev.vigil.runtime.config.PositiveSecondsConverter;
+import dev.vigil.runtime.config.SecondsConverter;
 import dev.vigil.runtime.config.StrictBooleanConverter;
-import dev.vigil.runtime.config.WholeSecondsConverter;
 
 /**
  * The canary health checks (Dynamo's {@code DYN_HEALTH_CHECK_*} and {@code DYN_CANARY_WAIT_TIME},
@@ -34,7 +33,7 @@ public interface CanaryConfig {
      */
     @WithName("canary-wait-time")
     @WithDefault("10")
-    @WithConverter(WholeSecondsConverter.class)
+    @WithConverter(SecondsConverter.AtLeastZero.class)
     Duration waitTime();
 
     /**
@@ -43,7 +42,7 @@ public interface CanaryConfig {
      */
     @WithName("health-check.request-timeout")
     @WithDefault("3")
-    @WithConverter(PositiveSecondsConverter.class)
+    @WithConverter(SecondsConverter.AtLeastOne.class)
     Duration requestTimeout();
 
     /**
@@ -60,6 +59,6 @@ public interface CanaryConfig {
      */
     @WithName("health-check.stall-timeout")
     @WithDefault("30")
-    @WithConverter(WholeSecondsConverter.class)
+    @WithConverter(SecondsConverter.AtLeastZero.class)
     Duration stallTimeout();
 }

@@ -5,8 +5,8 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
+import dev.vigil.runtime.config.DecimalConverter;
 import dev.vigil.runtime.config.NonNegativeIntConverter;
-import dev.vigil.runtime.config.PositiveDecimalConverter;
 import dev.vigil.runtime.config.PositiveIntConverter;
 
 /**
@@ -37,7 +37,7 @@ public interface MockerConfig {
      * be fractional ({@code 0.5} runs at half speed).
      */
     @WithDefault("1")
-    @WithConverter(PositiveDecimalConverter.class)
+    @WithConverter(DecimalConverter.Positive.class)
     double speedupRatio();
 
     /** {@code DYN_MOCKER_NUM_BLOCKS}: blocks in the simulated KV cache; 1 or more. */

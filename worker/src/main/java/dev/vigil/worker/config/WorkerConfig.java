@@ -8,8 +8,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import dev.vigil.runtime.config.NameConverter;
-import dev.vigil.runtime.config.NonNegativeIntConverter;
-import dev.vigil.runtime.config.PositiveSecondsConverter;
+import dev.vigil.runtime.config.SecondsConverter;
 
 /** What this worker is in the cluster: its component, the model it serves, how it stops. */
 @ConfigMapping(prefix = "dyn")
@@ -25,12 +24,14 @@ public interface WorkerConfig {
     String modelName();
 
     /**
-     * {@code DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS}: on SIGTERM, after leaving discovery, seconds
-     * the worker keeps accepting requests that routers sent before they saw it leave.
+     * {@code DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS}: on SIGTERM, after leaving discovery, how long
+     * the worker keeps accepting requests that routers sent before they saw it leave, in whole
+     * seconds, 0 or more.
      */
+    @WithName("graceful-shutdown-grace-period-secs")
     @WithDefault("5")
-    @WithConverter(NonNegativeIntConverter.class)
-    int gracefulShutdownGracePeriodSecs();
+    @WithConverter(SecondsConverter.AtLeastZero.class)
+    Duration gracefulShutdownGracePeriod();
 
     /**
      * {@code DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT}: on shutdown, how long requests in flight may run
@@ -38,6 +39,6 @@ public interface WorkerConfig {
      */
     @WithName("worker.graceful-shutdown-timeout")
     @WithDefault("30")
-    @WithConverter(PositiveSecondsConverter.class)
+    @WithConverter(SecondsConverter.AtLeastOne.class)
     Duration gracefulShutdownTimeout();
 }

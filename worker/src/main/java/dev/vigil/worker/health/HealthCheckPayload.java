@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.config.EnvNames;
 
 /**
@@ -53,7 +54,7 @@ public final class HealthCheckPayload {
         } catch (IOException | RuntimeException e) {
             return fallBack(
                     "Failed to parse %s: %s",
-                    EnvNames.DYN_HEALTH_CHECK_PAYLOAD, firstLine(e.getMessage()), engineDefault);
+                    EnvNames.DYN_HEALTH_CHECK_PAYLOAD, ConfigProblem.firstLine(e.getMessage()), engineDefault);
         }
         if (parsed == null || !parsed.isObject()) {
             return fallBack(
@@ -73,13 +74,5 @@ public final class HealthCheckPayload {
     private static String fallBack(String format, Object first, Object second, String engineDefault) {
         LOG.warnf(format + "; using the default health check payload", first, second);
         return engineDefault;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

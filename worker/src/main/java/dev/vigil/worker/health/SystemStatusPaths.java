@@ -4,6 +4,7 @@ import java.util.Set;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.worker.config.SystemStatusConfig;
 
@@ -27,8 +28,10 @@ public record SystemStatusPaths(String health, String live) {
         String health = config.healthPath();
         String live = config.livePath();
         if (health.equals(live)) {
-            throw new ConfigurationException("Invalid configuration: " + EnvNames.DYN_SYSTEM_LIVE_PATH + "=\"" + live
-                    + "\": must differ from " + EnvNames.DYN_SYSTEM_HEALTH_PATH + " (\"" + health + "\")");
+            throw new ConfigurationException(ConfigProblem.line(
+                    EnvNames.DYN_SYSTEM_LIVE_PATH,
+                    live,
+                    "must differ from " + EnvNames.DYN_SYSTEM_HEALTH_PATH + " (\"" + health + "\")"));
         }
         reject(EnvNames.DYN_SYSTEM_HEALTH_PATH, health);
         reject(EnvNames.DYN_SYSTEM_LIVE_PATH, live);
@@ -37,8 +40,8 @@ public record SystemStatusPaths(String health, String live) {
 
     private static void reject(String variable, String path) {
         if (RESERVED.contains(path)) {
-            throw new ConfigurationException("Invalid configuration: " + variable + "=\"" + path + "\": " + path
-                    + " is reserved for Prometheus metrics; choose another path");
+            throw new ConfigurationException(ConfigProblem.line(
+                    variable, path, path + " is reserved for Prometheus metrics; choose another path"));
         }
     }
 }

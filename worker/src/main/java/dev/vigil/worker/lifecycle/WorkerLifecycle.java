@@ -211,7 +211,7 @@ public class WorkerLifecycle {
         }
         // Keep accepting for a while: routers that picked this worker before their watch delivered
         // the deregistration still send requests, and those must land, not bounce.
-        int grace = worker.gracefulShutdownGracePeriodSecs();
+        long grace = worker.gracefulShutdownGracePeriod().toSeconds();
         if (!registered.isEmpty() && grace > 0 && !engineDead) {
             LOG.infof("Grace period %d s before stopping endpoints", grace);
             pause(Duration.ofSeconds(grace));

@@ -1,5 +1,6 @@
 package dev.vigil.frontend.api;
 
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,13 +90,15 @@ public class OpenAiRoutes {
     private void complete(RoutingContext ctx, Kind kind) {
         try {
             CompletionRequest request = CompletionRequest.parse(kind, body(ctx));
+            List<Integer> prompt = tokenizer.encode(request.prompt());
+            checkPromptFits(request, prompt.size());
             Admission admission = router.admit(request.model());
             if (!(admission instanceof Admission.Routed routed)) {
                 throw refusal(ctx, request, admission);
             }
             GenerateRequest generate = new GenerateRequest(
                     request.model(),
-                    tokenizer.encode(request.prompt()),
+                    prompt,
                     new StopConditions(
                             request.maxTokens(),
                             request.stop().isEmpty() ? null : request.stop(),
@@ -118,6 +121,23 @@ public class OpenAiRoutes {
                     .start(routed.target());
         } catch (ApiError e) {
             e.sendTo(ctx.response());
+        }
+    }
+
+    /**
+     * A prompt no instance can take is the client's mistake: 400 with vLLM's wording, before any
+     * worker sees it (a worker would fail it, and the failure would count against the worker).
+     */
+    private void checkPromptFits(CompletionRequest request, int promptTokens) {
+        String field = request.kind() == Kind.CHAT ? "messages" : "prompt";
+        if (promptTokens == 0) {
+            throw ApiError.badRequest("The prompt is empty: field '" + field + "' must hold at least one token");
+        }
+        ServedModels.Model model = models.find(request.model());
+        if (model != null && model.contextTokens() > 0 && promptTokens >= model.contextTokens()) {
+            throw ApiError.badRequest("This model's maximum context length is " + model.contextTokens()
+                    + " tokens. However, your request has " + promptTokens
+                    + " input tokens. Please reduce the length of the " + field + ".");
         }
     }
 

@@ -22,8 +22,13 @@ import dev.vigil.runtime.model.ModelCard;
 @ApplicationScoped
 public class ServedModels {
 
-    /** A model and the processes that registered it. */
-    public record Model(String name, Set<EndpointId> endpoints, Set<InstanceId> instanceIds) {
+    /**
+     * A model and the processes that registered it.
+     *
+     * @param contextTokens the most tokens a sequence can hold on the largest of its instances (KV
+     *     blocks × block size); a prompt of that many tokens or more fits nowhere
+     */
+    public record Model(String name, Set<EndpointId> endpoints, Set<InstanceId> instanceIds, long contextTokens) {
 
         /** The instances among {@code known} that serve this model. */
         public List<Instance> instancesIn(List<Instance> known) {
@@ -44,7 +49,11 @@ public class ServedModels {
                 new Model(
                         name,
                         list.stream().map(ModelCard::endpoint).collect(Collectors.toUnmodifiableSet()),
-                        list.stream().map(ModelCard::instanceId).collect(Collectors.toUnmodifiableSet()))));
+                        list.stream().map(ModelCard::instanceId).collect(Collectors.toUnmodifiableSet()),
+                        list.stream()
+                                .mapToLong(c -> (long) c.kvTotalBlocks() * c.blockSize())
+                                .max()
+                                .orElse(0))));
         models = Collections.unmodifiableMap(built);
     }
 

@@ -15,6 +15,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
@@ -26,6 +27,8 @@ import dev.vigil.testing.Processes;
  * (worker loading, frontend without a worker) and pass once it can. Only the addresses change: etcd,
  * NATS and the app's port are this test's.
  */
+// Two apps answering (30 s each), then both checks passing (34 s each), plus the checks' own 10 s runs.
+@Timeout(240)
 class ComposeHealthCheckIT {
 
     /** The worker's simulated model load: the window in which its check must fail. */

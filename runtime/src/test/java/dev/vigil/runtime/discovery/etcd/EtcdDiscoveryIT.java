@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -47,6 +48,9 @@ import dev.vigil.testing.LogCapture;
  * EtcdDiscovery against a real etcd. One etcd for the class; each test works in a namespace of its
  * own (watchers see every namespace and look only at theirs). Tests that kill etcd start it again.
  */
+// Per method: the longest chain of waits (deliveries, an etcd restart of up to 20 s, a third of a 9 s
+// TTL) adds up to about 45 s.
+@Timeout(90)
 class EtcdDiscoveryIT {
 
     /** Short, so expiry tests are quick; etcd's own minimum is about 2 s anyway. */

@@ -15,12 +15,11 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.runtime.config.EnvNames;
-import dev.vigil.testing.AppProcess;
-import dev.vigil.testing.EtcdServer;
-import dev.vigil.testing.FreePort;
-import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Cluster;
+import dev.vigil.testing.Processes;
 
 /**
  * The health check commands of compose.yaml, run with bash exactly as a container runs them, against
@@ -28,6 +27,8 @@ import dev.vigil.testing.NatsServer;
  * (worker loading, frontend without a worker) and pass once it can. Only the addresses change: etcd,
  * NATS and the app's port are this test's.
  */
+// Two apps answering (30 s each), then both checks passing (34 s each), plus the checks' own 10 s runs.
+@Timeout(240)
 class ComposeHealthCheckIT {
 
     /** The worker's simulated model load: the window in which its check must fail. */
@@ -35,23 +36,17 @@ class ComposeHealthCheckIT {
 
     private static final Duration START = Duration.ofSeconds(30);
 
-    static EtcdServer etcd;
-    static NatsServer nats;
+    /** etcd and NATS for the class. */
+    static Cluster cluster;
 
     @BeforeAll
     static void startServers() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
+        cluster = Cluster.builder("compose").start();
     }
 
     @AfterAll
     static void stopServers() {
-        if (nats != null) {
-            nats.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
+        Processes.closeAll(cluster);
     }
 
     @Test
@@ -59,39 +54,25 @@ class ComposeHealthCheckIT {
         Map<String, Object> compose = ComposeFiles.load("compose.yaml");
         Map<String, Object> workerService = ComposeFiles.service(compose, "worker-1");
         Map<String, Object> frontendService = ComposeFiles.service(compose, "frontend");
-        int workerPort = FreePort.next();
-        int frontendPort = FreePort.next();
 
-        Map<String, String> workerEnv = local(ComposeFiles.env(workerService));
-        workerEnv.put(EnvNames.DYN_SYSTEM_PORT, String.valueOf(workerPort));
-        workerEnv.put(EnvNames.DYN_SYSTEM_HOST, "127.0.0.1");
-        workerEnv.put(EnvNames.DYN_MOCKER_STARTUP_DELAY_MS, String.valueOf(LOAD_MS));
-        Map<String, String> frontendEnv = local(ComposeFiles.env(frontendService));
-        frontendEnv.put(EnvNames.DYN_HTTP_PORT, String.valueOf(frontendPort));
-        frontendEnv.put(EnvNames.DYN_HTTP_HOST, "127.0.0.1");
+        // The services' own variables; the cluster moves etcd, NATS and each app's address to its own.
+        Cluster.Launch workerLaunch = cluster.worker(null)
+                .env(ComposeFiles.env(workerService))
+                .env(EnvNames.DYN_MOCKER_STARTUP_DELAY_MS, String.valueOf(LOAD_MS));
+        Cluster.Launch frontendLaunch = cluster.frontend(null).env(ComposeFiles.env(frontendService));
 
-        List<String> workerCheck = retarget(workerService, workerPort);
-        List<String> frontendCheck = retarget(frontendService, frontendPort);
+        List<String> workerCheck = retarget(workerService, workerLaunch.port());
+        List<String> frontendCheck = retarget(frontendService, frontendLaunch.port());
         assertNotEquals(0, run(workerCheck), "nothing listens yet: the check must fail");
 
-        try (AppProcess frontend = AppProcess.start("compose-frontend", AppProcess.frontendJar(), frontendEnv)
-                        .awaitHttp("http://127.0.0.1:" + frontendPort + "/live", START);
-                AppProcess worker = AppProcess.start("compose-worker", AppProcess.workerJar(), workerEnv)
-                        .awaitHttp("http://127.0.0.1:" + workerPort + "/live", START)) {
+        try (Cluster.App frontend = frontendLaunch.start().awaitLive(START);
+                Cluster.App worker = workerLaunch.start().awaitLive(START)) {
             assertNotEquals(0, run(workerCheck), "the worker is loading its model: /health is 503");
             assertNotEquals(0, run(frontendCheck), "the frontend knows no worker: /health is 503");
             Duration ready = START.plusMillis(LOAD_MS);
             Awaitility.await("worker health check passes").atMost(ready).until(() -> run(workerCheck) == 0);
             Awaitility.await("frontend health check passes").atMost(ready).until(() -> run(frontendCheck) == 0);
         }
-    }
-
-    /** The service's variables with etcd and NATS moved to this test's servers. */
-    private static Map<String, String> local(Map<String, String> env) {
-        Map<String, String> local = new java.util.LinkedHashMap<>(env);
-        local.put(EnvNames.ETCD_ENDPOINTS, etcd.endpoint());
-        local.put(EnvNames.NATS_SERVER, nats.url());
-        return local;
     }
 
     /** The service's check with the container's port replaced by the test's. */

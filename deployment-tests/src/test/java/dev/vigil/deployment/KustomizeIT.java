@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +28,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * The real kustomize ({@code kubectl kustomize}, when kubectl is installed) renders exactly the objects
  * {@link Kustomize} renders, so the schema and consistency checks look at what a cluster would get.
  */
+// Per variant: kubectl kustomize gets 60 s.
+@Timeout(120)
 class KustomizeIT {
 
     private static final ObjectMapper CANONICAL = JsonMapper.builder()

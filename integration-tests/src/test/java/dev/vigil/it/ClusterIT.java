@@ -27,9 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import io.restassured.path.json.JsonPath;
 
 import dev.vigil.testing.AppProcess;
-import dev.vigil.testing.EtcdServer;
-import dev.vigil.testing.FreePort;
-import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
 /**
@@ -44,65 +42,39 @@ class ClusterIT {
     static final String MODEL = "mock-model";
     static final Duration START = Duration.ofSeconds(60);
 
-    static EtcdServer etcd;
-    static NatsServer nats;
+    static Cluster cluster;
     static AppProcess worker1;
-    static AppProcess worker2;
-    static AppProcess frontend;
     static int worker1Port;
     static int worker2Port;
     static String api;
 
     @BeforeAll
     static void startCluster() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
-        worker1Port = FreePort.next();
-        worker2Port = FreePort.next();
-        worker1 = AppProcess.start("cluster-worker-1", AppProcess.workerJar(), workerEnv(worker1Port));
-        worker2 = AppProcess.start("cluster-worker-2", AppProcess.workerJar(), workerEnv(worker2Port));
-        int frontendPort = FreePort.next();
-        api = "http://127.0.0.1:" + frontendPort;
-        frontend = AppProcess.start(
-                "cluster-frontend",
-                AppProcess.frontendJar(),
-                AppProcess.env(
-                        "ETCD_ENDPOINTS", etcd.endpoint(),
-                        "NATS_SERVER", nats.url(),
-                        "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
-                        "DYN_HTTP_HOST", "127.0.0.1",
-                        "DYN_HTTP_PORT", String.valueOf(frontendPort),
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0"));
-        worker1.awaitHttp("http://127.0.0.1:" + worker1Port + "/live", START);
-        worker2.awaitHttp("http://127.0.0.1:" + worker2Port + "/live", START);
-        frontend.awaitHttp(api + "/live", START);
-    }
-
-    static Map<String, String> workerEnv(int port) {
-        return AppProcess.env(
-                "ETCD_ENDPOINTS",
-                etcd.endpoint(),
-                "NATS_SERVER",
-                nats.url(),
-                "DYN_ETCD_LEASE_TTL",
-                String.valueOf(LEASE_TTL_SECS),
-                "DYN_SYSTEM_HOST",
-                "127.0.0.1",
-                "DYN_SYSTEM_PORT",
-                String.valueOf(port),
-                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
-                "[\"generate\"]",
-                "DYN_MODEL_NAME",
-                MODEL,
-                "DYN_MOCKER_ITL_MS",
-                "2",
-                "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT",
-                "5");
+        cluster = Cluster.builder("cluster")
+                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
+                .workerEnv(
+                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                        "[\"generate\"]",
+                        "DYN_MODEL_NAME",
+                        MODEL,
+                        "DYN_MOCKER_ITL_MS",
+                        "2",
+                        "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT",
+                        "5")
+                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .workers(2)
+                .frontend()
+                .answerWithin(START)
+                .start();
+        worker1 = cluster.worker(0).process();
+        worker1Port = cluster.worker(0).port();
+        worker2Port = cluster.worker(1).port();
+        api = cluster.frontend().url();
     }
 
     @AfterAll
     static void stopCluster() {
-        Processes.closeAll(frontend, worker1, worker2, nats, etcd);
+        Processes.closeAll(cluster);
     }
 
     @Test

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,9 +35,9 @@ import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.runtime.transport.nats.NatsPlaneSettings;
 import dev.vigil.runtime.transport.nats.NatsRequestPlane;
 import dev.vigil.testing.AppProcess;
-import dev.vigil.testing.EtcdServer;
-import dev.vigil.testing.FreePort;
+import dev.vigil.testing.Cluster;
 import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Processes;
 
 /**
  * Fault-tolerance scenarios with real processes (issue 4 §7): workers killed mid-stream with and
@@ -55,10 +54,9 @@ class FaultToleranceIT {
     static final int LEASE_TTL_SECS = 3;
     static final Pattern INSTANCE = Pattern.compile("Worker ready: instance ([0-9a-f]+)");
 
-    static EtcdServer etcd;
+    static Cluster cluster;
     static NatsServer nats;
     static final List<Worker> workers = new ArrayList<>();
-    static final AtomicInteger started = new AtomicInteger();
     static String migrating; // DYN_MIGRATION_LIMIT=3
     static String notMigrating; // DYN_MIGRATION_LIMIT=0
     static String seqLenOne; // DYN_MIGRATION_LIMIT=3, DYN_MIGRATION_MAX_SEQ_LEN=1
@@ -77,45 +75,31 @@ class FaultToleranceIT {
 
     @BeforeAll
     static void startCluster() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
+        cluster = Cluster.builder("ft")
+                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
+                .workerEnv(
+                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
+                        "DYN_MOCKER_ITL_MS", "20",
+                        "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS", "1",
+                        "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT", "10")
+                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .start();
+        nats = cluster.nats();
         migrating = frontend("migrating", "DYN_MIGRATION_LIMIT", "3");
         notMigrating = frontend("not-migrating", "DYN_MIGRATION_LIMIT", "0");
         seqLenOne = frontend("seq-len-one", "DYN_MIGRATION_LIMIT", "3", "DYN_MIGRATION_MAX_SEQ_LEN", "1");
     }
 
     static String frontend(String name, String... env) {
-        int port = FreePort.next();
-        Map<String, String> vars = AppProcess.env(env);
-        vars.putAll(AppProcess.env(
-                "ETCD_ENDPOINTS", etcd.endpoint(),
-                "NATS_SERVER", nats.url(),
-                "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
-                "DYN_HTTP_HOST", "127.0.0.1",
-                "DYN_HTTP_PORT", String.valueOf(port),
-                "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0"));
-        AppProcess process = AppProcess.start("ft-frontend-" + name, AppProcess.frontendJar(), vars);
-        frontends.add(process);
-        String url = "http://127.0.0.1:" + port;
-        process.awaitHttp(url + "/live", START);
-        return url;
+        Cluster.App app = cluster.frontend(name).env(env).start().awaitLive(START);
+        frontends.add(app.process());
+        return app.url();
     }
 
     static Worker startWorker() {
-        int port = FreePort.next();
-        AppProcess process = AppProcess.start(
-                "ft-worker-" + started.incrementAndGet(),
-                AppProcess.workerJar(),
-                AppProcess.env(
-                        "ETCD_ENDPOINTS", etcd.endpoint(),
-                        "NATS_SERVER", nats.url(),
-                        "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
-                        "DYN_SYSTEM_HOST", "127.0.0.1",
-                        "DYN_SYSTEM_PORT", String.valueOf(port),
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
-                        "DYN_MOCKER_ITL_MS", "20",
-                        "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS", "1",
-                        "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT", "10"));
+        Cluster.App app = cluster.addWorker();
+        AppProcess process = app.process();
+        int port = app.port();
         Worker worker = new Worker(process, port);
         Awaitility.await("worker " + port + " ready").atMost(START).until(() -> {
             if (!process.alive()) {
@@ -149,14 +133,7 @@ class FaultToleranceIT {
 
     @AfterAll
     static void stopCluster() {
-        frontends.forEach(AppProcess::close);
-        workers.forEach(w -> w.process().close());
-        if (nats != null) {
-            nats.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
+        Processes.closeAll(cluster);
     }
 
     static String longStory(int maxTokens, boolean stream) {

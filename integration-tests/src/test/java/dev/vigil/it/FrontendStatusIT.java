@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.testing.AppProcess;
-import dev.vigil.testing.EtcdServer;
+import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
-import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Processes;
 
 /** The packaged frontend: /live, /health, and what SIGTERM does to them. */
 @Timeout(120)
@@ -25,41 +25,38 @@ class FrontendStatusIT {
     private static final Duration START = Duration.ofSeconds(30);
     private static final int GRACE_SECS = 3;
 
-    static EtcdServer etcd;
-    static NatsServer nats;
+    /** etcd and NATS for the class; each test starts its own frontend. */
+    static Cluster cluster;
 
     @BeforeAll
     static void startServers() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
+        cluster = Cluster.builder("").start();
     }
 
     @AfterAll
     static void stopServers() {
-        nats.close();
-        etcd.close();
+        Processes.closeAll(cluster);
     }
 
-    /** The variables every frontend here gets, plus {@code more}. */
-    static java.util.Map<String, String> env(String... more) {
-        java.util.Map<String, String> env = AppProcess.env(more);
-        env.put("ETCD_ENDPOINTS", etcd.endpoint());
-        env.put("NATS_SERVER", nats.url());
-        return env;
+    /**
+     * A frontend on {@code port} with etcd, NATS and its address set, plus {@code more}; once it
+     * answers.
+     */
+    static AppProcess frontend(String name, int port, String... more) {
+        return cluster.frontend(name)
+                .port(port)
+                .env(more)
+                .start()
+                .awaitLive(START)
+                .process();
     }
 
     @Test
     void liveAndHealthThenShuttingDownDuringTheGraceWindow() {
         int port = FreePort.next();
         String base = "http://127.0.0.1:" + port;
-        try (AppProcess app = AppProcess.start(
-                        "frontend-" + port,
-                        AppProcess.frontendJar(),
-                        env(
-                                "DYN_HTTP_PORT", String.valueOf(port),
-                                "DYN_HTTP_HOST", "127.0.0.1",
-                                "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", String.valueOf(GRACE_SECS)))
-                .awaitHttp(base + "/live", START)) {
+        try (AppProcess app = frontend(
+                String.valueOf(port), port, "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", String.valueOf(GRACE_SECS))) {
             given().get(base + "/live")
                     .then()
                     .statusCode(200)
@@ -90,15 +87,13 @@ class FrontendStatusIT {
     void unhealthyStatusCanGateAReadinessProbe() {
         int port = FreePort.next();
         String base = "http://127.0.0.1:" + port;
-        try (AppProcess app = AppProcess.start(
-                        "frontend-503-" + port,
-                        AppProcess.frontendJar(),
-                        env(
-                                "DYN_HTTP_PORT", String.valueOf(port),
-                                "DYN_HTTP_HOST", "127.0.0.1",
-                                "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS", "503",
-                                "DYN_HTTP_SVC_HEALTH_PATH", "/custom/health"))
-                .awaitHttp(base + "/live", START)) {
+        try (AppProcess app = frontend(
+                "503-" + port,
+                port,
+                "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS",
+                "503",
+                "DYN_HTTP_SVC_HEALTH_PATH",
+                "/custom/health")) {
             given().get(base + "/custom/health").then().statusCode(503);
             given().get(base + "/health").then().statusCode(404);
         }
@@ -118,13 +113,10 @@ class FrontendStatusIT {
 
     @Test
     void badProbeConfigurationStopsStartUpWithOneLine() {
-        try (AppProcess app = AppProcess.start(
-                "frontend-bad-probes",
-                AppProcess.frontendJar(),
-                env(
-                        "DYN_HTTP_HOST", "127.0.0.1",
-                        "DYN_HTTP_PORT", String.valueOf(FreePort.next()),
-                        "DYN_PROBES", "[{type: http, url: /health, body: hello}]"))) {
+        try (AppProcess app = cluster.frontend("bad-probes")
+                .env("DYN_PROBES", "[{type: http, url: /health, body: hello}]")
+                .start()
+                .process()) {
             assertNotEquals(0, app.awaitExit(START));
             assertEquals(
                     "Invalid configuration: DYN_PROBES: probe 1 (/health): field 'body': not allowed with method get;"
@@ -135,14 +127,12 @@ class FrontendStatusIT {
 
     @Test
     void probeSecretsDirectoryMustExist() {
-        try (AppProcess app = AppProcess.start(
-                "frontend-bad-probe-env-dir",
-                AppProcess.frontendJar(),
-                env(
-                        "DYN_HTTP_HOST", "127.0.0.1",
-                        "DYN_HTTP_PORT", String.valueOf(FreePort.next()),
+        try (AppProcess app = cluster.frontend("bad-probe-env-dir")
+                .env(
                         "DYN_PROBES", "[{type: http, url: /health}]",
-                        "DYN_PROBES_ENV_DIR", "/nonexistent/probe-secrets"))) {
+                        "DYN_PROBES_ENV_DIR", "/nonexistent/probe-secrets")
+                .start()
+                .process()) {
             assertNotEquals(0, app.awaitExit(START));
             assertEquals(
                     "Invalid configuration: DYN_PROBES_ENV_DIR=\"/nonexistent/probe-secrets\": expected a directory of"

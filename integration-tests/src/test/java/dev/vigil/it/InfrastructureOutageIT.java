@@ -17,8 +17,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.testing.AppProcess;
+import dev.vigil.testing.Cluster;
 import dev.vigil.testing.EtcdServer;
-import dev.vigil.testing.FreePort;
 import dev.vigil.testing.NatsServer;
 import dev.vigil.testing.Processes;
 
@@ -36,6 +36,7 @@ class InfrastructureOutageIT {
     static final String CHAT =
             "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":3}";
 
+    static Cluster cluster;
     static EtcdServer etcd;
     static NatsServer nats;
     static AppProcess worker;
@@ -44,36 +45,20 @@ class InfrastructureOutageIT {
 
     @BeforeAll
     static void startCluster() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
-        worker = startWorker("outage-worker-1");
-        int port = FreePort.next();
-        api = "http://127.0.0.1:" + port;
-        frontend = AppProcess.start(
-                "outage-frontend",
-                AppProcess.frontendJar(),
-                AppProcess.env(
-                        "ETCD_ENDPOINTS", etcd.endpoint(),
-                        "NATS_SERVER", nats.url(),
-                        "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
-                        "DYN_HTTP_HOST", "127.0.0.1",
-                        "DYN_HTTP_PORT", String.valueOf(port),
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0"));
-        frontend.awaitHttp(api + "/live", START);
+        cluster = Cluster.builder("outage")
+                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
+                .workerEnv("DYN_MOCKER_ITL_MS", "1")
+                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .workers(1)
+                .frontend()
+                .answerWithin(START)
+                .start();
+        etcd = cluster.etcd();
+        nats = cluster.nats();
+        worker = cluster.worker(0).process();
+        frontend = cluster.frontend().process();
+        api = cluster.frontend().url();
         awaitServing();
-    }
-
-    static AppProcess startWorker(String name) {
-        return AppProcess.start(
-                name,
-                AppProcess.workerJar(),
-                AppProcess.env(
-                        "ETCD_ENDPOINTS", etcd.endpoint(),
-                        "NATS_SERVER", nats.url(),
-                        "DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS),
-                        "DYN_SYSTEM_HOST", "127.0.0.1",
-                        "DYN_SYSTEM_PORT", String.valueOf(FreePort.next()),
-                        "DYN_MOCKER_ITL_MS", "1"));
     }
 
     static void awaitServing() {
@@ -88,7 +73,7 @@ class InfrastructureOutageIT {
 
     @AfterAll
     static void stopCluster() {
-        Processes.closeAll(frontend, worker, nats, etcd);
+        Processes.closeAll(cluster);
     }
 
     @Test
@@ -125,7 +110,7 @@ class InfrastructureOutageIT {
         assertTrue(worker.output().contains("Unable to maintain lease. Check etcd server status"), worker.output());
 
         etcd.start();
-        worker = startWorker("outage-worker-2");
+        worker = cluster.addWorker().process(); // outage-worker-2
         // The frontend's watch resumes by itself and sees the new worker.
         Awaitility.await("frontend lists the new worker")
                 .atMost(START)

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,10 +15,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.response.Response;
 
-import dev.vigil.testing.AppProcess;
-import dev.vigil.testing.EtcdServer;
-import dev.vigil.testing.FreePort;
-import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
 /**
@@ -37,56 +33,25 @@ class LoadSheddingIT {
     static final String LONG = "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Go on\"}],"
             + "\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true}";
 
-    static EtcdServer etcd;
-    static NatsServer nats;
-    static AppProcess frontend;
-    static AppProcess worker1;
-    static AppProcess worker2;
+    static Cluster cluster;
     static String api;
 
     @BeforeAll
     static void start() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
-        worker1 = worker("shed-worker-1");
-        int port = FreePort.next();
-        api = "http://127.0.0.1:" + port;
-        frontend = AppProcess.start(
-                "shed-frontend",
-                AppProcess.frontendJar(),
-                AppProcess.env(
-                        "ETCD_ENDPOINTS",
-                        etcd.endpoint(),
-                        "NATS_SERVER",
-                        nats.url(),
-                        "DYN_HTTP_HOST",
-                        "127.0.0.1",
-                        "DYN_HTTP_PORT",
-                        String.valueOf(port),
+        cluster = Cluster.builder("shed")
+                .workerEnv("DYN_MOCKER_NUM_BLOCKS", "64", "DYN_MOCKER_ITL_MS", "5")
+                .frontendEnv(
                         "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS",
                         "0",
                         // Busy once more than 10 % of the KV blocks are in use.
                         "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD",
-                        "0.1"));
-        frontend.awaitHttp(api + "/live", START);
+                        "0.1")
+                .workers(1)
+                .frontend()
+                .answerWithin(START)
+                .start();
+        api = cluster.frontend().url();
         Awaitility.await().atMost(START).until(() -> chat().statusCode() == 200);
-    }
-
-    static AppProcess worker(String name) {
-        Map<String, String> env = AppProcess.env(
-                "ETCD_ENDPOINTS",
-                etcd.endpoint(),
-                "NATS_SERVER",
-                nats.url(),
-                "DYN_SYSTEM_HOST",
-                "127.0.0.1",
-                "DYN_SYSTEM_PORT",
-                String.valueOf(FreePort.next()),
-                "DYN_MOCKER_NUM_BLOCKS",
-                "64",
-                "DYN_MOCKER_ITL_MS",
-                "5");
-        return AppProcess.start(name, AppProcess.workerJar(), env);
     }
 
     static Response chat() {
@@ -95,7 +60,7 @@ class LoadSheddingIT {
 
     @AfterAll
     static void stop() {
-        Processes.closeAll(frontend, worker1, worker2, nats, etcd);
+        Processes.closeAll(cluster);
     }
 
     @Test
@@ -122,7 +87,7 @@ class LoadSheddingIT {
                             + "\"type\":\"Service Unavailable\",\"code\":503}",
                     rejected.asString());
 
-            worker2 = worker("shed-worker-2");
+            cluster.addWorker(); // shed-worker-2
             Awaitility.await("a free worker takes the request")
                     .atMost(START)
                     .pollInterval(Duration.ofMillis(200))

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,9 +43,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 
 import dev.vigil.testing.AppProcess;
-import dev.vigil.testing.EtcdServer;
-import dev.vigil.testing.FreePort;
-import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
 /**
@@ -74,10 +71,7 @@ class ProbeGatingIT {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    static EtcdServer etcd;
-    static NatsServer nats;
-    /** Everything started, for the final tear-down. */
-    static final List<AppProcess> all = new CopyOnWriteArrayList<>();
+    static Cluster cluster;
     /** What the running test started, stopped after it. */
     static final List<AppProcess> current = new CopyOnWriteArrayList<>();
 
@@ -113,8 +107,16 @@ class ProbeGatingIT {
 
     @BeforeAll
     static void startInfrastructure() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
+        cluster = Cluster.builder("probe")
+                .workerEnv(
+                        "DYN_ETCD_LEASE_TTL",
+                        String.valueOf(LEASE_TTL_SECS),
+                        "DYN_MOCKER_ITL_MS",
+                        "5",
+                        "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS",
+                        "0")
+                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .start();
     }
 
     @AfterEach
@@ -134,65 +136,28 @@ class ProbeGatingIT {
 
     @AfterAll
     static void stopAll() {
-        List<AutoCloseable> closing = new ArrayList<>(all);
-        closing.add(nats);
-        closing.add(etcd);
-        Processes.closeAll(closing.toArray(AutoCloseable[]::new));
+        Processes.closeAll(cluster);
     }
 
     // ---------------------------------------------------------------------------------------------
     // Starting things
 
     static AppProcess track(AppProcess process) {
-        all.add(process);
         current.add(process);
         return process;
     }
 
     static Frontend frontend(String name, String probes) {
-        int port = FreePort.next();
-        AppProcess process = track(AppProcess.start(
-                "probe-frontend-" + name,
-                AppProcess.frontendJar(),
-                AppProcess.env(
-                        "ETCD_ENDPOINTS",
-                        etcd.endpoint(),
-                        "NATS_SERVER",
-                        nats.url(),
-                        "DYN_HTTP_HOST",
-                        "127.0.0.1",
-                        "DYN_HTTP_PORT",
-                        String.valueOf(port),
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS",
-                        "0",
-                        "DYN_PROBES",
-                        probes)));
-        String api = "http://127.0.0.1:" + port;
-        process.awaitHttp(api + "/live", START);
-        return new Frontend(process, api);
+        Cluster.App app = cluster.frontend(name).env("DYN_PROBES", probes).start();
+        track(app.process());
+        app.awaitLive(START);
+        return new Frontend(app.process(), app.url());
     }
 
     static Worker worker(String name, String model, String... extraEnv) {
-        int port = FreePort.next();
-        Map<String, String> env = AppProcess.env(
-                "ETCD_ENDPOINTS",
-                etcd.endpoint(),
-                "NATS_SERVER",
-                nats.url(),
-                "DYN_ETCD_LEASE_TTL",
-                String.valueOf(LEASE_TTL_SECS),
-                "DYN_SYSTEM_HOST",
-                "127.0.0.1",
-                "DYN_SYSTEM_PORT",
-                String.valueOf(port),
-                "DYN_MODEL_NAME",
-                model,
-                "DYN_MOCKER_ITL_MS",
-                "5",
-                "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS",
-                "0");
-        env.putAll(AppProcess.env(extraEnv));
-        Worker worker = new Worker(track(AppProcess.start("probe-worker-" + name, AppProcess.workerJar(), env)), port);
+        Cluster.App app =
+                cluster.worker(name).env("DYN_MODEL_NAME", model).env(extraEnv).start();
+        Worker worker = new Worker(track(app.process()), app.port());
         Awaitility.await(name + " logs its instance id")
                 .atMost(START)
                 .pollInterval(POLL)

@@ -24,9 +24,10 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
 import dev.vigil.testing.AppProcess;
-import dev.vigil.testing.EtcdServer;
+import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
 import dev.vigil.testing.NatsServer;
+import dev.vigil.testing.Processes;
 
 /**
  * The packaged worker's system status server, started with environment variables as a user starts
@@ -40,30 +41,31 @@ class WorkerSystemStatusIT {
     private static final Duration START = Duration.ofSeconds(30);
     private static final String LOADING_FOREVER = "3600000";
 
-    static EtcdServer etcd;
+    /** etcd and NATS for the class; each test starts its own worker. */
+    static Cluster cluster;
+
     static NatsServer nats;
 
     @BeforeAll
     static void startServers() {
-        etcd = EtcdServer.started();
-        nats = NatsServer.started();
+        cluster = Cluster.builder("").start();
+        nats = cluster.nats();
     }
 
     @AfterAll
     static void stopServers() {
-        nats.close();
-        etcd.close();
+        Processes.closeAll(cluster);
     }
 
     private static AppProcess worker(int port, String... env) {
         Map<String, String> vars = AppProcess.env(env);
         vars.putIfAbsent("DYN_MOCKER_STARTUP_DELAY_MS", LOADING_FOREVER);
-        vars.put("ETCD_ENDPOINTS", etcd.endpoint());
-        vars.put("NATS_SERVER", nats.url());
-        vars.put("DYN_SYSTEM_PORT", String.valueOf(port));
-        vars.put("DYN_SYSTEM_HOST", "127.0.0.1");
-        return AppProcess.start("worker-" + port, AppProcess.workerJar(), vars)
-                .awaitHttp("http://127.0.0.1:" + port + "/q/health/live", START);
+        return cluster.worker(String.valueOf(port))
+                .port(port)
+                .env(vars)
+                .start()
+                .awaitAnswering("/q/health/live", START)
+                .process();
     }
 
     private static String url(int port, String path) {

@@ -25,16 +25,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
+import dev.vigil.frontend.FakeWorker;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
 import dev.vigil.runtime.model.EndpointId;
-import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RequestPlane;
-import dev.vigil.runtime.transport.ServedEndpoint;
 
 /**
  * The OpenAI API against an in-process fake worker: it registers in the in-memory discovery the
@@ -53,46 +52,38 @@ class OpenAiApiTest {
     @Inject
     KnownInstances known;
 
-    InMemoryDiscovery worker;
-    ServedEndpoint served;
-    Instance instance;
+    FakeWorker worker;
     final List<GenerateRequest> received = new CopyOnWriteArrayList<>();
     final List<Control> controls = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startFakeWorker() {
-        worker = new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
-        EndpointId generate = new EndpointId("dynamo", "backend", "generate");
-        instance = generate.instance(worker.instanceId());
-        served = plane.serve(instance.natsSubject(), request -> {
-            try {
-                GenerateRequest body = JSON.readValue(request.payload(), GenerateRequest.class);
-                received.add(body);
-                request.onControl(controls::add);
-                int max = body.stopConditions().maxTokens() == null
-                        ? 3
-                        : body.stopConditions().maxTokens();
-                if (max > 1000) {
-                    return; // never answers: the client will go away
-                }
-                for (int i = 0; i < max; i++) {
-                    String reason = i == max - 1 ? EngineOutput.LENGTH : null;
-                    request.send(JSON.writeValueAsBytes(new EngineOutput(List.of(100 + i), WORDS.get(i % 5), reason)));
-                }
-                request.complete();
-            } catch (Exception e) {
-                request.fail(e.toString());
-            }
-        });
-        worker.register(instance);
-        worker.registerModel(new ModelCard("fake-model", generate, worker.instanceId(), 100, 16, 8));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> known.list()
-                .contains(instance));
+        worker = FakeWorker.start(plane, "fake-model", null, request -> {
+                    try {
+                        GenerateRequest body = JSON.readValue(request.payload(), GenerateRequest.class);
+                        received.add(body);
+                        request.onControl(controls::add);
+                        int max = body.stopConditions().maxTokens() == null
+                                ? 3
+                                : body.stopConditions().maxTokens();
+                        if (max > 1000) {
+                            return; // never answers: the client will go away
+                        }
+                        for (int i = 0; i < max; i++) {
+                            String reason = i == max - 1 ? EngineOutput.LENGTH : null;
+                            request.send(JSON.writeValueAsBytes(
+                                    new EngineOutput(List.of(100 + i), WORDS.get(i % 5), reason)));
+                        }
+                        request.complete();
+                    } catch (Exception e) {
+                        request.fail(e.toString());
+                    }
+                })
+                .awaitListed(known::list);
     }
 
     @AfterEach
     void stopFakeWorker() {
-        served.close();
         worker.close();
     }
 

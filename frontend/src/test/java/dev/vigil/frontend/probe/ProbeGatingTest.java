@@ -26,14 +26,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.vigil.frontend.FakeWorker;
 import dev.vigil.frontend.model.KnownInstances;
-import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
-import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
-import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.transport.RequestPlane;
-import dev.vigil.runtime.transport.ServedEndpoint;
 
 /**
  * The frontend's routes with probes configured, in process: a fake worker whose status server (a
@@ -61,8 +58,7 @@ class ProbeGatingTest {
     KnownInstances known;
 
     TestStatusServer status;
-    InMemoryDiscovery worker;
-    ServedEndpoint served;
+    FakeWorker worker;
     Instance instance;
     final AtomicInteger received = new AtomicInteger();
 
@@ -70,28 +66,22 @@ class ProbeGatingTest {
     void startFakeWorker() throws IOException {
         status = new TestStatusServer();
         status.status = 503;
-        worker = new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
-        EndpointId generate = new EndpointId("dynamo", "backend", "generate");
-        instance = generate.instance(worker.instanceId(), status.url());
-        served = plane.serve(instance.natsSubject(), request -> {
-            received.incrementAndGet();
-            try {
-                request.send(new ObjectMapper()
-                        .writeValueAsBytes(new EngineOutput(List.of(100), " alpha", EngineOutput.LENGTH)));
-                request.complete();
-            } catch (IOException e) {
-                request.fail(e.toString());
-            }
-        });
-        worker.register(instance);
-        worker.registerModel(new ModelCard("gated-model", generate, worker.instanceId(), 100, 16, 8));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> known.list()
-                .contains(instance));
+        worker = FakeWorker.start(plane, "gated-model", status.url(), request -> {
+                    received.incrementAndGet();
+                    try {
+                        request.send(new ObjectMapper()
+                                .writeValueAsBytes(new EngineOutput(List.of(100), " alpha", EngineOutput.LENGTH)));
+                        request.complete();
+                    } catch (IOException e) {
+                        request.fail(e.toString());
+                    }
+                })
+                .awaitListed(known::list);
+        instance = worker.instance();
     }
 
     @AfterEach
     void stopFakeWorker() {
-        served.close();
         worker.close();
         status.close();
     }

@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +20,7 @@ import dev.vigil.health.HealthStatus;
 import dev.vigil.health.SystemHealth;
 import dev.vigil.health.canary.EndpointActivity.ActiveRequest;
 import dev.vigil.health.metrics.CanaryMetrics;
+import dev.vigil.testing.LogCapture;
 
 /**
  * The canary's schedule on a hand-moved clock: every bound below is exact, derived from the
@@ -403,23 +399,7 @@ class CanarySchedulerTest {
 
     @Test
     void theSeedsLinesAreLoggedAtInfo() {
-        List<String> lines = new ArrayList<>();
-        Logger logger = Logger.getLogger(CanaryScheduler.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.INFO.intValue()) {
-                    lines.add(record.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(record));
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        logger.addHandler(handler);
+        LogCapture log = LogCapture.of(CanaryScheduler.class);
         try {
             started();
             health.registerCanaryTarget(GENERATE, PAYLOAD);
@@ -427,7 +407,7 @@ class CanarySchedulerTest {
             probe.answer = CompletableFuture::new;
             timer.advance(WAIT.plus(TIMEOUT));
         } finally {
-            logger.removeHandler(handler);
+            log.close();
         }
         assertEquals(
                 List.of(
@@ -444,6 +424,6 @@ class CanarySchedulerTest {
                         "INFO Health check successful for generate",
                         "INFO Canary timer expired for generate, sending health check",
                         "WARN Health check timeout for generate: stream not ended within 3s"),
-                lines);
+                log.lines());
     }
 }

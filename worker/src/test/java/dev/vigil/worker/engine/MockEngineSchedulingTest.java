@@ -25,6 +25,7 @@ import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.LoadMetrics;
 import dev.vigil.runtime.protocol.StopConditions;
 import dev.vigil.runtime.tokenizer.Tokenizer;
+import dev.vigil.testing.LogCapture;
 
 /**
  * The mock engine's scheduling: admission and queueing, KV block accounting, stop and kill, start-up
@@ -250,7 +251,7 @@ class MockEngineSchedulingTest {
     void stopEndsTheStreamWithCancelledAndFreesTheBlocks() {
         MockEngine engine = engine(FROZEN_MS, 0, 100, 4, 4);
         RecordingSink sink = new RecordingSink();
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.of(MockEngine.class)) {
             Generation generation = engine.generate("req-stop", request(prompt(10), 50), sink);
             sink.awaitOutputs(1);
             generation.stop();
@@ -258,13 +259,17 @@ class MockEngineSchedulingTest {
             assertTrue(sink.ended());
             assertEquals(2, sink.outputs.size());
             assertEquals(new EngineOutput(List.of(), "", EngineOutput.CANCELLED), sink.last());
-            assertTrue(log.messages.contains("Aborted Request ID: req-stop"), log.messages.toString());
+            assertTrue(
+                    log.messages().contains("Aborted Request ID: req-stop"),
+                    log.messages().toString());
             assertLoad(engine.loadMetrics(1), 0, 0, 0, 0, 0);
 
             generation.stop();
             generation.kill();
             assertEquals(
-                    1, log.messages.stream().filter(m -> m.contains("req-stop")).count(), "once only");
+                    1,
+                    log.messages().stream().filter(m -> m.contains("req-stop")).count(),
+                    "once only");
         }
         assertEquals(List.of(), sink.violations);
     }
@@ -287,11 +292,13 @@ class MockEngineSchedulingTest {
     void killEndsTheStreamWithoutAnotherCall() {
         MockEngine engine = engine(FROZEN_MS, 0, 100, 4, 4);
         RecordingSink sink = new RecordingSink();
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.of(MockEngine.class)) {
             Generation generation = engine.generate("req-kill", request(prompt(10), 50), sink);
             sink.awaitOutputs(1);
             generation.kill();
-            assertTrue(log.messages.contains("Aborted Request ID: req-kill"), log.messages.toString());
+            assertTrue(
+                    log.messages().contains("Aborted Request ID: req-kill"),
+                    log.messages().toString());
         }
         assertEquals(1, sink.outputs.size());
         assertFalse(sink.done(), "no onEnd, no onError");
@@ -375,10 +382,10 @@ class MockEngineSchedulingTest {
         RecordingSink noMax = new RecordingSink();
         Generation rejected = engine.generate("zero", request(prompt(4), 0), noMax);
         assertTrue(noMax.error().contains("max_tokens"), noMax.error());
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.of(MockEngine.class)) {
             rejected.stop();
             rejected.kill();
-            assertEquals(List.of(), log.messages, "nothing to abort");
+            assertEquals(List.of(), log.messages(), "nothing to abort");
         }
 
         RecordingSink noPrompt = new RecordingSink();

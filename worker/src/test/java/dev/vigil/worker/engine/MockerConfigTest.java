@@ -11,25 +11,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-
 import dev.vigil.runtime.config.NonNegativeIntConverter;
 import dev.vigil.runtime.config.PositiveDecimalConverter;
 import dev.vigil.runtime.config.PositiveIntConverter;
 import dev.vigil.runtime.lifecycle.StartupFailure;
+import dev.vigil.testing.ConfigMappings;
 import dev.vigil.worker.config.MockerConfig;
 
 /** The DYN_MOCKER_* variables: names, defaults, and what a bad value is told. */
 class MockerConfigTest {
 
     static MockerConfig fromEnvironment(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(MockerConfig.class)
-                .withSources(new EnvConfigSource(env, 300))
-                .build();
-        return config.getConfigMapping(MockerConfig.class);
+        return ConfigMappings.fromEnvironment(MockerConfig.class, env);
     }
 
     @Test

@@ -14,22 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-
 import dev.vigil.runtime.lifecycle.StartupFailure;
+import dev.vigil.testing.ConfigMappings;
 import dev.vigil.worker.config.CanaryConfig;
 
 /** The canary's variables: names, defaults, and the one line a bad value stops start-up with. */
 class CanaryConfigTest {
 
     static CanaryConfig fromEnvironment(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(CanaryConfig.class)
-                .withSources(new EnvConfigSource(env, 300))
-                .build();
-        return config.getConfigMapping(CanaryConfig.class);
+        return ConfigMappings.fromEnvironment(CanaryConfig.class, env);
     }
 
     @Test

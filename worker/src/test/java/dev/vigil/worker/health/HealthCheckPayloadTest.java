@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.vigil.testing.LogCapture;
+
 /** DYN_HEALTH_CHECK_PAYLOAD: inline JSON or @file; anything else is a WARN and the default. */
 class HealthCheckPayloadTest {
 
@@ -43,36 +45,37 @@ class HealthCheckPayloadTest {
 
     @Test
     void aMissingFileIsAWarningAndTheDefault(@TempDir Path dir) {
-        try (Logs logs = new Logs(HealthCheckPayload.class)) {
+        try (LogCapture logs = LogCapture.of(HealthCheckPayload.class)) {
             Path missing = dir.resolve("nope.json");
             assertEquals(DEFAULT, HealthCheckPayload.resolve(Optional.of("@" + missing), DEFAULT));
             assertEquals(
                     List.of("WARN Failed to parse DYN_HEALTH_CHECK_PAYLOAD: no such file: " + missing
                             + "; using the default health check payload"),
-                    logs.lines);
+                    logs.lines());
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{not json", "{\"a\":1} trailing", "token_ids=[1]"})
     void invalidJsonIsAWarningAndTheDefault(String value) {
-        try (Logs logs = new Logs(HealthCheckPayload.class)) {
+        try (LogCapture logs = LogCapture.of(HealthCheckPayload.class)) {
             assertEquals(DEFAULT, HealthCheckPayload.resolve(Optional.of(value), DEFAULT));
-            assertEquals(1, logs.lines.size(), logs.lines.toString());
+            assertEquals(1, logs.lines().size(), logs.lines().toString());
             assertTrue(
-                    logs.lines.get(0).startsWith("WARN Failed to parse DYN_HEALTH_CHECK_PAYLOAD: "), logs.lines.get(0));
+                    logs.lines().get(0).startsWith("WARN Failed to parse DYN_HEALTH_CHECK_PAYLOAD: "),
+                    logs.lines().get(0));
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[1,2]", "\"text\"", "42", "null"})
     void aJsonValueThatIsNotAnObjectIsAWarningAndTheDefault(String value) {
-        try (Logs logs = new Logs(HealthCheckPayload.class)) {
+        try (LogCapture logs = LogCapture.of(HealthCheckPayload.class)) {
             assertEquals(DEFAULT, HealthCheckPayload.resolve(Optional.of(value), DEFAULT));
-            assertEquals(1, logs.lines.size(), logs.lines.toString());
+            assertEquals(1, logs.lines().size(), logs.lines().toString());
             assertTrue(
-                    logs.lines.get(0).startsWith("WARN DYN_HEALTH_CHECK_PAYLOAD must be a JSON object. Got: "),
-                    logs.lines.get(0));
+                    logs.lines().get(0).startsWith("WARN DYN_HEALTH_CHECK_PAYLOAD must be a JSON object. Got: "),
+                    logs.lines().get(0));
         }
     }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -41,11 +42,15 @@ import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
+import dev.vigil.testing.LogCapture;
 
 /**
  * EtcdDiscovery against a real etcd. One etcd for the class; each test works in a namespace of its
  * own (watchers see every namespace and look only at theirs). Tests that kill etcd start it again.
  */
+// Per method: the longest chain of waits (deliveries, an etcd restart of up to 20 s, a third of a 9 s
+// TTL) adds up to about 45 s.
+@Timeout(90)
 class EtcdDiscoveryIT {
 
     /** Short, so expiry tests are quick; etcd's own minimum is about 2 s anyway. */
@@ -329,7 +334,7 @@ class EtcdDiscoveryIT {
         Subscription subscription = frontend.watchInstances(seen);
         await().atMost(DELIVERY).until(() -> seen.current().containsKey(DiscoveryKeys.instance(generate)));
 
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.of("dev.vigil.runtime.discovery.etcd")) {
             etcd.kill();
             try {
                 await().during(down).atMost(down.plusSeconds(1)).until(() -> lost.get() == 0);
@@ -367,7 +372,7 @@ class EtcdDiscoveryIT {
         worker.onLeaseLost(first::incrementAndGet);
         worker.onLeaseLost(second::incrementAndGet);
 
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.of("dev.vigil.runtime.discovery.etcd")) {
             etcd.kill();
             // The deadline is the last renewal + TTL; the loss is noticed at the deadline.
             await().atMost(TTL.plusSeconds(3)).until(() -> first.get() == 1 && second.get() == 1);
@@ -396,7 +401,7 @@ class EtcdDiscoveryIT {
 
         // Renewals run every TTL/3; the first after the revoke hears "lease not found".
         await().atMost(TTL.dividedBy(3).plusSeconds(2)).until(() -> lost.get() == 1);
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.of("dev.vigil.runtime.discovery.etcd")) {
             worker.close();
             assertTrue(
                     log.has("INFO", "Lease " + worker.instanceId() + " was already gone"),

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.runtime.transport.RecordingObserver;
 import dev.vigil.runtime.transport.ServedEndpoint;
@@ -17,6 +18,8 @@ import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.testing.NatsServer;
 
 /** nats-server restarts under a worker and a frontend: both planes come back by themselves. */
+// Per method: up to five reconnect bounds (15 s each) in a row.
+@Timeout(120)
 class NatsReconnectIT {
 
     private static final NatsPlaneSettings SETTINGS = NatsPlaneSettings.defaults();

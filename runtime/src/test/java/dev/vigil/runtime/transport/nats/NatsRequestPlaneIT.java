@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -39,6 +40,8 @@ import dev.vigil.testing.NatsServer;
  * frontend plane on two connections, then what only a network plane has (acknowledgement, silence,
  * lost frames, dead workers, departed callers).
  */
+// Per method: the longest waits 60 s for a worker process to serve, then for its death to be seen.
+@Timeout(120)
 class NatsRequestPlaneIT extends RequestPlaneContract {
 
     private static final NatsPlaneSettings SETTINGS = NatsPlaneSettings.defaults();

@@ -1,0 +1,108 @@
+package dev.vigil.it;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.vigil.testing.Cluster;
+
+/**
+ * Where a migrating request may go, with real processes: the router reads membership as it is when
+ * the request migrates, not as it was when the request started. A stream whose only worker dies
+ * continues on a worker that joined while it was streaming.
+ */
+@Timeout(180)
+class MigrationTargetsIT {
+
+    static final Duration START = Duration.ofSeconds(60);
+    static final int LEASE_TTL_SECS = 3;
+    /** Each worker serves generate, clear_kv_blocks and load_metrics. */
+    static final int ENDPOINTS_PER_WORKER = 3;
+    /** Long enough (at 25 ms a token) for a second worker to start while the stream runs. */
+    static final int TOKENS = 800;
+
+    static Cluster cluster;
+    static String api;
+
+    @BeforeAll
+    static void start() {
+        cluster = Cluster.builder("targets")
+                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
+                .workerEnv(
+                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
+                        "DYN_MOCKER_ITL_MS", "25")
+                .frontendEnv("DYN_MIGRATION_LIMIT", "3", "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .workers(1)
+                .frontend()
+                .answerWithin(START)
+                .start();
+        api = cluster.frontend().url();
+        awaitInstances(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    static void awaitInstances(int workers) {
+        Awaitility.await("the frontend knows " + workers + " worker(s)")
+                .atMost(START)
+                .until(() -> given().get(api + "/health")
+                                .jsonPath()
+                                .getList("instances")
+                                .size()
+                        == workers * ENDPOINTS_PER_WORKER);
+    }
+
+    static void awaitReady(Cluster.App worker) {
+        Awaitility.await(worker.name() + " ready").atMost(START).until(() -> {
+            if (!worker.process().alive()) {
+                throw new AssertionError(worker.process().output());
+            }
+            try {
+                return given().get(worker.url("/health")).statusCode() == 200;
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void aStreamWhoseOnlyWorkerDiesContinuesOnAWorkerThatJoinedAfterItStarted() throws Exception {
+        Cluster.App first = cluster.worker(0);
+        Cluster.App[] late = new Cluster.App[1];
+        String body = "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell a story\"}],"
+                + "\"max_tokens\":" + TOKENS + ",\"ignore_eos\":true,\"stream\":true}";
+        StreamRun run = StreamRun.post(api + "/v1/chat/completions", body, (count, r) -> {
+            if (count == 5) {
+                // The request is admitted and streaming from the only worker; now a second one joins
+                // and becomes routable, and then the first dies.
+                late[0] = cluster.addWorker();
+                awaitReady(late[0]);
+                awaitInstances(2);
+                first.process().kill();
+            }
+            return true;
+        });
+        assertEquals(200, run.status);
+        assertFalse(run.errorEvent, run.errorData);
+        assertTrue(run.done, "the stream ends with [DONE]");
+        assertEquals("length", run.finishReason);
+        assertEquals(TOKENS, run.pieces.size(), "every token arrives once");
+        assertTrue(
+                late[0].process().output().contains("Decode Request ID: " + run.requestId),
+                "the worker that joined mid-stream took the request over");
+    }
+}

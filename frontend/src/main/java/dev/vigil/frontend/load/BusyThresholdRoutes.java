@@ -20,8 +20,9 @@ import dev.vigil.frontend.model.ServedModels;
 /**
  * Dynamo's {@code GET}/{@code POST /busy_threshold}: read and change the busy thresholds of a
  * discovered model at run time. A POST with only {@code model} reads; with values it sets them.
- * Errors are {@code {"error": …}}: 400 for a decode threshold outside 0–1, 404 for a model not
- * discovered, 422 for a body that is not the expected JSON.
+ * Errors are {@code {"error": …}}: 400 for a threshold that is out of range, not finite, of the
+ * wrong type or overflowing (nothing is changed), 404 for a model not discovered, 422 for a body that
+ * is not a JSON object with a string {@code model} (Dynamo's).
  */
 @ApplicationScoped
 public class BusyThresholdRoutes {
@@ -30,6 +31,12 @@ public class BusyThresholdRoutes {
     static final String DECODE = "active_decode_blocks_threshold";
     static final String PREFILL = "active_prefill_tokens_threshold";
     static final String PREFILL_FRAC = "active_prefill_tokens_threshold_frac";
+
+    /**
+     * The largest multiple of a worker's batch size accepted as a prefill threshold: far beyond any
+     * real queue, so it only rules out values that are mistakes (1e30, overflowing numbers).
+     */
+    static final double MAX_PREFILL_FRAC = 1_000_000;
 
     @Inject
     BusyMonitor busy;
@@ -78,33 +85,39 @@ public class BusyThresholdRoutes {
         Double decode = current.decodeBlocks();
         Integer prefill = current.prefillTokens();
         Double frac = current.prefillTokensFrac();
+        // Every value is checked before any is applied: a rejected request changes nothing.
         if (body.has(DECODE)) {
             JsonNode v = body.get(DECODE);
             if (!v.isNull() && !v.isNumber()) {
-                error(ctx, 422, DECODE + " must be a number or null");
+                error(ctx, 400, DECODE + " must be a number between 0.0 and 1.0 or null, got " + v);
                 return;
             }
             decode = v.isNull() ? null : v.asDouble();
-            if (decode != null && (decode < 0 || decode > 1)) {
+            if (decode != null && !(decode >= 0 && decode <= 1)) {
                 error(ctx, 400, DECODE + " must be between 0.0 and 1.0, got " + v.asText());
                 return;
             }
         }
         if (body.has(PREFILL)) {
             JsonNode v = body.get(PREFILL);
-            if (!v.isNull() && !(v.isIntegralNumber() && v.asLong() >= 0)) {
-                error(ctx, 400, PREFILL + " must be a non-negative integer, got " + v.asText());
+            // canConvertToInt: 2147483648 would wrap to a negative threshold that every load exceeds.
+            if (!v.isNull() && !(v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 0)) {
+                error(ctx, 400, PREFILL + " must be an integer from 0 to " + Integer.MAX_VALUE + " or null, got " + v);
                 return;
             }
             prefill = v.isNull() ? null : v.asInt();
         }
         if (body.has(PREFILL_FRAC)) {
             JsonNode v = body.get(PREFILL_FRAC);
-            if (!v.isNull() && !(v.isNumber() && v.asDouble() >= 0)) {
-                error(ctx, 400, PREFILL_FRAC + " must be a non-negative number, got " + v.asText());
+            double value = v.isNumber() ? v.asDouble() : Double.NaN;
+            if (!v.isNull() && !(value >= 0 && value <= MAX_PREFILL_FRAC)) {
+                error(
+                        ctx,
+                        400,
+                        PREFILL_FRAC + " must be a number from 0 to " + (long) MAX_PREFILL_FRAC + " or null, got " + v);
                 return;
             }
-            frac = v.isNull() ? null : v.asDouble();
+            frac = v.isNull() ? null : value;
         }
         busy.setThresholds(model, new Thresholds(decode, prefill, frac));
         send(ctx, 200, view(model));

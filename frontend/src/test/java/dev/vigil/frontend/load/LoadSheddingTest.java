@@ -1,6 +1,7 @@
 package dev.vigil.frontend.load;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -160,5 +161,43 @@ class LoadSheddingTest {
                 .then()
                 .statusCode(422);
         given().get("/busy_threshold").then().statusCode(200).body("thresholds.model", hasItem(MODEL));
+    }
+
+    @Test
+    void busyThresholdRejectsNonsenseAndChangesNothing() {
+        String before = given().contentType("application/json")
+                .body("{\"model\":\"" + MODEL + "\"}")
+                .post("/busy_threshold")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        for (String bad : List.of(
+                "\"active_prefill_tokens_threshold\":2147483648",
+                "\"active_prefill_tokens_threshold\":-1",
+                "\"active_prefill_tokens_threshold\":1.5",
+                "\"active_prefill_tokens_threshold\":\"10\"",
+                "\"active_prefill_tokens_threshold_frac\":1e30",
+                "\"active_prefill_tokens_threshold_frac\":1e400",
+                "\"active_prefill_tokens_threshold_frac\":-0.5",
+                "\"active_prefill_tokens_threshold_frac\":true",
+                "\"active_decode_blocks_threshold\":1e400",
+                "\"active_decode_blocks_threshold\":\"0.5\"",
+                // A valid value beside a bad one is not applied either.
+                "\"active_decode_blocks_threshold\":0.5,\"active_prefill_tokens_threshold\":-5")) {
+            given().contentType("application/json")
+                    .body("{\"model\":\"" + MODEL + "\"," + bad + "}")
+                    .post("/busy_threshold")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/json")
+                    .body("error", containsString("must be"));
+        }
+        given().contentType("application/json")
+                .body("{\"model\":\"" + MODEL + "\"}")
+                .post("/busy_threshold")
+                .then()
+                .statusCode(200)
+                .body(equalTo(before));
     }
 }

@@ -320,6 +320,61 @@ public abstract class RequestPlaneContract {
     }
 
     @Test
+    void drainedCompletesOnlyOnceClosedAndTheLastRequestInFlightEnded() {
+        String subject = newSubject();
+        BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
+        ServedEndpoint served = server().serve(subject, held::add);
+        RecordingObserver first = new RecordingObserver();
+        RecordingObserver second = new RecordingObserver();
+        client().call(subject, "req-drain-a", bytes("a"), first);
+        client().call(subject, "req-drain-b", bytes("b"), second);
+        await().atMost(patience()).until(() -> held.size() == 2);
+        CompletableFuture<Void> drained = served.drained().toCompletableFuture();
+
+        // Accepting, even with nothing in flight it would not be drained: new requests may come.
+        held.remove().complete();
+        first.awaitCompleted(patience());
+        assertFalse(drained.isDone());
+
+        served.close();
+        assertFalse(drained.isDone(), "one request is still in flight");
+
+        held.remove().complete();
+        second.awaitCompleted(patience());
+        await().atMost(patience()).until(drained::isDone);
+        assertEquals(0, served.inFlight());
+    }
+
+    @Test
+    void drainedCompletesAtCloseWhenNothingIsInFlight() {
+        ServedEndpoint served = server().serve(newSubject(), IncomingRequest::complete);
+        assertFalse(served.drained().toCompletableFuture().isDone());
+
+        served.close();
+
+        await().atMost(patience())
+                .until(() -> served.drained().toCompletableFuture().isDone());
+    }
+
+    @Test
+    void aKilledRequestNoLongerHoldsTheDrain() {
+        String subject = newSubject();
+        CompletableFuture<IncomingRequest> seen = new CompletableFuture<>();
+        ServedEndpoint served = server().serve(subject, seen::complete);
+        ResponseStream stream = client().call(subject, "req-drain-kill", bytes("x"), new RecordingObserver());
+        await().atMost(patience()).until(seen::isDone);
+        served.close();
+        CompletableFuture<Void> drained = served.drained().toCompletableFuture();
+        assertFalse(drained.isDone());
+
+        // The handler never ends it; the caller's kill does.
+        stream.kill();
+
+        await().atMost(patience()).until(drained::isDone);
+        assertTrue(seen.join().killed());
+    }
+
+    @Test
     void framesSentFromSeveralThreadsReachTheObserverOneAtATime() throws Exception {
         String subject = newSubject();
         int threads = 4;

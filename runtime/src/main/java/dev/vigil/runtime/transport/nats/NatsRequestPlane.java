@@ -396,12 +396,16 @@ public final class NatsRequestPlane implements RequestPlane {
             LOG.debugf("Ignored a message without reply subject on %s", endpoint.subject());
             return;
         }
+        // Counted before anything else happens to it; the endpoint may have closed since the check
+        // above, and then the request is not taken (its caller sees no acknowledgement).
+        if (!endpoint.tryAccept()) {
+            return;
+        }
         String requestId = Objects.requireNonNullElse(NatsWire.header(message, NatsWire.REQUEST_ID), "unknown");
         String key = Long.toString(nextToken.incrementAndGet(), 36);
         byte[] payload = Objects.requireNonNullElse(message.getData(), NatsWire.EMPTY);
         NatsServedRequest request = new NatsServedRequest(
                 this, endpoint, key, requestId, payload, reply, serverInbox + "." + key, callbacks);
-        endpoint.accepted();
         requests.put(key, request);
         // Acknowledge before the handler runs: the caller learns at once that somebody has it.
         request.acknowledge();

@@ -39,6 +39,8 @@ import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
+import dev.vigil.worker.engine.Engine;
+import dev.vigil.worker.engine.FaultInjection;
 import dev.vigil.worker.engine.FaultMode;
 import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.health.CanaryChecks;
@@ -74,7 +76,10 @@ class CanaryHealthTest {
     static final String GENERATE = WorkerEndpoint.GENERATE.wireName();
 
     @Inject
-    MockEngine engine;
+    Engine workerEngine;
+
+    /** The worker's engine is the mock engine, which can be made to misbehave. */
+    FaultInjection engine;
 
     @Inject
     SystemHealth health;
@@ -112,6 +117,7 @@ class CanaryHealthTest {
 
     @BeforeEach
     void healthyAndReady() {
+        engine = workerEngine.faultInjection().orElseThrow();
         engine.heal();
         // The worker joins (and registers generate) at start-up; every test begins once a canary
         // proved the healthy engine.

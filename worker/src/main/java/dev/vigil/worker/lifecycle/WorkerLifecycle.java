@@ -29,13 +29,12 @@ import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
-import dev.vigil.worker.config.MockerConfig;
 import dev.vigil.worker.config.WorkerConfig;
 import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
-import dev.vigil.worker.engine.MockEngine;
-import dev.vigil.worker.engine.MockerSettings;
+import dev.vigil.worker.engine.Engine;
+import dev.vigil.worker.engine.EngineCapacity;
 import dev.vigil.worker.health.CanaryChecks;
 import dev.vigil.worker.health.StatusServerAddress;
 
@@ -69,13 +68,10 @@ public class WorkerLifecycle {
     WorkerConfig worker;
 
     @Inject
-    MockerConfig mocker;
-
-    @Inject
     StatusServerAddress statusServer;
 
     @Inject
-    MockEngine engine;
+    Engine engine;
 
     @Inject
     CanaryChecks canary;
@@ -97,7 +93,6 @@ public class WorkerLifecycle {
     private record Registered(WorkerEndpoint endpoint, Instance instance, ServedEndpoint served) {}
 
     void start(@Observes StartupEvent event) {
-        MockerSettings settings = MockerSettings.from(mocker);
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
@@ -111,7 +106,7 @@ public class WorkerLifecycle {
         // Join once the engine is loaded and the status server listens (its address is published).
         engine.start()
                 .thenCombine(statusServer.url(), (ignored, statusUrl) -> statusUrl)
-                .thenAcceptAsync(statusUrl -> join(id, settings, statusUrl))
+                .thenAcceptAsync(statusUrl -> join(id, statusUrl))
                 .exceptionally(failure -> {
                     LOG.errorf(failure, "Worker failed to join the cluster: %s", failure.getMessage());
                     Quarkus.asyncExit(1);
@@ -119,7 +114,7 @@ public class WorkerLifecycle {
                 });
     }
 
-    private synchronized void join(InstanceId id, MockerSettings settings, String statusUrl) {
+    private synchronized void join(InstanceId id, String statusUrl) {
         if (stopping) {
             return;
         }
@@ -141,8 +136,14 @@ public class WorkerLifecycle {
         }
         EndpointId generate =
                 new EndpointId(runtime.namespace(), worker.component(), WorkerEndpoint.GENERATE.wireName());
+        EngineCapacity capacity = engine.capacity();
         modelCard = new ModelCard(
-                worker.modelName(), generate, id, settings.numBlocks(), settings.blockSize(), settings.maxNumSeqs());
+                worker.modelName(),
+                generate,
+                id,
+                capacity.kvTotalBlocks(),
+                capacity.blockSize(),
+                capacity.maxNumSeqs());
         discovery.registerModel(modelCard);
         String subject = EventSubjects.loadMetrics(runtime.namespace());
         long interval = LOAD_PUBLISH_INTERVAL.toMillis();

@@ -29,7 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.vigil.health.HealthStatus;
 import dev.vigil.health.SystemHealth;
-import dev.vigil.health.metrics.CanaryMetrics;
+import dev.vigil.health.metrics.MetricNames;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.protocol.GenerateRequest;
@@ -105,8 +105,8 @@ class CanaryHealthTest {
     }
 
     double canaries(String result) {
-        Counter counter = registry.find(CanaryMetrics.CANARY)
-                .tags(CanaryMetrics.ENDPOINT_TAG, GENERATE, CanaryMetrics.RESULT_TAG, result)
+        Counter counter = registry.find(MetricNames.CANARY)
+                .tags(MetricNames.ENDPOINT_TAG, GENERATE, MetricNames.RESULT_TAG, result)
                 .counter();
         return counter == null ? 0 : counter.count();
     }
@@ -148,11 +148,13 @@ class CanaryHealthTest {
                 given().get("/metrics").then().statusCode(200).extract().asString();
         for (String result : new String[] {"ok", "error", "timeout", "stalled"}) {
             assertTrue(
-                    metrics.contains("dynamo_component_canary_total{endpoint=\"generate\",result=\"" + result + "\"}"),
+                    metrics.contains(
+                            "dynamo_component_canary_total{dynamo_endpoint=\"generate\",result=\"" + result + "\"}"),
                     result + " in\n" + metrics);
         }
-        assertTrue(metrics.contains(
-                "dynamo_component_canary_duration_seconds_bucket{endpoint=\"generate\",result=\"ok\",le=\"0.1\"}"));
+        assertTrue(
+                metrics.contains(
+                        "dynamo_component_canary_duration_seconds_bucket{dynamo_endpoint=\"generate\",result=\"ok\",le=\"0.1\"}"));
         assertTrue(metrics.contains("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 1.0"));
     }
 

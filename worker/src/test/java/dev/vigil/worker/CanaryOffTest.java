@@ -18,7 +18,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-import dev.vigil.health.metrics.CanaryMetrics;
+import dev.vigil.health.metrics.MetricNames;
 import dev.vigil.worker.health.CanaryChecks;
 
 /**
@@ -56,7 +56,7 @@ class CanaryOffTest {
         Awaitility.await()
                 .during(WAIT.multipliedBy(2))
                 .atMost(WAIT.multipliedBy(3))
-                .until(() -> registry.find(CanaryMetrics.CANARY).meters().isEmpty());
+                .until(() -> registry.find(MetricNames.CANARY).meters().isEmpty());
         assertEquals(200, given().get("/health").statusCode());
     }
 }

@@ -38,12 +38,12 @@ import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.worker.canary.CanaryChecks;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.FaultInjection;
 import dev.vigil.worker.engine.FaultMode;
 import dev.vigil.worker.engine.MockEngine;
-import dev.vigil.worker.health.CanaryChecks;
 
 /**
  * The canary in a running worker, against a mock engine made to misbehave. Timings are short and

@@ -19,7 +19,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 import dev.vigil.health.metrics.MetricNames;
-import dev.vigil.worker.health.CanaryChecks;
+import dev.vigil.worker.canary.CanaryChecks;
 
 /**
  * Dynamo's default, the canary off: served endpoints are ready at once (generate, registered with a

@@ -24,15 +24,15 @@ import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.worker.canary.CanaryChecks;
 import dev.vigil.worker.config.WorkerConfig;
 import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.EngineCapacity;
-import dev.vigil.worker.health.CanaryChecks;
-import dev.vigil.worker.health.StatusServerAddress;
 import dev.vigil.worker.metrics.WorkerMetricNames;
+import dev.vigil.worker.status.StatusServerAddress;
 
 /**
  * Brings the worker into the cluster and takes it out again: load the engine, then serve its

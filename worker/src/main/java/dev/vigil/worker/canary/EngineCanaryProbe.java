@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.canary;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;

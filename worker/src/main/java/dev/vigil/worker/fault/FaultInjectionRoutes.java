@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.fault;
 
 import java.util.Locale;
 import java.util.Optional;

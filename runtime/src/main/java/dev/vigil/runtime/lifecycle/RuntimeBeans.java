@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import dev.vigil.runtime.config.InfrastructureConfig;
+import dev.vigil.runtime.config.RequestPlaneKind;
 import dev.vigil.runtime.config.RuntimeConfig;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.etcd.EtcdDiscovery;
@@ -48,7 +49,7 @@ public class RuntimeBeans {
 
     void closeRequestPlane(@Disposes RequestPlane plane, RuntimeConfig config) {
         // The local plane is shared by everything in this JVM; closing it here would cut the others.
-        if (config.requestPlane() != dev.vigil.runtime.config.RequestPlaneKind.LOCAL) {
+        if (config.requestPlane() != RequestPlaneKind.LOCAL) {
             plane.close();
         }
     }

@@ -33,7 +33,7 @@ class EndpointServerTest {
     static final Duration PATIENCE = Duration.ofSeconds(5);
 
     final LocalRequestPlane plane = new LocalRequestPlane();
-    final InMemoryDiscovery discovery = new InMemoryDiscovery();
+    final InMemoryDiscovery discovery = new InMemoryDiscovery(new InMemoryDiscovery.Store());
     final List<String> events = new CopyOnWriteArrayList<>();
     final Instance generate =
             new EndpointId("endpoint_server_test", "backend", "generate").instance(discovery.instanceId());

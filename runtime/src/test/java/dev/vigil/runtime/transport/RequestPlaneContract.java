@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -322,8 +324,9 @@ public abstract class RequestPlaneContract {
     @Test
     void drainedCompletesOnlyOnceClosedAndTheLastRequestInFlightEnded() {
         String subject = newSubject();
-        BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
-        ServedEndpoint served = server().serve(subject, held::add);
+        // By request id: the plane may hand the two requests to the handler in either order.
+        Map<String, IncomingRequest> held = new ConcurrentHashMap<>();
+        ServedEndpoint served = server().serve(subject, request -> held.put(request.requestId(), request));
         RecordingObserver first = new RecordingObserver();
         RecordingObserver second = new RecordingObserver();
         client().call(subject, "req-drain-a", bytes("a"), first);
@@ -331,15 +334,14 @@ public abstract class RequestPlaneContract {
         await().atMost(patience()).until(() -> held.size() == 2);
         CompletableFuture<Void> drained = served.drained().toCompletableFuture();
 
-        // Accepting, even with nothing in flight it would not be drained: new requests may come.
-        held.remove().complete();
+        held.get("req-drain-a").complete();
         first.awaitCompleted(patience());
-        assertFalse(drained.isDone());
+        assertFalse(drained.isDone(), "still accepting, and one request is in flight");
 
         served.close();
         assertFalse(drained.isDone(), "one request is still in flight");
 
-        held.remove().complete();
+        held.get("req-drain-b").complete();
         second.awaitCompleted(patience());
         await().atMost(patience()).until(drained::isDone);
         assertEquals(0, served.inFlight());

@@ -60,9 +60,12 @@ class BoundariesTest {
             "worker",
                     List.of(
                             List.of("lifecycle"),
-                            List.of("health"),
+                            List.of("canary"),
+                            List.of("fault"),
+                            List.of("status"),
                             List.of("endpoint"),
                             List.of("engine"),
+                            List.of("metrics"),
                             List.of("config")));
 
     private static final int UNLISTED = Integer.MAX_VALUE;

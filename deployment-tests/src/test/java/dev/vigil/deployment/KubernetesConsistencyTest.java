@@ -27,7 +27,7 @@ import dev.vigil.runtime.config.EnvNames;
  */
 class KubernetesConsistencyTest {
 
-    /** dev.vigil.worker.health.GrpcHealth.LIVE: the gRPC health service that answers as /live. */
+    /** dev.vigil.worker.status.GrpcHealth.LIVE: the gRPC health service that answers as /live. */
     private static final String GRPC_LIVE_SERVICE = "live";
 
     static List<Path> variants() {
@@ -279,7 +279,7 @@ class KubernetesConsistencyTest {
     /**
      * An HTTP probe on {@code path} at {@code port}; or a gRPC probe on that port (gRPC shares the
      * status server) asking the service that renders the same view: {@code "live"} for the live path,
-     * {@code ""} for the health path (dev.vigil.worker.health.GrpcHealth).
+     * {@code ""} for the health path (dev.vigil.worker.status.GrpcHealth).
      */
     private static void assertProbe(Map<String, Object> container, String probe, int port, String path) {
         Map<String, Object> spec = Tree.map(container, probe);

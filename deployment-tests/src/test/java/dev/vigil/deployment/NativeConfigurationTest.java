@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,6 +43,9 @@ class NativeConfigurationTest {
             "dev.vigil.runtime.transport.local.LocalRequestPlane");
 
     private static final String VOCABULARY = "com/knuddels/jtokkit/cl100k_base.tiktoken";
+    /** The mock engine's words (GrammarModel), read from the worker's own jar. */
+    private static final String GRAMMAR_WORDS = "dev/vigil/worker/engine/grammar-words.txt";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
@@ -80,6 +84,19 @@ class NativeConfigurationTest {
                 .forEach(p -> patterns.add(Pattern.compile(p.path("pattern").asText())));
         assertTrue(patterns.stream().anyMatch(p -> p.matcher(VOCABULARY).matches()), app + ": " + patterns);
         assertTrue(jars(sources).anyMatch(jar -> contains(jar, VOCABULARY)), app + ": no jar holds " + VOCABULARY);
+    }
+
+    @Test
+    void theMockEngineWordsAreIncludedInTheWorker() throws IOException {
+        Path sources = sources("worker");
+        JsonNode config = fromRunner(sources, "META-INF/native-image/resource-config.json");
+        List<Pattern> patterns = new ArrayList<>();
+        config.path("resources")
+                .path("includes")
+                .forEach(p -> patterns.add(Pattern.compile(p.path("pattern").asText())));
+        assertTrue(patterns.stream().anyMatch(p -> p.matcher(GRAMMAR_WORDS).matches()), "worker: " + patterns);
+        assertTrue(
+                jars(sources).anyMatch(jar -> contains(jar, GRAMMAR_WORDS)), "worker: no jar holds " + GRAMMAR_WORDS);
     }
 
     @ParameterizedTest

@@ -172,7 +172,8 @@ class WorkerSystemStatusIT {
                     app.output());
             given().get(url(port, "/metrics"))
                     .then()
-                    .body(containsString("dynamo_component_canary_total{endpoint=\"generate\",result=\"ok\"} 1.0"));
+                    .body(containsString(
+                            "dynamo_component_canary_total{dynamo_endpoint=\"generate\",result=\"ok\"} 1.0"));
         }
     }
 

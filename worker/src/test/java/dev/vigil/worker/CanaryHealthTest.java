@@ -29,7 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.vigil.health.HealthStatus;
 import dev.vigil.health.SystemHealth;
-import dev.vigil.health.metrics.CanaryMetrics;
+import dev.vigil.health.metrics.MetricNames;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.protocol.GenerateRequest;
@@ -38,10 +38,12 @@ import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.worker.canary.CanaryChecks;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
+import dev.vigil.worker.engine.Engine;
+import dev.vigil.worker.engine.FaultInjection;
 import dev.vigil.worker.engine.FaultMode;
 import dev.vigil.worker.engine.MockEngine;
-import dev.vigil.worker.health.CanaryChecks;
 
 /**
  * The canary in a running worker, against a mock engine made to misbehave. Timings are short and
@@ -74,7 +76,10 @@ class CanaryHealthTest {
     static final String GENERATE = WorkerEndpoint.GENERATE.wireName();
 
     @Inject
-    MockEngine engine;
+    Engine workerEngine;
+
+    /** The worker's engine is the mock engine, which can be made to misbehave. */
+    FaultInjection engine;
 
     @Inject
     SystemHealth health;
@@ -100,8 +105,8 @@ class CanaryHealthTest {
     }
 
     double canaries(String result) {
-        Counter counter = registry.find(CanaryMetrics.CANARY)
-                .tags(CanaryMetrics.ENDPOINT_TAG, GENERATE, CanaryMetrics.RESULT_TAG, result)
+        Counter counter = registry.find(MetricNames.CANARY)
+                .tags(MetricNames.ENDPOINT_TAG, GENERATE, MetricNames.RESULT_TAG, result)
                 .counter();
         return counter == null ? 0 : counter.count();
     }
@@ -112,6 +117,7 @@ class CanaryHealthTest {
 
     @BeforeEach
     void healthyAndReady() {
+        engine = workerEngine.faultInjection().orElseThrow();
         engine.heal();
         // The worker joins (and registers generate) at start-up; every test begins once a canary
         // proved the healthy engine.
@@ -142,11 +148,13 @@ class CanaryHealthTest {
                 given().get("/metrics").then().statusCode(200).extract().asString();
         for (String result : new String[] {"ok", "error", "timeout", "stalled"}) {
             assertTrue(
-                    metrics.contains("dynamo_component_canary_total{endpoint=\"generate\",result=\"" + result + "\"}"),
+                    metrics.contains(
+                            "dynamo_component_canary_total{dynamo_endpoint=\"generate\",result=\"" + result + "\"}"),
                     result + " in\n" + metrics);
         }
-        assertTrue(metrics.contains(
-                "dynamo_component_canary_duration_seconds_bucket{endpoint=\"generate\",result=\"ok\",le=\"0.1\"}"));
+        assertTrue(
+                metrics.contains(
+                        "dynamo_component_canary_duration_seconds_bucket{dynamo_endpoint=\"generate\",result=\"ok\",le=\"0.1\"}"));
         assertTrue(metrics.contains("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 1.0"));
     }
 

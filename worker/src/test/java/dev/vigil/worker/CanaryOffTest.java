@@ -18,8 +18,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-import dev.vigil.health.metrics.CanaryMetrics;
-import dev.vigil.worker.health.CanaryChecks;
+import dev.vigil.health.metrics.MetricNames;
+import dev.vigil.worker.canary.CanaryChecks;
 
 /**
  * Dynamo's default, the canary off: served endpoints are ready at once (generate, registered with a
@@ -56,7 +56,7 @@ class CanaryOffTest {
         Awaitility.await()
                 .during(WAIT.multipliedBy(2))
                 .atMost(WAIT.multipliedBy(3))
-                .until(() -> registry.find(CanaryMetrics.CANARY).meters().isEmpty());
+                .until(() -> registry.find(MetricNames.CANARY).meters().isEmpty());
         assertEquals(200, given().get("/health").statusCode());
     }
 }

@@ -44,11 +44,11 @@ class EndpointListTest {
                 .statusCode(503)
                 .body("checks.find { it.name == 'vigil-endpoint-generate' }.status", equalTo("DOWN"));
 
-        hook.served(WorkerEndpoint.CLEAR_KV_BLOCKS);
+        hook.served(WorkerEndpoint.CLEAR_KV_BLOCKS.wireName());
         given().get("/health").then().statusCode(503);
 
-        hook.served(WorkerEndpoint.GENERATE);
-        hook.served(WorkerEndpoint.LOAD_METRICS);
+        hook.served(WorkerEndpoint.GENERATE.wireName());
+        hook.served(WorkerEndpoint.LOAD_METRICS.wireName());
         JsonPath after = JsonPath.from(
                 given().get("/health").then().statusCode(200).extract().asString());
         assertEquals(
@@ -62,7 +62,7 @@ class EndpointListTest {
                 .body("checks.name", hasItem("vigil-endpoint-generate"))
                 .body("checks.name", hasItem("vigil-endpoint-load_metrics"));
 
-        hook.stopped(WorkerEndpoint.GENERATE);
+        hook.stopped(WorkerEndpoint.GENERATE.wireName());
         given().get("/health")
                 .then()
                 .statusCode(503)

@@ -20,7 +20,7 @@ import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 
 import dev.vigil.health.HealthStatus;
 import dev.vigil.health.SystemHealth;
-import dev.vigil.worker.health.GrpcHealth;
+import dev.vigil.worker.status.GrpcHealth;
 
 import grpc.health.v1.Health;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;

@@ -10,7 +10,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.vigil.worker.health.GrpcHealth;
+import dev.vigil.worker.status.GrpcHealth;
 
 import grpc.health.v1.Health;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;

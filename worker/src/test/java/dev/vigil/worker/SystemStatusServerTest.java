@@ -99,9 +99,9 @@ class SystemStatusServerTest {
 
     @Test
     void servedAndStoppedEndpointsAppearInTheBodyAndTheGauges() {
-        hook.served(WorkerEndpoint.GENERATE);
-        hook.served(WorkerEndpoint.LOAD_METRICS);
-        hook.stopped(WorkerEndpoint.LOAD_METRICS);
+        hook.served(WorkerEndpoint.GENERATE.wireName());
+        hook.served(WorkerEndpoint.LOAD_METRICS.wireName());
+        hook.stopped(WorkerEndpoint.LOAD_METRICS.wireName());
         JsonPath body = JsonPath.from(given().get("/health").asString());
         assertEquals(Map.of("generate", "ready", "load_metrics", "notready"), body.getMap("endpoints"));
         assertEquals("notready", body.getString("status"), "without a list, the starting status decides");

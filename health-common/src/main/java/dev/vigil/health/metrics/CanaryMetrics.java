@@ -16,22 +16,14 @@ import dev.vigil.health.canary.CanaryObserver;
 import dev.vigil.health.canary.CanaryResult;
 
 /**
- * The canary as Prometheus metrics: {@code dynamo_component_canary_total{endpoint,result}} counts
- * checks by how they ended ({@code ok}, {@code error}, {@code timeout}, and {@code stalled} for the
- * stall watchdog), and {@code dynamo_component_canary_duration_seconds{endpoint,result}} is the
- * histogram of canary durations. Every series of an endpoint exists, at 0, from the moment it is
- * checked, so rates and alerts work before the first failure. Readiness itself is {@link
- * HealthMetrics#ENDPOINT_HEALTH}.
+ * The canary as Prometheus metrics: {@code dynamo_component_canary_total{dynamo_endpoint,result}}
+ * counts checks by how they ended ({@code ok}, {@code error}, {@code timeout}, and {@code stalled}
+ * for the stall watchdog), and {@code dynamo_component_canary_duration_seconds{dynamo_endpoint,result}}
+ * is the histogram of canary durations. Every series of an endpoint exists, at 0, from the moment it
+ * is checked, so rates and alerts work before the first failure. Readiness itself is {@link
+ * MetricNames#ENDPOINT_HEALTH}. Names and tags are in {@link MetricNames}.
  */
 public final class CanaryMetrics implements CanaryObserver {
-
-    /** Renders as {@code dynamo_component_canary_total}. */
-    public static final String CANARY = "dynamo.component.canary";
-    /** Renders as {@code dynamo_component_canary_duration_seconds}. */
-    public static final String CANARY_DURATION = "dynamo.component.canary.duration";
-
-    public static final String ENDPOINT_TAG = "endpoint";
-    public static final String RESULT_TAG = "result";
 
     /** Histogram buckets: a healthy one-token canary takes milliseconds, a timeout seconds. */
     private static final Duration[] BUCKETS = {
@@ -92,17 +84,17 @@ public final class CanaryMetrics implements CanaryObserver {
     }
 
     private Counter counter(String endpoint, CanaryResult result) {
-        return Counter.builder(CANARY)
-                .tag(ENDPOINT_TAG, endpoint)
-                .tag(RESULT_TAG, result.label())
+        return Counter.builder(MetricNames.CANARY)
+                .tag(MetricNames.ENDPOINT_TAG, endpoint)
+                .tag(MetricNames.RESULT_TAG, result.label())
                 .description("Canary health checks by result; stalled counts stall-watchdog trips")
                 .register(registry);
     }
 
     private Timer timer(String endpoint, CanaryResult result) {
-        return Timer.builder(CANARY_DURATION)
-                .tag(ENDPOINT_TAG, endpoint)
-                .tag(RESULT_TAG, result.label())
+        return Timer.builder(MetricNames.CANARY_DURATION)
+                .tag(MetricNames.ENDPOINT_TAG, endpoint)
+                .tag(MetricNames.RESULT_TAG, result.label())
                 .description("Time from sending a canary to its verdict")
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);

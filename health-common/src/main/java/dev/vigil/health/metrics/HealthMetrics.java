@@ -20,17 +20,11 @@ import dev.vigil.health.SystemStatusViews;
 
 /**
  * The health state as Prometheus gauges, read at scrape time: {@code dynamo_component_uptime_seconds}
- * and {@code dynamo_component_endpoint_health{dynamo_endpoint=…}} (1 ready, 0 not ready).
+ * and {@code dynamo_component_endpoint_health{dynamo_endpoint=…}} (1 ready, 0 not ready). Names and
+ * tags are in {@link MetricNames}.
  */
 @ApplicationScoped
 public class HealthMetrics implements EndpointHealthListener {
-
-    /** Renders as {@code dynamo_component_uptime_seconds}. */
-    public static final String UPTIME = "dynamo.component.uptime";
-    /** Renders as {@code dynamo_component_endpoint_health}. */
-    public static final String ENDPOINT_HEALTH = "dynamo.component.endpoint.health";
-
-    public static final String ENDPOINT_TAG = "dynamo_endpoint";
 
     @Inject
     MeterRegistry registry;
@@ -46,7 +40,7 @@ public class HealthMetrics implements EndpointHealthListener {
             return;
         }
         health = views.get().health();
-        Gauge.builder(UPTIME, health, h -> h.uptime().toSeconds())
+        Gauge.builder(MetricNames.UPTIME, health, h -> h.uptime().toSeconds())
                 .baseUnit("seconds")
                 .description("Time since the runtime started")
                 .register(registry);
@@ -55,10 +49,11 @@ public class HealthMetrics implements EndpointHealthListener {
 
     @Override
     public void endpointAdded(String endpoint) {
-        endpointGauges.computeIfAbsent(endpoint, name -> Gauge.builder(ENDPOINT_HEALTH, health, h -> ready(h, name))
-                .tag(ENDPOINT_TAG, name)
-                .description("Endpoint readiness: 1 ready, 0 not ready")
-                .register(registry));
+        endpointGauges.computeIfAbsent(
+                endpoint, name -> Gauge.builder(MetricNames.ENDPOINT_HEALTH, health, h -> ready(h, name))
+                        .tag(MetricNames.ENDPOINT_TAG, name)
+                        .description("Endpoint readiness: 1 ready, 0 not ready")
+                        .register(registry));
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.vigil.health.HealthStatus;
 import dev.vigil.health.SystemHealth;
 import dev.vigil.health.canary.EndpointActivity.ActiveRequest;
 import dev.vigil.health.metrics.CanaryMetrics;
+import dev.vigil.health.metrics.MetricNames;
 import dev.vigil.testing.LogCapture;
 
 /**
@@ -87,8 +88,8 @@ class CanarySchedulerTest {
     }
 
     double count(String result) {
-        var counter = registry.find(CanaryMetrics.CANARY)
-                .tags(CanaryMetrics.ENDPOINT_TAG, GENERATE, CanaryMetrics.RESULT_TAG, result)
+        var counter = registry.find(MetricNames.CANARY)
+                .tags(MetricNames.ENDPOINT_TAG, GENERATE, MetricNames.RESULT_TAG, result)
                 .counter();
         return counter == null ? -1 : counter.count();
     }
@@ -176,8 +177,8 @@ class CanarySchedulerTest {
         // A verdict that arrives after the timeout changes nothing.
         hung.obtrudeValue(new CanaryOutcome.Healthy(1));
         assertEquals(HealthStatus.NOT_READY, status());
-        var durations = registry.find(CanaryMetrics.CANARY_DURATION)
-                .tags(CanaryMetrics.RESULT_TAG, "timeout")
+        var durations = registry.find(MetricNames.CANARY_DURATION)
+                .tags(MetricNames.RESULT_TAG, "timeout")
                 .timer();
         assertEquals(1, durations.count());
         assertEquals(TIMEOUT.toNanos(), (long) durations.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS));

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -317,6 +319,61 @@ public abstract class RequestPlaneContract {
         assertEquals(List.of("b"), second.data());
         await().atMost(patience()).until(() -> served.inFlight() == 0);
         assertTrue(held.isEmpty());
+    }
+
+    @Test
+    void drainedCompletesOnlyOnceClosedAndTheLastRequestInFlightEnded() {
+        String subject = newSubject();
+        // By request id: the plane may hand the two requests to the handler in either order.
+        Map<String, IncomingRequest> held = new ConcurrentHashMap<>();
+        ServedEndpoint served = server().serve(subject, request -> held.put(request.requestId(), request));
+        RecordingObserver first = new RecordingObserver();
+        RecordingObserver second = new RecordingObserver();
+        client().call(subject, "req-drain-a", bytes("a"), first);
+        client().call(subject, "req-drain-b", bytes("b"), second);
+        await().atMost(patience()).until(() -> held.size() == 2);
+        CompletableFuture<Void> drained = served.drained().toCompletableFuture();
+
+        held.get("req-drain-a").complete();
+        first.awaitCompleted(patience());
+        assertFalse(drained.isDone(), "still accepting, and one request is in flight");
+
+        served.close();
+        assertFalse(drained.isDone(), "one request is still in flight");
+
+        held.get("req-drain-b").complete();
+        second.awaitCompleted(patience());
+        await().atMost(patience()).until(drained::isDone);
+        assertEquals(0, served.inFlight());
+    }
+
+    @Test
+    void drainedCompletesAtCloseWhenNothingIsInFlight() {
+        ServedEndpoint served = server().serve(newSubject(), IncomingRequest::complete);
+        assertFalse(served.drained().toCompletableFuture().isDone());
+
+        served.close();
+
+        await().atMost(patience())
+                .until(() -> served.drained().toCompletableFuture().isDone());
+    }
+
+    @Test
+    void aKilledRequestNoLongerHoldsTheDrain() {
+        String subject = newSubject();
+        CompletableFuture<IncomingRequest> seen = new CompletableFuture<>();
+        ServedEndpoint served = server().serve(subject, seen::complete);
+        ResponseStream stream = client().call(subject, "req-drain-kill", bytes("x"), new RecordingObserver());
+        await().atMost(patience()).until(seen::isDone);
+        served.close();
+        CompletableFuture<Void> drained = served.drained().toCompletableFuture();
+        assertFalse(drained.isDone());
+
+        // The handler never ends it; the caller's kill does.
+        stream.kill();
+
+        await().atMost(patience()).until(drained::isDone);
+        assertTrue(seen.join().killed());
     }
 
     @Test

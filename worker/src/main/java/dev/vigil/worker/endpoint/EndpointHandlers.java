@@ -16,7 +16,7 @@ import dev.vigil.runtime.protocol.WireFormatException;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.runtime.transport.RequestHandler;
-import dev.vigil.worker.engine.MockEngine;
+import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.TokenSink;
 
 /** The request-plane handlers of the worker's three endpoints, in front of the engine. */
@@ -24,7 +24,7 @@ public final class EndpointHandlers {
 
     private static final Logger LOG = Logger.getLogger(EndpointHandlers.class);
 
-    private final MockEngine engine;
+    private final Engine engine;
     private final InstanceId id;
     private final EndpointActivity generateActivity;
     private final Runnable cancelled;
@@ -35,10 +35,7 @@ public final class EndpointHandlers {
      * @param cancelled counts a cancelled request; called at most once per request
      */
     public EndpointHandlers(
-            MockEngine engine,
-            InstanceId id,
-            Function<WorkerEndpoint, EndpointActivity> activities,
-            Runnable cancelled) {
+            Engine engine, InstanceId id, Function<WorkerEndpoint, EndpointActivity> activities, Runnable cancelled) {
         this.engine = engine;
         this.id = id;
         this.generateActivity = activities.apply(WorkerEndpoint.GENERATE);

@@ -7,8 +7,9 @@ import dev.vigil.health.SystemHealth;
 import dev.vigil.runtime.lifecycle.EndpointObserver;
 
 /**
- * Connects the request plane's endpoint lifecycle to the worker's health: an endpoint served on the
- * transport is ready, a stopped one is not.
+ * Connects the runtime's endpoint lifecycle ({@code EndpointServer}) to the worker's health: an
+ * endpoint served on the transport is ready, a stopped one is not. The runtime knows nothing of
+ * health (health-common must not depend on runtime), so the worker adapts one to the other.
  */
 @ApplicationScoped
 public class EndpointHealthHook implements EndpointObserver {
@@ -24,13 +25,5 @@ public class EndpointHealthHook implements EndpointObserver {
     @Override
     public void stopped(String endpoint) {
         health.endpointStopped(endpoint);
-    }
-
-    public void served(WorkerEndpoint endpoint) {
-        served(endpoint.wireName());
-    }
-
-    public void stopped(WorkerEndpoint endpoint) {
-        stopped(endpoint.wireName());
     }
 }

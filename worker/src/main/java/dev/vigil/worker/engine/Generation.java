@@ -1,7 +1,7 @@
 package dev.vigil.worker.engine;
 
 /**
- * A request running (or queued) in the mock engine: Dynamo's two ways of ending a stream early. Both
+ * A request running (or queued) in the engine: Dynamo's two ways of ending a stream early. Both
  * free the request's KV cache blocks at once, log {@code Aborted Request ID: <id>} at INFO as
  * Dynamo's backends do, and do nothing on a request that already ended.
  */

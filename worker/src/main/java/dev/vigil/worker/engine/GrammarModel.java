@@ -1,5 +1,11 @@
 package dev.vigil.worker.engine;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -18,7 +24,8 @@ import dev.vigil.runtime.tokenizer.Tokenizer;
  * migration) continues with exactly the tokens the first attempt would have produced. Both are
  * folded incrementally into a {@link State}, so a step costs the same however long the sequence.
  *
- * <p>Every word is one cl100k token when preceded by a space, checked when the model is built; a
+ * <p>The words, by role, are in {@value #WORDS_RESOURCE} beside this class. Every word is one
+ * cl100k token when preceded by a space, checked when the model is built; a
  * word that is not is dropped. The word classes are disjoint, so a token id alone tells its role,
  * which is what lets a re-sent sequence recover the grammar state from its ids.
  */
@@ -53,120 +60,11 @@ final class GrammarModel {
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
-    private static final Map<Role, List<String>> WORDS = new EnumMap<>(Role.class);
+    /** Where the words live, beside this class; see the file's header for its format. */
+    static final String WORDS_RESOURCE = "grammar-words.txt";
 
-    static {
-        WORDS.put(
-                Role.SENTENCE_DETERMINER,
-                List.of("The", "This", "That", "Every", "Each", "Our", "My", "Your", "One", "Another", "Her", "His"));
-        WORDS.put(
-                Role.SUBJECT_ADJECTIVE,
-                List.of(
-                        "busy",
-                        "clever",
-                        "happy",
-                        "young",
-                        "old",
-                        "careful",
-                        "quiet",
-                        "patient",
-                        "friendly",
-                        "tired",
-                        "proud",
-                        "kind",
-                        "calm",
-                        "brave",
-                        "curious",
-                        "honest",
-                        "eager",
-                        "wise"));
-        WORDS.put(
-                Role.SUBJECT,
-                List.of(
-                        "teacher",
-                        "student",
-                        "farmer",
-                        "doctor",
-                        "driver",
-                        "writer",
-                        "reader",
-                        "painter",
-                        "engineer",
-                        "child",
-                        "neighbor",
-                        "baker",
-                        "pilot",
-                        "captain",
-                        "nurse",
-                        "scientist",
-                        "friend",
-                        "sister",
-                        "brother",
-                        "team",
-                        "worker",
-                        "king",
-                        "queen",
-                        "dog",
-                        "cat",
-                        "bird"));
-        WORDS.put(
-                Role.VERB,
-                List.of(
-                        "finds", "builds", "opens", "carries", "cleans", "brings", "shares", "moves", "holds", "fixes",
-                        "checks", "watches", "keeps", "sells", "buys", "makes", "takes", "sees", "wants", "needs",
-                        "likes", "loves", "chooses", "leaves", "paints", "wraps", "drops", "lifts"));
-        WORDS.put(
-                Role.OBJECT_DETERMINER,
-                List.of("this", "that", "every", "each", "our", "my", "your", "one", "another", "her", "his"));
-        WORDS.put(
-                Role.OBJECT_ADJECTIVE,
-                List.of(
-                        "small", "large", "new", "bright", "simple", "heavy", "short", "long", "green", "red", "blue",
-                        "warm", "cold", "empty", "round", "wooden", "ancient", "fresh"));
-        WORDS.put(
-                Role.OBJECT,
-                List.of(
-                        "book", "letter", "box", "door", "window", "map", "key", "table", "chair", "lamp", "bag",
-                        "basket", "ball", "cup", "bottle", "picture", "boat", "bike", "car", "coat", "hat", "shoe",
-                        "plate", "bowl", "clock", "phone", "ticket", "gift", "note", "story", "song", "plan"));
-        WORDS.put(Role.PREPOSITION, List.of("in", "near", "behind", "beside"));
-        // Only "the" introduces a place, and it introduces nothing else: seeing it is enough to know
-        // a place comes next.
-        WORDS.put(Role.PLACE_DETERMINER, List.of("the"));
-        WORDS.put(
-                Role.PLACE,
-                List.of(
-                        "garden",
-                        "house",
-                        "library",
-                        "station",
-                        "market",
-                        "school",
-                        "kitchen",
-                        "park",
-                        "office",
-                        "village",
-                        "shop",
-                        "hall",
-                        "castle",
-                        "museum",
-                        "hospital",
-                        "harbor"));
-        WORDS.put(
-                Role.ADVERB,
-                List.of(
-                        "today",
-                        "again",
-                        "tonight",
-                        "now",
-                        "often",
-                        "slowly",
-                        "quickly",
-                        "carefully",
-                        "quietly",
-                        "happily",
-                        "gently"));
-    }
+    /** The words of each role, in file order (the order picks the word, so it is part of the text). */
+    private static final Map<Role, List<String>> WORDS = readWords(WORDS_RESOURCE);
 
     /** The roles that may follow each role, each as often as it is listed. */
     private static final Map<Role, List<Role>> FOLLOWERS = new EnumMap<>(Role.class);
@@ -276,6 +174,47 @@ final class GrammarModel {
             throw new IllegalArgumentException("not a token of the grammar: " + token);
         }
         return text;
+    }
+
+    /**
+     * Reads the vocabulary: a role name at the margin, then its words on indented lines. Read once,
+     * when the class loads; a file that does not parse is a build mistake, so it fails loudly.
+     */
+    static Map<Role, List<String>> readWords(String resource) {
+        InputStream in = GrammarModel.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("the mock engine's vocabulary " + resource + " is missing");
+        }
+        Map<Role, List<String>> words = new EnumMap<>(Role.class);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            List<String> current = null;
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                if (!Character.isWhitespace(line.charAt(0))) {
+                    Role role = Role.valueOf(line.strip());
+                    current = new ArrayList<>();
+                    if (role == Role.PERIOD || words.put(role, current) != null) {
+                        throw new IllegalStateException(resource + ": role " + role + " listed twice or not allowed");
+                    }
+                } else if (current == null) {
+                    throw new IllegalStateException(resource + ": words before the first role: " + line.strip());
+                } else {
+                    current.addAll(List.of(line.strip().split("\\s+")));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(resource, e);
+        }
+        for (Role role : Role.values()) {
+            if (role != Role.PERIOD && !words.containsKey(role)) {
+                throw new IllegalStateException(resource + ": no words for role " + role);
+            }
+        }
+        words.replaceAll((role, list) -> List.copyOf(list));
+        return words;
     }
 
     /** 64-bit FNV-1a over the token ids: cheap, incremental, and sensitive to order. */

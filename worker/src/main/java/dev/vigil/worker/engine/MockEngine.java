@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,7 +49,7 @@ import dev.vigil.runtime.tokenizer.Tokenizer;
  * <p>For tests, the engine can be made to misbehave ({@link #injectFault(FaultMode)}, {@link
  * #heal()}): die, hang, stall after the first token, or fail on it.
  */
-public final class MockEngine implements AutoCloseable {
+public final class MockEngine implements Engine, FaultInjection {
 
     /** Tokens generated at most when a request sets no {@code max_tokens}. */
     public static final int DEFAULT_MAX_TOKENS = 256;
@@ -88,6 +89,7 @@ public final class MockEngine implements AutoCloseable {
      * then are requests admitted. Requests sent earlier wait in the queue. Calling it again returns
      * the same stage.
      */
+    @Override
     public synchronized CompletionStage<Void> start() {
         if (!started) {
             started = true;
@@ -114,6 +116,7 @@ public final class MockEngine implements AutoCloseable {
      *
      * @param requestId the id logged when the request is aborted
      */
+    @Override
     public Generation generate(String requestId, GenerateRequest request, TokenSink sink) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(request, "request");
@@ -144,6 +147,7 @@ public final class MockEngine implements AutoCloseable {
     }
 
     /** Empties the prefix cache of finished sequences; returns the blocks freed. */
+    @Override
     public int clearKvBlocks() {
         int freed = scheduler.clearCache();
         LOG.infof("Cleared %d KV cache blocks", freed);
@@ -151,8 +155,26 @@ public final class MockEngine implements AutoCloseable {
     }
 
     /** The engine's load now, reported as {@code workerId}. */
+    @Override
     public LoadMetrics loadMetrics(long workerId) {
         return scheduler.metrics(workerId);
+    }
+
+    @Override
+    public EngineCapacity capacity() {
+        return new EngineCapacity(settings.numBlocks(), settings.blockSize(), settings.maxNumSeqs());
+    }
+
+    /** {@link #HEALTH_CHECK_REQUEST}. */
+    @Override
+    public GenerateRequest healthCheckRequest() {
+        return HEALTH_CHECK_REQUEST;
+    }
+
+    /** This engine: it can be made to misbehave. */
+    @Override
+    public Optional<FaultInjection> faultInjection() {
+        return Optional.of(this);
     }
 
     public MockerSettings settings() {
@@ -164,6 +186,7 @@ public final class MockEngine implements AutoCloseable {
      * any earlier fault. Requests held by an earlier {@link FaultMode#HANG} or {@link
      * FaultMode#STALL_AFTER_FIRST_TOKEN} go on under the new mode (a heal lets them finish).
      */
+    @Override
     public void injectFault(FaultMode mode) {
         Objects.requireNonNull(mode, "mode");
         List<Sequence> release;
@@ -187,16 +210,19 @@ public final class MockEngine implements AutoCloseable {
     }
 
     /** Ends any injected fault: held requests resume where they stopped. */
+    @Override
     public void heal() {
         injectFault(FaultMode.NONE);
     }
 
-    /** The injected fault, {@link FaultMode#NONE} unless a test injected one. */
     /** Whether the engine is dead (injected {@link FaultMode#DIE}): nothing it runs can succeed. */
+    @Override
     public boolean isDead() {
         return fault() == FaultMode.DIE;
     }
 
+    /** The injected fault, {@link FaultMode#NONE} unless a test injected one. */
+    @Override
     public FaultMode fault() {
         return fault;
     }

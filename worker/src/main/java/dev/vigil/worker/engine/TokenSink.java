@@ -3,7 +3,7 @@ package dev.vigil.worker.engine;
 import dev.vigil.runtime.protocol.EngineOutput;
 
 /**
- * Where the mock engine delivers one request's stream. Calls for one request never overlap and come
+ * Where the engine delivers one request's stream. Calls for one request never overlap and come
  * in order: any number of {@link #onOutput}, then exactly one of {@link #onEnd} or {@link #onError}
  * — or nothing more at all once the request was {@linkplain Generation#kill() killed}. Calls run on
  * the engine's scheduler threads (or on the caller's thread for a request rejected by {@code

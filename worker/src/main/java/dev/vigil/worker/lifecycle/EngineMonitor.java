@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.vigil.worker.engine.MockEngine;
+import dev.vigil.worker.engine.Engine;
 
 /**
  * Checks the engine every {@link #CHECK_INTERVAL} (vLLM's engine monitor in Dynamo): a dead engine
@@ -28,7 +28,7 @@ public class EngineMonitor {
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
 
     @Inject
-    MockEngine engine;
+    Engine engine;
 
     @Inject
     WorkerLifecycle lifecycle;

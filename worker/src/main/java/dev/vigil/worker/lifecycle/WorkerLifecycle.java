@@ -1,57 +1,49 @@
 package dev.vigil.worker.lifecycle;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.vigil.runtime.config.RuntimeConfig;
 import dev.vigil.runtime.discovery.Discovery;
+import dev.vigil.runtime.lifecycle.EndpointServer;
 import dev.vigil.runtime.lifecycle.Launcher;
 import dev.vigil.runtime.model.EndpointId;
-import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
-import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.transport.RequestPlane;
-import dev.vigil.runtime.transport.ServedEndpoint;
-import dev.vigil.worker.config.MockerConfig;
+import dev.vigil.worker.canary.CanaryChecks;
 import dev.vigil.worker.config.WorkerConfig;
 import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
-import dev.vigil.worker.engine.MockEngine;
-import dev.vigil.worker.engine.MockerSettings;
-import dev.vigil.worker.health.CanaryChecks;
-import dev.vigil.worker.health.StatusServerAddress;
+import dev.vigil.worker.engine.Engine;
+import dev.vigil.worker.engine.EngineCapacity;
+import dev.vigil.worker.metrics.WorkerMetricNames;
+import dev.vigil.worker.status.StatusServerAddress;
 
 /**
- * Brings the worker into the cluster and takes it out again, in the order that keeps every request
- * answerable: load the engine, then per endpoint serve it on the request plane, mark it served in
- * health, and only then register it in discovery. On shutdown the reverse: deregister, stop accepting,
- * drain, revoke the lease.
+ * Brings the worker into the cluster and takes it out again: load the engine, then serve its
+ * endpoints through the runtime's {@link EndpointServer} (serve, mark served in health, register in
+ * discovery), then register the model and start publishing load. On shutdown: stop the canary,
+ * deregister the model, let the {@link EndpointServer} deregister, stop accepting and drain, then
+ * revoke the lease. What is the worker's own here: the canary, the model card, the load publisher,
+ * the engine, and what a lost lease or a dead engine changes.
  */
 @ApplicationScoped
 public class WorkerLifecycle {
 
     private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
-
-    /** How often the worker publishes its load on the event plane for the frontend's busy detection. */
-    static final Duration LOAD_PUBLISH_INTERVAL = Duration.ofSeconds(1);
 
     @Inject
     Discovery discovery;
@@ -69,35 +61,30 @@ public class WorkerLifecycle {
     WorkerConfig worker;
 
     @Inject
-    MockerConfig mocker;
-
-    @Inject
     StatusServerAddress statusServer;
 
     @Inject
-    MockEngine engine;
+    Engine engine;
 
     @Inject
     CanaryChecks canary;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
-    private final List<Registered> registered = new ArrayList<>();
-    private final ScheduledExecutorService loadPublisher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vigil-load-publisher");
-        t.setDaemon(true);
-        return t;
-    });
+    private EndpointServer endpoints;
+    private LoadPublisher loadPublisher;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
     private volatile boolean leaseLost;
     private volatile boolean engineDead;
 
-    private record Registered(WorkerEndpoint endpoint, Instance instance, ServedEndpoint served) {}
+    @PostConstruct
+    void create() {
+        endpoints = new EndpointServer(plane, discovery, health);
+    }
 
     void start(@Observes StartupEvent event) {
-        MockerSettings settings = MockerSettings.from(mocker);
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
@@ -111,7 +98,7 @@ public class WorkerLifecycle {
         // Join once the engine is loaded and the status server listens (its address is published).
         engine.start()
                 .thenCombine(statusServer.url(), (ignored, statusUrl) -> statusUrl)
-                .thenAcceptAsync(statusUrl -> join(id, settings, statusUrl))
+                .thenAcceptAsync(statusUrl -> join(id, statusUrl))
                 .exceptionally(failure -> {
                     LOG.errorf(failure, "Worker failed to join the cluster: %s", failure.getMessage());
                     Quarkus.asyncExit(1);
@@ -119,34 +106,33 @@ public class WorkerLifecycle {
                 });
     }
 
-    private synchronized void join(InstanceId id, MockerSettings settings, String statusUrl) {
+    private synchronized void join(InstanceId id, String statusUrl) {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations(id));
+        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations());
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             // Published with every endpoint, so a frontend's probes can reach this process's status server.
             Instance instance = endpointId.instance(id, statusUrl);
-            // 0. The canary payload before the transport, as Dynamo registers it: with the canary
-            //    on, the endpoint is notready from the first moment it could be seen.
+            // The canary payload before the transport, as Dynamo registers it: with the canary on,
+            // the endpoint is notready from the first moment it could be seen.
             canary.registerTarget(endpoint);
-            // 1. Transport first: serve() returns once the subject accepts requests.
-            ServedEndpoint served = plane.serve(instance.natsSubject(), handlers.forEndpoint(endpoint));
-            // 2. Then health: /health never says ready for an endpoint that cannot take a request.
-            health.served(endpoint);
-            // 3. Discovery last: the frontend only learns of endpoints that already answer.
-            discovery.register(instance);
-            registered.add(new Registered(endpoint, instance, served));
+            endpoints.serve(instance, handlers.forEndpoint(endpoint));
         }
         EndpointId generate =
                 new EndpointId(runtime.namespace(), worker.component(), WorkerEndpoint.GENERATE.wireName());
+        EngineCapacity capacity = engine.capacity();
         modelCard = new ModelCard(
-                worker.modelName(), generate, id, settings.numBlocks(), settings.blockSize(), settings.maxNumSeqs());
+                worker.modelName(),
+                generate,
+                id,
+                capacity.kvTotalBlocks(),
+                capacity.blockSize(),
+                capacity.maxNumSeqs());
         discovery.registerModel(modelCard);
-        String subject = EventSubjects.loadMetrics(runtime.namespace());
-        long interval = LOAD_PUBLISH_INTERVAL.toMillis();
-        loadPublisher.scheduleAtFixedRate(() -> publishLoad(subject, id), interval, interval, TimeUnit.MILLISECONDS);
+        loadPublisher = new LoadPublisher(plane, engine, runtime.namespace(), id);
+        loadPublisher.start();
         LOG.infof(
                 "Worker ready: instance %s serving %s.%s.{generate,clear_kv_blocks,load_metrics}, model %s,"
                         + " system status at %s",
@@ -154,24 +140,16 @@ public class WorkerLifecycle {
     }
 
     /** Counts each cancelled request once: {@code dynamo_component_cancellation_total}. */
-    private Runnable cancellations(InstanceId id) {
-        io.micrometer.core.instrument.Counter counter = registry.counter(
-                "dynamo.component.cancellation",
-                "dynamo_namespace",
+    private Runnable cancellations() {
+        Counter counter = registry.counter(
+                WorkerMetricNames.CANCELLATION,
+                WorkerMetricNames.NAMESPACE_TAG,
                 runtime.namespace(),
-                "dynamo_component",
+                WorkerMetricNames.COMPONENT_TAG,
                 worker.component(),
-                "dynamo_endpoint",
+                WorkerMetricNames.ENDPOINT_TAG,
                 WorkerEndpoint.GENERATE.wireName());
         return counter::increment;
-    }
-
-    private void publishLoad(String subject, InstanceId id) {
-        try {
-            plane.publish(subject, WireCodec.encode(engine.loadMetrics(id.value())));
-        } catch (Exception e) {
-            LOG.debugf("Could not publish load: %s", e.getMessage());
-        }
     }
 
     /**
@@ -186,7 +164,9 @@ public class WorkerLifecycle {
 
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
-        loadPublisher.shutdownNow();
+        if (loadPublisher != null) {
+            loadPublisher.close();
+        }
         // The canary stops first: a canary finishing after an endpoint was marked stopped would mark
         // it ready again.
         canary.close();
@@ -194,75 +174,26 @@ public class WorkerLifecycle {
             // Nothing to deregister (the keys went with the lease) and etcd is unreachable anyway:
             // stop at once, as Dynamo does, so the orchestrator restarts this worker promptly; the
             // frontend migrates what was cut off.
-            registered.forEach(r -> {
-                r.served().close();
-                health.stopped(r.endpoint());
-            });
+            endpoints.halt();
             quietly("close the request plane", plane::close);
             engine.close();
             return;
         }
-        // Deregister first, so routers stop choosing this worker while it finishes what it has.
+        // The model leaves discovery first, so routers stop choosing this worker while it finishes
+        // what it has; its endpoints follow.
         if (modelCard != null) {
             quietly("unregister model " + modelCard.name(), () -> discovery.unregisterModel(modelCard));
         }
-        for (Registered r : registered) {
-            quietly("unregister " + r.instance().natsSubject(), () -> discovery.unregister(r.instance()));
-        }
-        // Keep accepting for a while: routers that picked this worker before their watch delivered
-        // the deregistration still send requests, and those must land, not bounce.
-        long grace = worker.gracefulShutdownGracePeriod().toSeconds();
-        if (!registered.isEmpty() && grace > 0 && !engineDead) {
-            LOG.infof("Grace period %d s before stopping endpoints", grace);
-            pause(Duration.ofSeconds(grace));
-        }
-        // Then stop accepting and report it.
-        for (Registered r : registered) {
-            r.served().close();
-            health.stopped(r.endpoint());
-        }
-        if (!engineDead) {
-            drain(worker.gracefulShutdownTimeout());
+        if (engineDead) {
+            endpoints.leave();
+        } else if (!endpoints.stop(worker.gracefulShutdownGracePeriod(), worker.gracefulShutdownTimeout())) {
+            // Not a clean stop: the cut-off requests are the frontend's to migrate, and the exit code says so.
+            Launcher.exitCodeAtLeast(1);
         }
         // Last, revoke the lease (anything left registered goes with it) and disconnect.
         quietly("close discovery", discovery::close);
         quietly("close the request plane", plane::close);
         engine.close();
-    }
-
-    private void drain(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int inFlight = inFlight();
-        if (inFlight > 0) {
-            LOG.infof("Waiting for %d in-flight requests to complete (at most %d s)", inFlight, timeout.toSeconds());
-        }
-        while (inFlight() > 0 && System.nanoTime() < deadline) {
-            pause(Duration.ofMillis(50));
-        }
-        if (inFlight() > 0) {
-            LOG.warnf("%d requests still in flight after %d s; stopping anyway", inFlight(), timeout.toSeconds());
-            // Not a clean stop: the cut-off requests are the frontend's to migrate, and the exit code says so.
-            Launcher.exitCodeAtLeast(1);
-        } else if (inFlight > 0) {
-            LOG.info("All in-flight requests completed");
-        }
-    }
-
-    /** Waits on the shutdown thread; an interrupt ends the wait early and is kept. */
-    private static void pause(Duration duration) {
-        try {
-            new CompletableFuture<Void>().get(duration.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException elapsed) {
-            // the normal way out
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
-
-    private int inFlight() {
-        return registered.stream().mapToInt(r -> r.served().inFlight()).sum();
     }
 
     private static void quietly(String what, Runnable action) {

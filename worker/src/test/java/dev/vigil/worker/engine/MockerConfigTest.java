@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.vigil.runtime.config.DecimalConverter;
 import dev.vigil.runtime.config.NonNegativeIntConverter;
-import dev.vigil.runtime.config.PositiveDecimalConverter;
 import dev.vigil.runtime.config.PositiveIntConverter;
 import dev.vigil.runtime.lifecycle.StartupFailure;
 import dev.vigil.testing.ConfigMappings;
@@ -93,15 +93,15 @@ class MockerConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "0.0", "-1", "abc", "NaN", "Infinity", "1e3", "2d", "0x1p3", "1.", ""})
     void positiveDecimalsRejectZeroAndOddSpellings(String value) {
-        var e = assertThrows(IllegalArgumentException.class, () -> new PositiveDecimalConverter().convert(value));
+        var e = assertThrows(IllegalArgumentException.class, () -> new DecimalConverter.Positive().convert(value));
         assertEquals("expected a number greater than 0, such as 1 or 2.5", e.getMessage());
     }
 
     @Test
     void positiveDecimalsMayBeFractional() {
-        assertEquals(0.5, new PositiveDecimalConverter().convert("0.5"));
-        assertEquals(0.25, new PositiveDecimalConverter().convert(".25"));
-        assertEquals(10.0, new PositiveDecimalConverter().convert("10"));
+        assertEquals(0.5, new DecimalConverter.Positive().convert("0.5"));
+        assertEquals(0.25, new DecimalConverter.Positive().convert(".25"));
+        assertEquals(10.0, new DecimalConverter.Positive().convert("10"));
     }
 
     @Test

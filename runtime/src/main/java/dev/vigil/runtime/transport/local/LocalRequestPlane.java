@@ -3,6 +3,8 @@ package dev.vigil.runtime.transport.local;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -158,6 +160,8 @@ public final class LocalRequestPlane implements RequestPlane {
         private final String subject;
         private final RequestHandler handler;
         private final AtomicInteger inFlight = new AtomicInteger();
+        private final CompletableFuture<Void> drained = new CompletableFuture<>();
+        /** Guarded by this: a request is counted only while accepting, so none is counted after close. */
         private boolean accepting = true;
 
         LocalEndpoint(String subject, RequestHandler handler) {
@@ -198,6 +202,11 @@ public final class LocalRequestPlane implements RequestPlane {
         }
 
         @Override
+        public CompletionStage<Void> drained() {
+            return drained.minimalCompletionStage();
+        }
+
+        @Override
         public void close() {
             synchronized (this) {
                 if (!accepting) {
@@ -207,6 +216,26 @@ public final class LocalRequestPlane implements RequestPlane {
             }
             endpoints.remove(subject, this);
             LOG.debugf("Stopped serving %s in process (%d in flight)", subject, inFlight.get());
+            completeIfDrained();
+        }
+
+        void ended() {
+            inFlight.decrementAndGet();
+            completeIfDrained();
+        }
+
+        /**
+         * Checked on both ways to the drained state, closing and the last request ending, since
+         * either can come second.
+         */
+        private void completeIfDrained() {
+            boolean done;
+            synchronized (this) {
+                done = !accepting && inFlight.get() == 0;
+            }
+            if (done) {
+                drained.complete(null);
+            }
         }
     }
 
@@ -239,8 +268,8 @@ public final class LocalRequestPlane implements RequestPlane {
 
         @Override
         protected void onEnd() {
-            endpoint.inFlight.decrementAndGet();
             open.remove(this);
+            endpoint.ended();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vigil.runtime.transport.nats;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.nats.client.Subscription;
@@ -15,7 +16,10 @@ final class NatsEndpoint implements ServedEndpoint {
     private final String subject;
     private final RequestHandler handler;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    /** Guarded by this: a request is counted only while accepting, so none is counted after close. */
+    private boolean accepting = true;
+
     private volatile Subscription subscription;
 
     NatsEndpoint(NatsRequestPlane plane, String subject, RequestHandler handler) {
@@ -36,16 +40,25 @@ final class NatsEndpoint implements ServedEndpoint {
         return subscription;
     }
 
-    boolean accepting() {
-        return accepting.get();
+    synchronized boolean accepting() {
+        return accepting;
     }
 
-    void accepted() {
+    /**
+     * Counts a request in flight if the endpoint still accepts; in one step, so a request cannot
+     * slip in after {@link #close()} and after {@link #drained()} completed.
+     */
+    synchronized boolean tryAccept() {
+        if (!accepting) {
+            return false;
+        }
         inFlight.incrementAndGet();
+        return true;
     }
 
     void ended() {
         inFlight.decrementAndGet();
+        completeIfDrained();
     }
 
     @Override
@@ -59,9 +72,33 @@ final class NatsEndpoint implements ServedEndpoint {
     }
 
     @Override
+    public CompletionStage<Void> drained() {
+        return drained.minimalCompletionStage();
+    }
+
+    @Override
     public void close() {
-        if (accepting.compareAndSet(true, false)) {
-            plane.unserve(this);
+        synchronized (this) {
+            if (!accepting) {
+                return;
+            }
+            accepting = false;
+        }
+        plane.unserve(this);
+        completeIfDrained();
+    }
+
+    /**
+     * Checked on both ways to the drained state, closing and the last request ending, since either
+     * can come second.
+     */
+    private void completeIfDrained() {
+        boolean done;
+        synchronized (this) {
+            done = !accepting && inFlight.get() == 0;
+        }
+        if (done) {
+            drained.complete(null);
         }
     }
 }

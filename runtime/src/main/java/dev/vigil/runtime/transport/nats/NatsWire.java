@@ -8,8 +8,9 @@ import io.nats.client.impl.Headers;
 import dev.vigil.runtime.transport.Control;
 
 /**
- * How the wire protocol is spelled: header names and values. The protocol itself is defined in
- * {@link NatsRequestPlane}'s class comment; this class only keeps the spelling in one place.
+ * How the wire protocol is spelled: header names and values. The protocol itself is defined in this
+ * package's documentation ({@code package-info.java}); this class only keeps the spelling in one
+ * place.
  */
 final class NatsWire {
 

@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.canary;
 
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -22,7 +22,7 @@ import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.worker.config.CanaryConfig;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
-import dev.vigil.worker.engine.MockEngine;
+import dev.vigil.worker.engine.Engine;
 
 /**
  * The worker's canary: which endpoints have a payload (only {@code generate}, with the engine's
@@ -40,7 +40,7 @@ public class CanaryChecks {
     SystemHealth health;
 
     @Inject
-    MockEngine engine;
+    Engine engine;
 
     @Inject
     MeterRegistry registry;
@@ -51,7 +51,7 @@ public class CanaryChecks {
 
     @PostConstruct
     void create() {
-        generatePayload = HealthCheckPayload.resolve(config.payload(), json(MockEngine.HEALTH_CHECK_REQUEST));
+        generatePayload = HealthCheckPayload.resolve(config.payload(), json(engine.healthCheckRequest()));
         if (!config.enabled()) {
             return;
         }

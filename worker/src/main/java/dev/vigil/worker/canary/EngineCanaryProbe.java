@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.canary;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -12,12 +12,12 @@ import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.protocol.WireFormatException;
+import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.Generation;
-import dev.vigil.worker.engine.MockEngine;
 import dev.vigil.worker.engine.TokenSink;
 
 /**
- * The canary for the mock engine: the payload, a {@link GenerateRequest}, goes straight to the engine
+ * The canary for the worker's engine: the payload, a {@link GenerateRequest}, goes straight to the engine
  * in process (not over the request plane), and the outcome is known only when the stream has
  * <em>ended</em>. Dynamo judges the first item; an engine that stalls after its first token passes
  * that test and fails every real request (Dynamo issue #13675).
@@ -27,10 +27,10 @@ public final class EngineCanaryProbe implements CanaryProbe {
     /** Canary request ids, distinct from the request plane's, so engine logs tell them apart. */
     private static final String REQUEST_PREFIX = "health-check-";
 
-    private final MockEngine engine;
+    private final Engine engine;
     private final AtomicLong ids = new AtomicLong();
 
-    public EngineCanaryProbe(MockEngine engine) {
+    public EngineCanaryProbe(Engine engine) {
         this.engine = engine;
     }
 

@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.status;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

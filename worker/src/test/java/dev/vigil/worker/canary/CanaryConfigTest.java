@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.canary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

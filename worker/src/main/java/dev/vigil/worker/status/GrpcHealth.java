@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.status;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.status;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

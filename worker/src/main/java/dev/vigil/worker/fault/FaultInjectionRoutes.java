@@ -1,6 +1,7 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.fault;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,12 +18,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.vigil.worker.config.FaultInjectionConfig;
+import dev.vigil.worker.engine.Engine;
+import dev.vigil.worker.engine.FaultInjection;
 import dev.vigil.worker.engine.FaultMode;
-import dev.vigil.worker.engine.MockEngine;
 
 /**
- * {@code POST /engine/fault} on the system status server: makes the mock engine misbehave, for tests
- * and drills. Body {@code {"mode": "die" | "hang" | "stall_after_first_token" | "error_first_token" |
+ * {@code POST /engine/fault} on the system status server: makes the engine misbehave, for tests
+ * and drills, when it can ({@link Engine#faultInjection()}: the mock engine can). Body {@code {"mode": "die" | "hang" | "stall_after_first_token" | "error_first_token" |
  * "heal"}}. The route exists only with {@code DYN_FAULT_INJECTION_ENABLED=true}; otherwise the path
  * answers 404 {@code Route not found} like any unknown route. Error bodies follow Dynamo's engine
  * routes: {@code {"error": …, "message": …}}.
@@ -38,18 +40,26 @@ public class FaultInjectionRoutes {
     FaultInjectionConfig config;
 
     @Inject
-    MockEngine engine;
+    Engine engine;
 
     void install(@Observes Router router) {
         if (!config.enabled()) {
             return;
         }
+        Optional<FaultInjection> faults = engine.faultInjection();
+        if (faults.isEmpty()) {
+            // Not fatal: a drill setting left on must not keep a worker with a real engine down.
+            LOG.warnf(
+                    "Fault injection is enabled, but this worker's engine cannot be made to misbehave: %s is not served",
+                    PATH);
+            return;
+        }
         LOG.warnf("Fault injection is enabled: POST %s can break this worker's engine", PATH);
         router.route(PATH).handler(BodyHandler.create().setBodyLimit(4096));
-        router.post(PATH).handler(this::inject);
+        router.post(PATH).handler(ctx -> inject(ctx, faults.get()));
     }
 
-    private void inject(RoutingContext ctx) {
+    private void inject(RoutingContext ctx, FaultInjection engine) {
         String text = ctx.body().asString();
         JsonNode body;
         try {

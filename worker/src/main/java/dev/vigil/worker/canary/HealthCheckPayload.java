@@ -1,4 +1,4 @@
-package dev.vigil.worker.health;
+package dev.vigil.worker.canary;
 
 import java.io.IOException;
 import java.nio.file.Files;

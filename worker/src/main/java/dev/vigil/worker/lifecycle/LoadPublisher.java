@@ -1,0 +1,73 @@
+package dev.vigil.worker.lifecycle;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.vigil.runtime.model.EventSubjects;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.worker.engine.Engine;
+
+/**
+ * Publishes the engine's load ({@code LoadMetrics}) every {@link #INTERVAL} on the namespace's event
+ * subject ({@link EventSubjects#loadMetrics}, Dynamo's {@code kv_metrics}), where the frontends'
+ * busy detection reads it. Fire and forget: a missed publication is replaced by the next one.
+ */
+public final class LoadPublisher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LoadPublisher.class);
+
+    /** How often the worker publishes its load on the event plane for the frontend's busy detection. */
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    private final RequestPlane plane;
+    private final Engine engine;
+    private final String subject;
+    private final InstanceId id;
+    private final Duration interval;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-load-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Publishes every {@link #INTERVAL}, once started. */
+    public LoadPublisher(RequestPlane plane, Engine engine, String namespace, InstanceId id) {
+        this(plane, engine, namespace, id, INTERVAL);
+    }
+
+    LoadPublisher(RequestPlane plane, Engine engine, String namespace, InstanceId id, Duration interval) {
+        this.plane = Objects.requireNonNull(plane, "plane");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.subject = EventSubjects.loadMetrics(namespace);
+        this.id = Objects.requireNonNull(id, "id");
+        this.interval = interval;
+    }
+
+    /** Starts publishing, the first time one interval from now. */
+    public void start() {
+        long ms = interval.toMillis();
+        timer.scheduleAtFixedRate(this::publish, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void publish() {
+        try {
+            plane.publish(subject, WireCodec.encode(engine.loadMetrics(id.value())));
+        } catch (Exception e) {
+            // Caught, or the timer would never run this again.
+            LOG.debugf("Could not publish load: %s", e.getMessage());
+        }
+    }
+
+    /** Stops publishing; nothing is published after this returns, short of one already running. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

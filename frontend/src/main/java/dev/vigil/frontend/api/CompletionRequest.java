@@ -25,18 +25,12 @@ public record CompletionRequest(
         boolean ignoreEos) {
 
     public enum Kind {
-        CHAT("chat_completions"),
-        COMPLETION("completions");
-
-        private final String endpointLabel;
-
-        Kind(String endpointLabel) {
-            this.endpointLabel = endpointLabel;
-        }
+        CHAT,
+        COMPLETION;
 
         /** The {@code endpoint} label of this kind's frontend metrics, as Dynamo spells it. */
         public String endpointLabel() {
-            return endpointLabel;
+            return this == CHAT ? "chat_completions" : "completions";
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -152,26 +153,29 @@ public final class DiscoveryJson {
      * instead of failing: one bad writer must not blind every frontend.
      */
     public static Optional<Instance> decodeInstance(String key, byte[] value) {
-        try {
+        return decode(key, () -> {
             Instance instance = parseInstance(value);
             DiscoveryKeys.Parsed parsed = DiscoveryKeys.parseInstance(key)
                     .orElseThrow(() -> new IllegalArgumentException("not an endpoint instance key"));
             requireMatch(parsed, instance.endpointId(), instance.id());
-            return Optional.of(instance);
-        } catch (IllegalArgumentException e) {
-            LOG.warnf("Skipping discovery key %s: %s", key, e.getMessage());
-            return Optional.empty();
-        }
+            return instance;
+        });
     }
 
     /** The model card stored at {@code key}, or empty with a WARN naming the key, like {@link #decodeInstance}. */
     public static Optional<ModelCard> decodeModel(String key, byte[] value) {
-        try {
+        return decode(key, () -> {
             ModelCard card = parseModel(value);
             DiscoveryKeys.Parsed parsed = DiscoveryKeys.parseModel(key)
                     .orElseThrow(() -> new IllegalArgumentException("not a model card key"));
             requireMatch(parsed, card.endpoint(), card.instanceId());
-            return Optional.of(card);
+            return card;
+        });
+    }
+
+    private static <T> Optional<T> decode(String key, Supplier<T> parse) {
+        try {
+            return Optional.of(parse.get());
         } catch (IllegalArgumentException e) {
             LOG.warnf("Skipping discovery key %s: %s", key, e.getMessage());
             return Optional.empty();

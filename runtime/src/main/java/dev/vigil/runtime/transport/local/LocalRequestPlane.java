@@ -3,7 +3,6 @@ package dev.vigil.runtime.transport.local;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -23,6 +22,7 @@ import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.runtime.transport.support.InFlightGate;
 import dev.vigil.runtime.transport.support.ObserverChannel;
 import dev.vigil.runtime.transport.support.SerialExecutor;
 import dev.vigil.runtime.transport.support.ServedRequest;
@@ -159,10 +159,7 @@ public final class LocalRequestPlane implements RequestPlane {
 
         private final String subject;
         private final RequestHandler handler;
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private final CompletableFuture<Void> drained = new CompletableFuture<>();
-        /** Guarded by this: a request is counted only while accepting, so none is counted after close. */
-        private boolean accepting = true;
+        private final InFlightGate gate = new InFlightGate();
 
         LocalEndpoint(String subject, RequestHandler handler) {
             this.subject = subject;
@@ -172,12 +169,8 @@ public final class LocalRequestPlane implements RequestPlane {
         /** Takes a request, or returns null once closed (the caller then could not connect). */
         ResponseStream accept(String requestId, byte[] payload, ObserverChannel channel) {
             LocalRequest request = new LocalRequest(requestId, payload, channel, this);
-            synchronized (this) {
-                if (!accepting) {
-                    return null;
-                }
-                inFlight.incrementAndGet();
-                open.add(request);
+            if (!gate.tryEnter(() -> open.add(request))) {
+                return null;
             }
             // The caller never waits for the worker: the handler runs on a pool thread.
             pool.execute(() -> {
@@ -198,44 +191,24 @@ public final class LocalRequestPlane implements RequestPlane {
 
         @Override
         public int inFlight() {
-            return inFlight.get();
+            return gate.inFlight();
         }
 
         @Override
         public CompletionStage<Void> drained() {
-            return drained.minimalCompletionStage();
+            return gate.drained();
         }
 
         @Override
         public void close() {
-            synchronized (this) {
-                if (!accepting) {
-                    return;
-                }
-                accepting = false;
+            if (gate.close()) {
+                endpoints.remove(subject, this);
+                LOG.debugf("Stopped serving %s in process (%d in flight)", subject, gate.inFlight());
             }
-            endpoints.remove(subject, this);
-            LOG.debugf("Stopped serving %s in process (%d in flight)", subject, inFlight.get());
-            completeIfDrained();
         }
 
         void ended() {
-            inFlight.decrementAndGet();
-            completeIfDrained();
-        }
-
-        /**
-         * Checked on both ways to the drained state, closing and the last request ending, since
-         * either can come second.
-         */
-        private void completeIfDrained() {
-            boolean done;
-            synchronized (this) {
-                done = !accepting && inFlight.get() == 0;
-            }
-            if (done) {
-                drained.complete(null);
-            }
+            gate.exit();
         }
     }
 

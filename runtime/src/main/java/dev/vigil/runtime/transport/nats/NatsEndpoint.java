@@ -1,13 +1,12 @@
 package dev.vigil.runtime.transport.nats;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.nats.client.Subscription;
 
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.ServedEndpoint;
+import dev.vigil.runtime.transport.support.InFlightGate;
 
 /** One subject served by a {@link NatsRequestPlane}: its subscription and its requests in flight. */
 final class NatsEndpoint implements ServedEndpoint {
@@ -15,10 +14,7 @@ final class NatsEndpoint implements ServedEndpoint {
     private final NatsRequestPlane plane;
     private final String subject;
     private final RequestHandler handler;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    /** Guarded by this: a request is counted only while accepting, so none is counted after close. */
-    private boolean accepting = true;
+    private final InFlightGate gate = new InFlightGate();
 
     private volatile Subscription subscription;
 
@@ -40,25 +36,17 @@ final class NatsEndpoint implements ServedEndpoint {
         return subscription;
     }
 
-    synchronized boolean accepting() {
-        return accepting;
+    boolean accepting() {
+        return gate.accepting();
     }
 
-    /**
-     * Counts a request in flight if the endpoint still accepts; in one step, so a request cannot
-     * slip in after {@link #close()} and after {@link #drained()} completed.
-     */
-    synchronized boolean tryAccept() {
-        if (!accepting) {
-            return false;
-        }
-        inFlight.incrementAndGet();
-        return true;
+    /** Counts a request in flight if the endpoint still accepts (see {@link InFlightGate}). */
+    boolean tryAccept() {
+        return gate.tryEnter(() -> {});
     }
 
     void ended() {
-        inFlight.decrementAndGet();
-        completeIfDrained();
+        gate.exit();
     }
 
     @Override
@@ -68,37 +56,18 @@ final class NatsEndpoint implements ServedEndpoint {
 
     @Override
     public int inFlight() {
-        return inFlight.get();
+        return gate.inFlight();
     }
 
     @Override
     public CompletionStage<Void> drained() {
-        return drained.minimalCompletionStage();
+        return gate.drained();
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (!accepting) {
-                return;
-            }
-            accepting = false;
-        }
-        plane.unserve(this);
-        completeIfDrained();
-    }
-
-    /**
-     * Checked on both ways to the drained state, closing and the last request ending, since either
-     * can come second.
-     */
-    private void completeIfDrained() {
-        boolean done;
-        synchronized (this) {
-            done = !accepting && inFlight.get() == 0;
-        }
-        if (done) {
-            drained.complete(null);
+        if (gate.close()) {
+            plane.unserve(this);
         }
     }
 }

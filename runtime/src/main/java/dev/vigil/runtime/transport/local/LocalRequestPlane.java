@@ -3,7 +3,6 @@ package dev.vigil.runtime.transport.local;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +21,7 @@ import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
-import dev.vigil.runtime.transport.support.InFlightGate;
+import dev.vigil.runtime.transport.support.GatedEndpoint;
 import dev.vigil.runtime.transport.support.ObserverChannel;
 import dev.vigil.runtime.transport.support.SerialExecutor;
 import dev.vigil.runtime.transport.support.ServedRequest;
@@ -155,21 +154,19 @@ public final class LocalRequestPlane implements RequestPlane {
         }
     }
 
-    private final class LocalEndpoint implements ServedEndpoint {
+    private final class LocalEndpoint extends GatedEndpoint {
 
-        private final String subject;
         private final RequestHandler handler;
-        private final InFlightGate gate = new InFlightGate();
 
         LocalEndpoint(String subject, RequestHandler handler) {
-            this.subject = subject;
+            super(subject);
             this.handler = handler;
         }
 
         /** Takes a request, or returns null once closed (the caller then could not connect). */
         ResponseStream accept(String requestId, byte[] payload, ObserverChannel channel) {
             LocalRequest request = new LocalRequest(requestId, payload, channel, this);
-            if (!gate.tryEnter(() -> open.add(request))) {
+            if (!tryEnter(() -> open.add(request))) {
                 return null;
             }
             // The caller never waits for the worker: the handler runs on a pool thread.
@@ -177,7 +174,7 @@ public final class LocalRequestPlane implements RequestPlane {
                 try {
                     handler.handle(request);
                 } catch (RuntimeException e) {
-                    LOG.warnf(e, "Handler of %s failed request %s", subject, requestId);
+                    LOG.warnf(e, "Handler of %s failed request %s", subject(), requestId);
                     request.fail("handler failed: " + e);
                 }
             });
@@ -185,30 +182,9 @@ public final class LocalRequestPlane implements RequestPlane {
         }
 
         @Override
-        public String subject() {
-            return subject;
-        }
-
-        @Override
-        public int inFlight() {
-            return gate.inFlight();
-        }
-
-        @Override
-        public CompletionStage<Void> drained() {
-            return gate.drained();
-        }
-
-        @Override
-        public void close() {
-            if (gate.close()) {
-                endpoints.remove(subject, this);
-                LOG.debugf("Stopped serving %s in process (%d in flight)", subject, gate.inFlight());
-            }
-        }
-
-        void ended() {
-            gate.exit();
+        protected void stopServing() {
+            endpoints.remove(subject(), this);
+            LOG.debugf("Stopped serving %s in process (%d in flight)", subject(), inFlight());
         }
     }
 
@@ -242,7 +218,7 @@ public final class LocalRequestPlane implements RequestPlane {
         @Override
         protected void onEnd() {
             open.remove(this);
-            endpoint.ended();
+            endpoint.exit();
         }
     }
 

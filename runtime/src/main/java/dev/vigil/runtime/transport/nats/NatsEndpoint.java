@@ -1,26 +1,21 @@
 package dev.vigil.runtime.transport.nats;
 
-import java.util.concurrent.CompletionStage;
-
 import io.nats.client.Subscription;
 
 import dev.vigil.runtime.transport.RequestHandler;
-import dev.vigil.runtime.transport.ServedEndpoint;
-import dev.vigil.runtime.transport.support.InFlightGate;
+import dev.vigil.runtime.transport.support.GatedEndpoint;
 
 /** One subject served by a {@link NatsRequestPlane}: its subscription and its requests in flight. */
-final class NatsEndpoint implements ServedEndpoint {
+final class NatsEndpoint extends GatedEndpoint {
 
     private final NatsRequestPlane plane;
-    private final String subject;
     private final RequestHandler handler;
-    private final InFlightGate gate = new InFlightGate();
 
     private volatile Subscription subscription;
 
     NatsEndpoint(NatsRequestPlane plane, String subject, RequestHandler handler) {
+        super(subject);
         this.plane = plane;
-        this.subject = subject;
         this.handler = handler;
     }
 
@@ -36,38 +31,17 @@ final class NatsEndpoint implements ServedEndpoint {
         return subscription;
     }
 
-    boolean accepting() {
-        return gate.accepting();
-    }
-
-    /** Counts a request in flight if the endpoint still accepts (see {@link InFlightGate}). */
+    /** Counts a request in flight if the endpoint still accepts (see {@link GatedEndpoint}). */
     boolean tryAccept() {
-        return gate.tryEnter(() -> {});
+        return tryEnter(() -> {});
     }
 
     void ended() {
-        gate.exit();
+        exit();
     }
 
     @Override
-    public String subject() {
-        return subject;
-    }
-
-    @Override
-    public int inFlight() {
-        return gate.inFlight();
-    }
-
-    @Override
-    public CompletionStage<Void> drained() {
-        return gate.drained();
-    }
-
-    @Override
-    public void close() {
-        if (gate.close()) {
-            plane.unserve(this);
-        }
+    protected void stopServing() {
+        plane.unserve(this);
     }
 }

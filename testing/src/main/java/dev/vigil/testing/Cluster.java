@@ -223,7 +223,8 @@ public final class Cluster implements AutoCloseable {
         return name == null || name.isEmpty() ? base : base + "-" + name;
     }
 
-    private enum Role {
+    /** Which app a process is. */
+    public enum Role {
         WORKER("worker", "DYN_SYSTEM_HOST", "DYN_SYSTEM_PORT"),
         FRONTEND("frontend", "DYN_HTTP_HOST", "DYN_HTTP_PORT");
 
@@ -294,36 +295,15 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** A started worker or frontend: its process, and where it answers. */
-    public static final class App implements AutoCloseable {
-        private final Role role;
-        private final String name;
-        private final String baseName;
-        private final int port;
-        private final Map<String, String> env;
-        private final AppProcess process;
-
-        private App(Role role, String name, String baseName, int port, Map<String, String> env, AppProcess process) {
-            this.role = role;
-            this.name = name;
-            this.baseName = baseName;
-            this.port = port;
-            this.env = env;
-            this.process = process;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        public AppProcess process() {
-            return process;
-        }
-
-        /** Its status server's port (worker) or its HTTP API's (frontend). */
-        public int port() {
-            return port;
-        }
+    /**
+     * A started worker or frontend: its process, and where it answers.
+     *
+     * @param port its status server's port (worker) or its HTTP API's (frontend)
+     * @param baseName the name it was first started under (restarts add a suffix)
+     * @param env the variables it was started with, so a restart gets the same
+     */
+    public record App(Role role, String name, String baseName, int port, Map<String, String> env, AppProcess process)
+            implements AutoCloseable {
 
         /** {@code http://127.0.0.1:<port>} */
         public String url() {

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,6 +34,9 @@ class LoadSheddingIT {
             "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":2}";
     static final String LONG = "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Go on\"}],"
             + "\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true}";
+
+    /** Enough to fill the 64-block cache several times over with cached prefixes. */
+    static final int DISTINCT_PROMPTS = 300;
 
     static Cluster cluster;
     static String api;
@@ -96,5 +101,30 @@ class LoadSheddingIT {
             hangUp.set(true);
             longRequest.cancel(true);
         }
+    }
+
+    /**
+     * Issue 12 §3: blocks a finished request leaves in the prefix cache are free capacity, not load.
+     * When they counted as used, a worker that had served a handful of distinct prompts looked busy
+     * forever, idle or not, and every request was shed. One request at a time never comes near the
+     * threshold (10 % of 64 blocks; each request holds about two), so none may be refused.
+     */
+    @Test
+    void distinctPromptsOneAtATimeAreNeverShed() {
+        Awaitility.await("no worker is busy")
+                .atMost(START)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> chat().statusCode() == 200);
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < DISTINCT_PROMPTS; i++) {
+            Response response = given().contentType("application/json")
+                    .body("{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"" + i
+                            + " is this request's number: say something about it\"}],\"max_tokens\":2}")
+                    .post(api + "/v1/chat/completions");
+            if (response.statusCode() != 200) {
+                refused.add("request " + i + ": " + response.statusCode() + " " + response.asString());
+            }
+        }
+        assertEquals(List.of(), refused);
     }
 }

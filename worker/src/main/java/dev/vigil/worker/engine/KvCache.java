@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Block accounting of the simulated KV cache: blocks held by running sequences, plus a prefix cache
- * of the full blocks of finished sequences. Cached blocks count as used until they are evicted,
- * least recently cached first, when a sequence needs the space, or until {@link #clear()}; a new
+ * of the full blocks of finished sequences. Cached blocks take space until they are evicted, least
+ * recently cached first, when a sequence needs the space, or until {@link #clear()}; a new
  * prompt that starts with cached blocks takes them over and skips their prefill.
  *
  * <p>A block is identified by a hash chained over its tokens and every token before it, so equal
@@ -36,8 +36,17 @@ final class KvCache {
         return totalBlocks;
     }
 
-    /** Blocks in use: held by sequences or kept in the prefix cache. */
-    long usedBlocks() {
+    /**
+     * Blocks held by running sequences: what the worker reports as {@code kv_used_blocks}. Cached
+     * blocks are left out because any new sequence may evict them, so they are free capacity; counted
+     * as used, a worker that served many distinct prompts would look full, and stay busy, while idle.
+     */
+    long activeBlocks() {
+        return activeBlocks;
+    }
+
+    /** Blocks taken: held by sequences or kept in the prefix cache. */
+    private long takenBlocks() {
         return activeBlocks + cached.size();
     }
 
@@ -113,7 +122,7 @@ final class KvCache {
     }
 
     private long freeBlocks() {
-        return totalBlocks - usedBlocks();
+        return totalBlocks - takenBlocks();
     }
 
     private void take(int blocks) {

@@ -139,7 +139,7 @@ final class Scheduler {
         }
         return new LoadMetrics(
                 workerId,
-                kv.usedBlocks(),
+                kv.activeBlocks(),
                 kv.totalBlocks(),
                 prefillTokens,
                 decodeBlocks,

@@ -45,6 +45,11 @@ final class KvCache {
         return activeBlocks;
     }
 
+    /** Blocks kept in the prefix cache: free to reuse or evict. */
+    int cachedBlocks() {
+        return cached.size();
+    }
+
     /** Blocks taken: held by sequences or kept in the prefix cache. */
     private long takenBlocks() {
         return activeBlocks + cached.size();

@@ -146,6 +146,11 @@ public final class MockEngine implements Engine, FaultInjection {
         return sequence;
     }
 
+    /** Blocks in the prefix cache (load metrics leave them out: they are free capacity). */
+    int cachedBlocks() {
+        return scheduler.cachedBlocks();
+    }
+
     /** Empties the prefix cache of finished sequences; returns the blocks freed. */
     @Override
     public int clearKvBlocks() {

@@ -112,6 +112,10 @@ final class Scheduler {
     }
 
     /** Empties the prefix cache; returns the blocks freed. */
+    synchronized int cachedBlocks() {
+        return kv.cachedBlocks();
+    }
+
     synchronized int clearCache() {
         return kv.clear();
     }

@@ -154,10 +154,12 @@ class MockEngineSchedulingTest {
         RecordingSink sink = new RecordingSink();
         engine.generate("f", request(prompt(10), 7), sink);
         sink.awaitDone();
-        // 17 tokens: 4 full blocks stay in the prefix cache, the partial fifth is freed.
-        assertLoad(engine.loadMetrics(1), 4, 0, 0, 0, 0);
-        assertEquals(4, engine.clearKvBlocks());
+        // 17 tokens: 4 full blocks stay in the prefix cache, the partial fifth is freed. Cached
+        // blocks are free capacity, so the load says nothing is used.
         assertLoad(engine.loadMetrics(1), 0, 0, 0, 0, 0);
+        assertEquals(4, engine.cachedBlocks());
+        assertEquals(4, engine.clearKvBlocks());
+        assertEquals(0, engine.cachedBlocks());
         assertEquals(0, engine.clearKvBlocks());
     }
 
@@ -168,12 +170,15 @@ class MockEngineSchedulingTest {
         RecordingSink first = new RecordingSink();
         engine.generate("first", request(List.of(), 12), first);
         first.awaitDone();
-        assertLoad(engine.loadMetrics(1), 3, 0, 0, 0, 0);
+        assertLoad(engine.loadMetrics(1), 0, 0, 0, 0, 0);
+        assertEquals(3, engine.cachedBlocks());
 
         // The same 12 tokens as a prompt: 2 blocks come from the cache (the last token is always
-        // computed, so the third is not used), 4 tokens are left to prefill.
+        // computed, so the third is not used), 4 tokens are left to prefill. It holds 3 blocks: the
+        // 2 it took over and 1 new; the third cached block stays cached.
         Generation again = engine.generate("again", request(first.tokenIds(), 5), new RecordingSink());
-        assertLoad(engine.loadMetrics(1), 4, 4, 0, 1, 0);
+        assertLoad(engine.loadMetrics(1), 3, 4, 0, 1, 0);
+        assertEquals(1, engine.cachedBlocks());
         again.kill();
 
         Generation other = engine.generate("other", request(prompt(12), 5), new RecordingSink());
@@ -188,7 +193,8 @@ class MockEngineSchedulingTest {
         RecordingSink filler = new RecordingSink();
         engine.generate("filler", request(prompt(3), 13), filler);
         filler.awaitDone();
-        assertLoad(engine.loadMetrics(1), 4, 0, 0, 0, 0);
+        assertLoad(engine.loadMetrics(1), 0, 0, 0, 0, 0);
+        assertEquals(4, engine.cachedBlocks());
 
         // The cache holds every block, yet a new prompt is admitted: two cached blocks make room.
         RecordingSink next = new RecordingSink();
@@ -196,7 +202,8 @@ class MockEngineSchedulingTest {
         next.awaitDone();
         assertNull(next.error());
         // Two blocks left of the filler's, and the one full block of the 6 tokens just finished.
-        assertLoad(engine.loadMetrics(1), 3, 0, 0, 0, 0);
+        assertLoad(engine.loadMetrics(1), 0, 0, 0, 0, 0);
+        assertEquals(3, engine.cachedBlocks());
         assertEquals(3, engine.clearKvBlocks());
     }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.restassured.response.Response;
+
 import dev.vigil.testing.Cluster;
 
 /**
@@ -104,5 +106,30 @@ class MigrationTargetsIT {
         assertTrue(
                 late[0].process().output().contains("Decode Request ID: " + run.requestId),
                 "the worker that joined mid-stream took the request over");
+    }
+
+    /**
+     * Issue 12 §5: a prompt too large for NATS' 1 MiB payload is the client's problem. It gets 413
+     * with the JSON error, no worker is tried (so none is taken out of routing), and the next valid
+     * request is served.
+     */
+    @Test
+    void aPromptTooLargeForTheRequestPlaneIs413AndCostsNoWorkerItsRouting() {
+        // About 200 000 tokens: fits the model's context (16384 blocks of 16) but not in 1 MiB of ids.
+        String prompt = " hello".repeat(200_000);
+        Response tooLarge = given().contentType("application/json")
+                .body("{\"model\":\"mock-model\",\"prompt\":\"" + prompt + "\",\"max_tokens\":2}")
+                .post(api + "/v1/completions");
+        assertEquals(413, tooLarge.statusCode(), tooLarge.asString());
+        assertEquals("application/json", tooLarge.contentType());
+        assertEquals("Payload Too Large", tooLarge.jsonPath().getString("type"));
+        assertTrue(tooLarge.jsonPath().getString("message").startsWith("Request too large"));
+        for (int i = 0; i < 5; i++) {
+            given().contentType("application/json")
+                    .body("{\"model\":\"mock-model\",\"prompt\":\"Say hi\",\"max_tokens\":2}")
+                    .post(api + "/v1/completions")
+                    .then()
+                    .statusCode(200);
+        }
     }
 }

@@ -26,6 +26,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(404, message);
     }
 
+    /** A request too large to carry to a worker: the client's to shrink, never a worker's fault. */
+    public static ApiError payloadTooLarge(String message) {
+        return new ApiError(413, message);
+    }
+
     public static ApiError unavailable(String message) {
         return new ApiError(503, message);
     }
@@ -51,6 +56,7 @@ public final class ApiError extends RuntimeException {
         return switch (status) {
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
+            case 413 -> "Payload Too Large";
             case 499 -> "Client Closed Request";
             case 503 -> "Service Unavailable";
             default -> "Internal Server Error";

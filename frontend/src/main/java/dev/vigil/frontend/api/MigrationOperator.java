@@ -37,6 +37,9 @@ final class MigrationOperator {
 
     private final CompletionRequest request;
     private final GenerateRequest original;
+    /** {@code original} encoded, sent as is while nothing has been generated. */
+    private final byte[] originalPayload;
+
     private final String requestId;
     private final Router router;
     private final RequestPlane plane;
@@ -59,6 +62,7 @@ final class MigrationOperator {
     MigrationOperator(
             CompletionRequest request,
             GenerateRequest original,
+            byte[] originalPayload,
             String requestId,
             Router router,
             RequestPlane plane,
@@ -69,6 +73,7 @@ final class MigrationOperator {
             Integer maxSeqLen) {
         this.request = request;
         this.original = original;
+        this.originalPayload = originalPayload;
         this.requestId = requestId;
         this.router = router;
         this.plane = plane;
@@ -88,14 +93,28 @@ final class MigrationOperator {
         send(target);
     }
 
-    private void send(Instance target) {
+    /** Sends the next attempt; false, with the client told why, when the request plane cannot carry it. */
+    private boolean send(Instance target) {
+        byte[] payload = generated.isEmpty() ? originalPayload : WireCodec.encode(continuation());
+        if (payload.length > plane.maxPayloadBytes()) {
+            // The prompt grew past what the plane carries: nothing any worker did wrong.
+            LOG.warnf("Cannot recreate stream: %s", tooLarge(payload.length, plane.maxPayloadBytes()));
+            fail(ApiError.payloadTooLarge(tooLarge(payload.length, plane.maxPayloadBytes())));
+            return false;
+        }
         current = target;
         int thisAttempt = ++attempt;
-        stream = plane.call(
-                target.natsSubject(), requestId, WireCodec.encode(continuation()), new AttemptObserver(thisAttempt));
+        stream = plane.call(target.natsSubject(), requestId, payload, new AttemptObserver(thisAttempt));
         if (finished) {
             stream.kill();
         }
+        return true;
+    }
+
+    /** The 413 message for a request body of {@code bytes} on a plane that carries at most {@code max}. */
+    static String tooLarge(long bytes, long max) {
+        return "Request too large: the tokenized prompt takes " + bytes
+                + " bytes on the request plane, which carries at most " + max + " bytes; shorten the prompt";
     }
 
     /** The prompt plus what was generated so far, asking only for what is still missing. */
@@ -215,7 +234,8 @@ final class MigrationOperator {
         }
         if (!(error instanceof StreamError.Backend)) {
             router.reportDown(current);
-            if (migrate(error)) {
+            // finished: the next attempt could not even be sent, and the client was told why.
+            if (migrate(error) || finished) {
                 return;
             }
         }
@@ -253,8 +273,7 @@ final class MigrationOperator {
         LOG.infof(
                 "Migrating request %s to instance %s (%d of %d, %d tokens generated)",
                 requestId, next.id().hex(), migrationLimit - migrationsLeft, migrationLimit, generated.size());
-        send(next);
-        return true;
+        return send(next);
     }
 
     private static String name(StreamError error) {

@@ -25,6 +25,7 @@ import dev.vigil.frontend.routing.Admission;
 import dev.vigil.frontend.routing.Router;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
+import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.runtime.transport.RequestPlane;
 
@@ -32,7 +33,8 @@ import dev.vigil.runtime.transport.RequestPlane;
  * The OpenAI-compatible API: {@code GET /v1/models}, {@code POST /v1/chat/completions}, {@code POST
  * /v1/completions}, streaming (SSE ending with {@code data: [DONE]}) and not. Errors use Dynamo's
  * body: malformed JSON or a missing field → 400, unknown model → 404, known model with no live
- * instance → 503, every instance busy → 503 with {@code Retry-After}.
+ * instance → 503, every instance busy → 503 with {@code Retry-After}, a prompt the request plane
+ * cannot carry → 413.
  */
 @ApplicationScoped
 public class OpenAiRoutes {
@@ -92,10 +94,6 @@ public class OpenAiRoutes {
             CompletionRequest request = CompletionRequest.parse(kind, body(ctx));
             List<Integer> prompt = tokenizer.encode(request.prompt());
             checkPromptFits(request, prompt.size());
-            Admission admission = router.admit(request.model());
-            if (!(admission instanceof Admission.Routed routed)) {
-                throw refusal(ctx, request, admission);
-            }
             GenerateRequest generate = new GenerateRequest(
                     request.model(),
                     prompt,
@@ -105,11 +103,20 @@ public class OpenAiRoutes {
                             null,
                             request.ignoreEos() ? Boolean.TRUE : null),
                     null);
+            byte[] payload = WireCodec.encode(generate);
+            if (payload.length > plane.maxPayloadBytes()) {
+                throw ApiError.payloadTooLarge(MigrationOperator.tooLarge(payload.length, plane.maxPayloadBytes()));
+            }
+            Admission admission = router.admit(request.model());
+            if (!(admission instanceof Admission.Routed routed)) {
+                throw refusal(ctx, request, admission);
+            }
             String requestId = UUID.randomUUID().toString();
             long created = System.currentTimeMillis() / 1000;
             new MigrationOperator(
                             request,
                             generate,
+                            payload,
                             requestId,
                             router,
                             plane,

@@ -28,6 +28,15 @@ public interface RequestPlane extends AutoCloseable {
      */
     ResponseStream call(String subject, String requestId, byte[] payload, ResponseObserver observer);
 
+    /**
+     * The largest request body {@link #call} can carry (NATS: the server's {@code max_payload}, less
+     * room for the request's headers). Callers check it before sending: a body the plane cannot
+     * carry is the sender's problem, not the receiver's, and must not look like an unreachable worker.
+     */
+    default long maxPayloadBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** Publishes an event (fire and forget), such as a worker's load. */
     void publish(String subject, byte[] payload);
 

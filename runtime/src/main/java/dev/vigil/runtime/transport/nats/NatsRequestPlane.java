@@ -56,6 +56,12 @@ public final class NatsRequestPlane implements RequestPlane {
     /** How long nats-server has to confirm a subscription, and {@link #close} to drain. */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
+    /** nats-server's default {@code max_payload}, 1 MiB. */
+    private static final long DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+    /** Kept free below {@code max_payload} for what travels with a request's body (its headers). */
+    private static final long HEADER_ROOM = 1024;
+
     private final String url;
     private final NatsPlaneSettings settings;
     private final Connection connection;
@@ -207,6 +213,13 @@ public final class NatsRequestPlane implements RequestPlane {
             call.abandon(new StreamError.CannotConnect("cannot send to " + subject + ": " + e.getMessage()));
         }
         return call;
+    }
+
+    @Override
+    public long maxPayloadBytes() {
+        long max = connection.getMaxPayload();
+        // Before the first INFO (never connected) jnats reports no limit: assume nats-server's default.
+        return (max > 0 ? max : DEFAULT_MAX_PAYLOAD) - HEADER_ROOM;
     }
 
     @Override

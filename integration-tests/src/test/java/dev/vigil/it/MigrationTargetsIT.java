@@ -31,6 +31,8 @@ class MigrationTargetsIT {
     static final int ENDPOINTS_PER_WORKER = 3;
     /** Long enough (at 25 ms a token) for a second worker to start while the stream runs. */
     static final int TOKENS = 800;
+    /** The mock engine's output budget when a request gives no max_tokens. */
+    static final int DEFAULT_MAX_TOKENS = 256;
 
     static Cluster cluster;
     static String api;
@@ -131,5 +133,45 @@ class MigrationTargetsIT {
                     .then()
                     .statusCode(200);
         }
+    }
+
+    /**
+     * Issue 12 §2: a request without {@code max_tokens} gets the engine's default budget once, not
+     * once per attempt. Its stream migrates mid-way and still ends exactly where an uninterrupted run
+     * ends, with the same text.
+     */
+    @Test
+    void aMigratedStreamWithoutMaxTokensEndsWhereAnUninterruptedOneDoes() throws Exception {
+        while (cluster.workers().stream().filter(w -> w.process().alive()).count() < 2) {
+            awaitReady(cluster.addWorker());
+        }
+        awaitInstances((int)
+                cluster.workers().stream().filter(w -> w.process().alive()).count());
+        String body = "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"No limit given\"}],"
+                + "\"ignore_eos\":true,\"stream\":true}";
+        StreamRun run = StreamRun.post(api + "/v1/chat/completions", body, (count, r) -> {
+            if (count == 5) {
+                cluster.workers().stream()
+                        .filter(w -> w.process().output().contains("Decode Request ID: " + r.requestId))
+                        .findFirst()
+                        .orElseThrow()
+                        .process()
+                        .kill();
+            }
+            return true;
+        });
+        assertFalse(run.errorEvent, run.errorData);
+        assertTrue(run.done);
+        String reference = given().contentType("application/json")
+                .body(body.replace("\"stream\":true", "\"stream\":false"))
+                .post(api + "/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("choices[0].message.content");
+        assertEquals(DEFAULT_MAX_TOKENS, run.pieces.size(), "one default budget, not one per attempt");
+        assertEquals("length", run.finishReason);
+        assertEquals(reference, run.content());
     }
 }

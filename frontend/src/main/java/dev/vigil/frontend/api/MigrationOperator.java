@@ -126,7 +126,8 @@ final class MigrationOperator {
         tokens.addAll(generated);
         StopConditions stop = original.stopConditions();
         Integer max = stop.maxTokens() == null ? null : Math.max(0, stop.maxTokens() - generated.size());
-        return new GenerateRequest(original.model(), tokens, stop.withMaxTokens(max), original.samplingOptions());
+        return new GenerateRequest(
+                original.model(), tokens, stop.withMaxTokens(max), original.samplingOptions(), generated.size());
     }
 
     /** Dynamo disables migration, once, for a sequence strictly longer than the limit. */

@@ -41,6 +41,21 @@ class WireCodecTest {
     }
 
     @Test
+    void aMigratedRequestSaysHowManyOfItsTokensWereGeneratedBefore() {
+        GenerateRequest continued =
+                new GenerateRequest("m", List.of(1, 2, 3), new StopConditions(null, null, null, null), null, 2);
+        assertEquals(
+                "{\"model\":\"m\",\"token_ids\":[1,2,3],\"stop_conditions\":{},\"prior_output_tokens\":2}",
+                text(WireCodec.encode(continued)));
+        assertEquals(
+                2, WireCodec.decodeGenerateRequest(WireCodec.encode(continued)).priorOutputs());
+        assertEquals(
+                0,
+                WireCodec.decodeGenerateRequest(utf8("{\"model\":\"m\",\"token_ids\":[1]}"))
+                        .priorOutputs());
+    }
+
+    @Test
     void engineOutputsRoundTrip() {
         EngineOutput last = new EngineOutput(List.of(42), " end", EngineOutput.LENGTH);
         assertEquals(

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.LoadMetrics;
 import dev.vigil.runtime.protocol.SamplingOptions;
@@ -133,9 +134,22 @@ public final class MockEngine implements Engine, FaultInjection {
                     "prompt of " + prompt.size() + " tokens leaves no room in the KV cache of "
                             + settings.capacityTokens() + " tokens");
         }
+        // A migrated request's earlier attempts already spent part of the budget: with no max_tokens
+        // the default counts them too, so the client's output does not depend on the migration.
+        int prior = request.priorOutputs();
+        Integer maxTokens = request.stopConditions() == null
+                ? null
+                : request.stopConditions().maxTokens();
+        int budgetLeft = maxTokens == null ? DEFAULT_MAX_TOKENS - prior : maxTokens;
+        if (prior > 0 && budgetLeft < 1) {
+            // The earlier attempt produced everything but its end: end now, as it would have.
+            sink.onOutput(new EngineOutput(List.of(), "", EngineOutput.LENGTH));
+            sink.onEnd();
+            return Ended.INSTANCE;
+        }
         StopRules rules;
         try {
-            rules = StopRules.of(request.stopConditions(), DEFAULT_MAX_TOKENS, room);
+            rules = StopRules.of(request.stopConditions(), budgetLeft, room);
         } catch (IllegalArgumentException e) {
             return rejected(sink, e.getMessage());
         }

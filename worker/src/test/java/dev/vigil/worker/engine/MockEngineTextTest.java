@@ -236,4 +236,40 @@ class MockEngineTextTest {
         assertFalse(text.isBlank());
         assertTrue(text.matches(" [a-z]+"), "a place follows 'the': " + text);
     }
+
+    RecordingSink continued(List<Integer> tokens, StopConditions stop, int priorOutputs) {
+        RecordingSink sink = new RecordingSink();
+        engine.generate("r", new GenerateRequest("mock", tokens, stop, null, priorOutputs), sink);
+        sink.awaitDone();
+        assertEquals(List.of(), sink.violations);
+        assertNull(sink.error());
+        return sink;
+    }
+
+    @Test
+    void aMigratedRequestWithoutMaxTokensEndsWhereTheUninterruptedOneWould() {
+        List<Integer> prompt = TOKENIZER.encode("Once upon a time");
+        StopConditions noMax = new StopConditions(null, null, null, true);
+        RecordingSink whole = run(prompt, noMax);
+        assertEquals(MockEngine.DEFAULT_MAX_TOKENS, whole.tokenIds().size());
+
+        // The first attempt died after 100 tokens; the continuation carries them and says so.
+        List<Integer> sofar = new ArrayList<>(prompt);
+        sofar.addAll(whole.tokenIds().subList(0, 100));
+        RecordingSink rest = continued(sofar, noMax, 100);
+        assertEquals(whole.tokenIds().subList(100, MockEngine.DEFAULT_MAX_TOKENS), rest.tokenIds());
+        assertEquals(EngineOutput.LENGTH, rest.finishReason());
+    }
+
+    @Test
+    void aContinuationWithNothingLeftToGenerateEndsAtOnceWithLength() {
+        List<Integer> prompt = TOKENIZER.encode("Once upon a time");
+        RecordingSink defaultSpent =
+                continued(prompt, new StopConditions(null, null, null, true), MockEngine.DEFAULT_MAX_TOKENS);
+        assertEquals(List.of(), defaultSpent.tokenIds());
+        assertEquals(EngineOutput.LENGTH, defaultSpent.finishReason());
+        RecordingSink maxSpent = continued(prompt, maxTokens(0), 7);
+        assertEquals(List.of(), maxSpent.tokenIds());
+        assertEquals(EngineOutput.LENGTH, maxSpent.finishReason());
+    }
 }

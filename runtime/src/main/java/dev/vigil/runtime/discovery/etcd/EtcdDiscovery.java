@@ -118,18 +118,26 @@ public final class EtcdDiscovery implements Discovery {
         } catch (RuntimeException e) {
             throw new DiscoveryException("Invalid etcd endpoints " + where + ": " + Calls.describe(e), e);
         }
-        long sent = System.nanoTime();
+        // When the attempt that succeeded was sent: the lease lives at least its TTL from then. Not
+        // when the first attempt was sent: while etcd is (re)starting the grant is retried for seconds,
+        // and a deadline anchored before the retries would pass before the first renewal.
+        long[] sent = new long[1];
         LeaseGrantResponse grant;
         try {
             grant = Calls.retrying(
-                    () -> client.getLeaseClient().grant(ttl), CONNECT_TIMEOUT, "Cannot reach etcd at " + where);
+                    () -> {
+                        sent[0] = System.nanoTime();
+                        return client.getLeaseClient().grant(ttl);
+                    },
+                    CONNECT_TIMEOUT,
+                    "Cannot reach etcd at " + where);
         } catch (RuntimeException e) {
             client.close();
             throw e instanceof DiscoveryException d
                     ? d
                     : new DiscoveryException("Cannot reach etcd at " + where + ": " + Calls.describe(e), e);
         }
-        EtcdDiscovery discovery = new EtcdDiscovery(client, urls, grant, sent);
+        EtcdDiscovery discovery = new EtcdDiscovery(client, urls, grant, sent[0]);
         discovery.keeper.start();
         LOG.infof(
                 "Connected to etcd at %s; primary lease %s, TTL %d s",

@@ -3,6 +3,7 @@ package dev.vigil.frontend.api;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -43,6 +44,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(503, "ResourceExhausted: All workers are busy, please retry later");
     }
 
+    /** An error with any status, for the HTTP layer's own (unknown route, wrong method, oversized request). */
+    public static ApiError of(int status, String message) {
+        return new ApiError(status, message);
+    }
+
     public static ApiError internal(String message) {
         return new ApiError(500, message);
     }
@@ -59,7 +65,9 @@ public final class ApiError extends RuntimeException {
             case 413 -> "Payload Too Large";
             case 499 -> "Client Closed Request";
             case 503 -> "Service Unavailable";
-            default -> "Internal Server Error";
+            case 500 -> "Internal Server Error";
+                // Any other status (405, 414, 431, …) by its standard reason phrase.
+            default -> HttpResponseStatus.valueOf(status).reasonPhrase();
         };
     }
 

@@ -69,7 +69,7 @@ public class OpenAiRoutes {
 
     // Vert.x's HTTP router, fully qualified: Router here is the instance router.
     void install(@Observes io.vertx.ext.web.Router http) {
-        http.route("/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        http.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         http.get("/v1/models").handler(this::listModels);
         http.post("/v1/chat/completions").handler(ctx -> complete(ctx, Kind.CHAT));
         http.post("/v1/completions").handler(ctx -> complete(ctx, Kind.COMPLETION));

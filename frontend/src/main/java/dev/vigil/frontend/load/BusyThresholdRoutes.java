@@ -48,7 +48,7 @@ public class BusyThresholdRoutes {
     ObjectMapper json;
 
     void install(@Observes Router router) {
-        router.route(PATH).handler(BodyHandler.create().setBodyLimit(64 * 1024));
+        router.route(PATH).handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
         router.get(PATH).handler(this::list);
         router.post(PATH).handler(this::post);
     }

@@ -1,0 +1,97 @@
+package dev.vigil.frontend.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+/** Issue 12 §10, §11: the HTTP layer's own errors are JSON, and request bodies never reach the disk. */
+@QuarkusTest
+class HttpErrorsTest {
+
+    @Test
+    void anUnknownPathIsAJson404() {
+        given().get("/no/such/route")
+                .then()
+                .statusCode(404)
+                .contentType("application/json")
+                .body("message", equalTo("Route not found: GET /no/such/route"))
+                .body("type", equalTo("Not Found"))
+                .body("code", equalTo(404));
+    }
+
+    @Test
+    void aWrongMethodIsAJson405() {
+        given().delete("/v1/chat/completions")
+                .then()
+                .statusCode(405)
+                .contentType("application/json")
+                .body("type", equalTo("Method Not Allowed"))
+                .body("code", equalTo(405));
+        given().put("/v1/models").then().statusCode(405).contentType("application/json");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsAJson413() throws Exception {
+        // Only the headers are sent: the server must refuse on the declared length alone, before
+        // reading (or buffering) any of the body, as a client would see it with any large upload.
+        URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + (OpenAiRoutes.MAX_BODY_BYTES + 1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readAnswer(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-type: application/json"), answer);
+            assertTrue(answer.contains("\"code\":413"), answer);
+        }
+    }
+
+    /** The status line, headers and a body of Content-Length bytes, leaving the connection open. */
+    static String readAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.ISO_8859_1);
+        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+        byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+        return headers + new String(body, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMultipartUploadIsRefusedWithoutWritingAFile() throws Exception {
+        Path uploads = Path.of("file-uploads");
+        given().multiPart("file", "big.bin", new byte[64 * 1024])
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .contentType("application/json");
+        assertFalse(Files.exists(uploads), "an uploads directory was created at " + uploads.toAbsolutePath());
+    }
+}

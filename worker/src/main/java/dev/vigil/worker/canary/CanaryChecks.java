@@ -18,6 +18,7 @@ import dev.vigil.health.canary.CanarySettings;
 import dev.vigil.health.canary.EndpointActivity;
 import dev.vigil.health.canary.TaskTimer;
 import dev.vigil.health.metrics.CanaryMetrics;
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.worker.config.CanaryConfig;
@@ -55,11 +56,7 @@ public class CanaryChecks {
         if (!config.enabled()) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "vigil-canary");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-canary"));
         scheduler = new CanaryScheduler(
                 health,
                 new CanarySettings(config.waitTime(), config.requestTimeout(), config.stallTimeout()),

@@ -11,12 +11,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.LoadMetrics;
@@ -81,7 +80,7 @@ public final class MockEngine implements Engine, FaultInjection {
         this.scheduler = new Scheduler(
                 settings, (sequence, prefillTokens) -> sequence.admitted(settings.prefillNanos(prefillTokens)));
         this.timers = new ScheduledThreadPoolExecutor(
-                Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads());
+                Math.max(2, Runtime.getRuntime().availableProcessors()), Threads.numbered("mock-engine-"));
         this.timers.setRemoveOnCancelPolicy(true);
     }
 
@@ -330,14 +329,5 @@ public final class MockEngine implements Engine, FaultInjection {
 
         @Override
         public void kill() {}
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "mock-engine-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

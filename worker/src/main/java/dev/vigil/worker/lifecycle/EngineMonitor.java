@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.worker.engine.Engine;
 
 /**
@@ -33,11 +34,8 @@ public class EngineMonitor {
     @Inject
     WorkerLifecycle lifecycle;
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vigil-engine-monitor");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-engine-monitor"));
 
     void start(@Observes StartupEvent event) {
         long ms = CHECK_INTERVAL.toMillis();

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.protocol.WireCodec;
@@ -31,11 +32,8 @@ public final class LoadPublisher implements AutoCloseable {
     private final String subject;
     private final InstanceId id;
     private final Duration interval;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vigil-load-publisher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-load-publisher"));
 
     /** Publishes every {@link #INTERVAL}, once started. */
     public LoadPublisher(RequestPlane plane, Engine engine, String namespace, InstanceId id) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -27,6 +28,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.ChangeTracker;
 import dev.vigil.runtime.discovery.DiscoveryChange;
 import dev.vigil.runtime.discovery.DiscoveryListener;
@@ -92,9 +94,9 @@ final class EtcdWatch<T> implements Subscription {
         this.listener = listener;
         this.requestTimeout = requestTimeout;
         this.onClose = onClose;
+        ThreadFactory threads = Threads.daemon("vigil-etcd-watch-" + THREADS.incrementAndGet());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "vigil-etcd-watch-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
+            Thread t = threads.newThread(r);
             runner = t;
             return t;
         });

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.model.InstanceId;
 
 /**
@@ -61,11 +62,8 @@ final class LeaseKeeper {
         this.instanceId = new InstanceId(leaseId);
         this.intervalMillis = Math.max(1, TimeUnit.SECONDS.toMillis(ttlSeconds) / 3);
         this.deadlineNanos = grantSentNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "vigil-etcd-keepalive-" + instanceId.hex());
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor executor =
+                new ScheduledThreadPoolExecutor(1, Threads.daemon("vigil-etcd-keepalive-" + instanceId.hex()));
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.thread = Executors.unconfigurableScheduledExecutorService(executor);
     }
@@ -186,18 +184,14 @@ final class LeaseKeeper {
         if (toRun.isEmpty()) {
             return;
         }
-        Thread t = new Thread(
-                () -> {
-                    for (Runnable callback : toRun) {
-                        try {
-                            callback.run();
-                        } catch (RuntimeException e) {
-                            LOG.errorf(e, "A lease-lost callback failed");
-                        }
-                    }
-                },
-                "vigil-etcd-lease-lost-" + instanceId.hex());
-        t.setDaemon(true);
-        t.start();
+        Threads.startDaemon("vigil-etcd-lease-lost-" + instanceId.hex(), () -> {
+            for (Runnable callback : toRun) {
+                try {
+                    callback.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "A lease-lost callback failed");
+                }
+            }
+        });
     }
 }

@@ -17,6 +17,7 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.ChangeTracker;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.DiscoveryException;
@@ -314,11 +315,8 @@ public final class InMemoryDiscovery implements Discovery {
 
         MemSubscription(DiscoveryListener<T> listener) {
             this.listener = listener;
-            this.delivery = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "vigil-discovery-watch-mem-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            this.delivery = Executors.newSingleThreadExecutor(
+                    Threads.daemon("vigil-discovery-watch-mem-" + THREADS.incrementAndGet()));
         }
 
         /** Called with the store locked, so posts arrive in write order. */

@@ -8,11 +8,11 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RequestHandler;
@@ -57,13 +57,8 @@ public final class LocalRequestPlane implements RequestPlane {
 
     private LocalRequestPlane(boolean shared) {
         this.shared = shared;
-        AtomicInteger threads = new AtomicInteger();
         // Cached and daemon: callbacks of idle planes hold no thread and never keep a test JVM alive.
-        this.pool = Executors.newCachedThreadPool(task -> {
-            Thread t = new Thread(task, "vigil-local-plane-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newCachedThreadPool(Threads.numbered("vigil-local-plane-"));
     }
 
     /**

@@ -9,11 +9,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -28,6 +26,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.impl.Headers;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RequestHandler;
@@ -81,8 +80,8 @@ public final class NatsRequestPlane implements RequestPlane {
         this.url = url;
         this.settings = settings;
         this.connection = connection;
-        this.callbacks = Executors.newCachedThreadPool(daemonThreads("vigil-nats-callback-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("vigil-nats-timer-"));
+        this.callbacks = Executors.newCachedThreadPool(Threads.numbered("vigil-nats-callback-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(Threads.numbered("vigil-nats-timer-"));
         this.callerInbox = connection.createInbox();
         this.serverInbox = connection.createInbox();
         this.replies = connection.createDispatcher();
@@ -481,16 +480,6 @@ public final class NatsRequestPlane implements RequestPlane {
 
     private static String lastToken(String subject) {
         return subject.substring(subject.lastIndexOf('.') + 1);
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            // Daemon: an unclosed plane must not keep the JVM alive.
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** The handle of a call that was never sent: there is nothing to stop. */

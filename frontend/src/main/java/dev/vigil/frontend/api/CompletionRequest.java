@@ -55,7 +55,16 @@ public record CompletionRequest(
         }
         boolean stream = bool(body, "stream");
         JsonNode options = body.get("stream_options");
+        if (options != null && !options.isNull()) {
+            if (!options.isObject()) {
+                throw ApiError.badRequest("Field 'stream_options' must be an object");
+            }
+            if (!stream) {
+                throw ApiError.badRequest("Field 'stream_options' is only allowed when 'stream' is true");
+            }
+        }
         boolean includeUsage = options != null && options.isObject() && bool(options, "include_usage");
+        checkSampling(kind, body);
         // ignore_eos: the vLLM/Dynamo extension that keeps generating up to max_tokens.
         return new CompletionRequest(
                 kind,
@@ -127,6 +136,80 @@ public record CompletionRequest(
             return prompt.get(0).asText();
         }
         throw ApiError.badRequest("Field 'prompt' is required and must be a string (or an array of one string)");
+    }
+
+    /**
+     * The sampling parameters OpenAI defines, checked against its API reference's ranges (the mock
+     * engine is deterministic and ignores them, a real engine would not): a value out of range or of
+     * the wrong type is the client's mistake, 400 naming the parameter, never an engine's error.
+     */
+    private static void checkSampling(Kind kind, JsonNode body) {
+        number(body, "temperature", 0, 2);
+        number(body, "top_p", 0, 1);
+        number(body, "frequency_penalty", -2, 2);
+        number(body, "presence_penalty", -2, 2);
+        integer(body, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        if (kind == Kind.CHAT) {
+            JsonNode logprobs = body.get("logprobs");
+            if (logprobs != null && !logprobs.isNull() && !logprobs.isBoolean()) {
+                throw ApiError.badRequest("Field 'logprobs' must be true or false");
+            }
+            integer(body, "top_logprobs", 0, 20);
+            if (present(body, "top_logprobs") && !bool(body, "logprobs")) {
+                throw ApiError.badRequest("Field 'top_logprobs' requires 'logprobs' to be true");
+            }
+        } else {
+            integer(body, "logprobs", 0, 5);
+            JsonNode bestOf = body.get("best_of");
+            if (bestOf != null
+                    && !bestOf.isNull()
+                    && !(bestOf.isIntegralNumber() && bestOf.canConvertToInt() && bestOf.asInt() == 1)) {
+                throw ApiError.badRequest("Field 'best_of' must be 1: one candidate per request is supported");
+            }
+        }
+    }
+
+    private static boolean present(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value != null && !value.isNull();
+    }
+
+    /** A JSON number from {@code min} to {@code max} (both included), or absent or null. */
+    private static void number(JsonNode body, String field, double min, double max) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        double number = value.isNumber() ? value.asDouble() : Double.NaN;
+        if (!(number >= min && number <= max)) {
+            throw ApiError.badRequest("Field '" + field + "' must be a number from " + plain(min) + " to " + plain(max)
+                    + ", got " + abbreviated(value));
+        }
+    }
+
+    /** A JSON integer from {@code min} to {@code max} (both included), or absent or null. */
+    private static void integer(JsonNode body, String field, long min, long max) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            throw ApiError.badRequest(
+                    min == Long.MIN_VALUE
+                            ? "Field '" + field + "' must be an integer, got " + abbreviated(value)
+                            : "Field '" + field + "' must be an integer from " + min + " to " + max + ", got "
+                                    + abbreviated(value));
+        }
+    }
+
+    private static String plain(double bound) {
+        return bound == Math.rint(bound) ? String.valueOf((long) bound) : String.valueOf(bound);
+    }
+
+    /** The offending value as the client sent it, cut short: it is echoed back. */
+    private static String abbreviated(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
     }
 
     private static Integer positiveInt(JsonNode body, String field) {

@@ -1,5 +1,6 @@
 package dev.vigil.frontend.api;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -164,15 +166,24 @@ public class OpenAiRoutes {
         return ApiError.unavailable(((Admission.Unavailable) admission).message());
     }
 
+    /**
+     * The body as JSON, parsed from its bytes: Jackson then rejects bytes that are not UTF-8, where
+     * decoding to a string first would have replaced them silently.
+     */
     private JsonNode body(RoutingContext ctx) {
-        String text = ctx.body().asString();
-        if (text == null || text.isBlank()) {
-            throw ApiError.badRequest("Request body is empty: expected a JSON object");
-        }
+        Buffer buffer = ctx.body().buffer();
+        JsonNode tree;
         try {
-            return json.readTree(text);
+            tree = buffer == null ? null : json.readTree(buffer.getBytes());
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("Invalid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiError.badRequest("Unreadable body: " + e.getMessage());
         }
+        // Empty or only whitespace: Jackson reads "no content" rather than failing.
+        if (tree == null || tree.isMissingNode()) {
+            throw ApiError.badRequest("Request body is empty: expected a JSON object");
+        }
+        return tree;
     }
 }

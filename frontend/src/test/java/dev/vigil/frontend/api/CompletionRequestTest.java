@@ -88,4 +88,59 @@ class CompletionRequestTest {
                 "{\"message\":\"" + message.replace("\"", "\\\"") + "\",\"type\":\"Bad Request\",\"code\":400}",
                 e.toJson().toString());
     }
+
+    static String rejection(Kind kind, String extraFields) {
+        String base = kind == Kind.CHAT
+                ? "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                : "{\"model\":\"m\",\"prompt\":\"x\",";
+        ApiError e = assertThrows(ApiError.class, () -> parse(kind, base + extraFields + "}"));
+        assertEquals(400, e.status());
+        return e.getMessage();
+    }
+
+    @Test
+    void samplingParametersOutOfOpenAisRangesAre400NamingTheParameter() {
+        assertEquals(
+                "Field 'temperature' must be a number from 0 to 2, got 1.0E9",
+                rejection(Kind.CHAT, "\"temperature\":1e9"));
+        assertEquals(
+                "Field 'temperature' must be a number from 0 to 2, got -1",
+                rejection(Kind.COMPLETION, "\"temperature\":-1"));
+        assertEquals("Field 'top_p' must be a number from 0 to 1, got 1.5", rejection(Kind.CHAT, "\"top_p\":1.5"));
+        assertEquals(
+                "Field 'frequency_penalty' must be a number from -2 to 2, got 3",
+                rejection(Kind.CHAT, "\"frequency_penalty\":3"));
+        assertEquals(
+                "Field 'presence_penalty' must be a number from -2 to 2, got \"high\"",
+                rejection(Kind.CHAT, "\"presence_penalty\":\"high\""));
+        assertEquals(
+                "Field 'top_logprobs' must be an integer from 0 to 20, got 99",
+                rejection(Kind.CHAT, "\"logprobs\":true,\"top_logprobs\":99"));
+        assertEquals("Field 'top_logprobs' requires 'logprobs' to be true", rejection(Kind.CHAT, "\"top_logprobs\":2"));
+        assertEquals("Field 'logprobs' must be true or false", rejection(Kind.CHAT, "\"logprobs\":3"));
+        assertEquals(
+                "Field 'logprobs' must be an integer from 0 to 5, got 6", rejection(Kind.COMPLETION, "\"logprobs\":6"));
+        assertTrue(rejection(Kind.COMPLETION, "\"best_of\":3").startsWith("Field 'best_of' must be 1"));
+        assertEquals("Field 'seed' must be an integer, got 1.5", rejection(Kind.CHAT, "\"seed\":1.5"));
+        assertEquals(
+                "Field 'stream_options' must be an object",
+                rejection(Kind.CHAT, "\"stream\":true,\"stream_options\":3"));
+        assertEquals(
+                "Field 'stream_options' is only allowed when 'stream' is true",
+                rejection(Kind.CHAT, "\"stream_options\":{\"include_usage\":true}"));
+        assertTrue(
+                rejection(Kind.CHAT, "\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]").startsWith("Field 'stop'"));
+        assertTrue(rejection(Kind.CHAT, "\"n\":2").startsWith("Field 'n' must be 1"));
+    }
+
+    @Test
+    void samplingParametersInRangeAreAccepted() throws Exception {
+        CompletionRequest r = parse(
+                Kind.CHAT,
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":0,"
+                        + "\"top_p\":1,\"frequency_penalty\":-2,\"presence_penalty\":2,\"seed\":-7,\"logprobs\":true,"
+                        + "\"top_logprobs\":20,\"stream\":true,\"stream_options\":null,\"n\":1}");
+        assertEquals("m", r.model());
+        parse(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"logprobs\":5,\"best_of\":1,\"temperature\":null}");
+    }
 }

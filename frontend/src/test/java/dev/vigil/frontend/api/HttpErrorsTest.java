@@ -85,6 +85,18 @@ class HttpErrorsTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsA400() {
+        byte[] body = "{\"model\":\"m\",\"prompt\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        given().contentType("application/json")
+                .body(body)
+                .post("/v1/completions")
+                .then()
+                .statusCode(400)
+                .contentType("application/json")
+                .body("message", startsWith("Invalid JSON: Invalid UTF-8"));
+    }
+
+    @Test
     void aMultipartUploadIsRefusedWithoutWritingAFile() throws Exception {
         Path uploads = Path.of("file-uploads");
         given().multiPart("file", "big.bin", new byte[64 * 1024])

@@ -19,6 +19,8 @@ public final class EnvNames {
     public static final String ETCD_ENDPOINTS = "ETCD_ENDPOINTS";
     /** Ours: Dynamo hard-codes the lease TTL at 10 s. */
     public static final String DYN_ETCD_LEASE_TTL = "DYN_ETCD_LEASE_TTL";
+    /** Ours: Dynamo always stops a process whose lease is lost. */
+    public static final String DYN_ETCD_LEASE_LOSS = "DYN_ETCD_LEASE_LOSS";
 
     public static final String NATS_SERVER = "NATS_SERVER";
 
@@ -86,6 +88,7 @@ public final class EnvNames {
             DYN_REQUEST_PLANE,
             ETCD_ENDPOINTS,
             DYN_ETCD_LEASE_TTL,
+            DYN_ETCD_LEASE_LOSS,
             NATS_SERVER,
             DYN_COMPONENT,
             DYN_MODEL_NAME,

@@ -37,5 +37,14 @@ public interface RuntimeConfig {
         @WithDefault("10")
         @WithConverter(SecondsConverter.AtLeastOne.class)
         Duration leaseTtl();
+
+        /**
+         * {@code DYN_ETCD_LEASE_LOSS}: {@code exit} (Dynamo's behaviour: a worker whose lease cannot
+         * be renewed within its TTL exits 1) or {@code reregister} (it keeps serving and, once etcd
+         * answers, renews the lease or registers again under a new one).
+         */
+        @WithDefault("exit")
+        @WithConverter(LeaseLossPolicy.Converter.class)
+        LeaseLossPolicy leaseLoss();
     }
 }

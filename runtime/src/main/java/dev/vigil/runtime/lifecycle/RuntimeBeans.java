@@ -29,7 +29,9 @@ public class RuntimeBeans {
     Discovery discovery(RuntimeConfig config, InfrastructureConfig.Etcd etcd) {
         return switch (config.discoveryBackend()) {
             case ETCD -> EtcdDiscovery.connect(
-                    etcd.endpoints().urls(), config.etcd().leaseTtl());
+                    etcd.endpoints().urls(),
+                    config.etcd().leaseTtl(),
+                    config.etcd().leaseLoss());
             case MEM -> new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
         };
     }

@@ -4,8 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +29,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 
+import dev.vigil.runtime.config.LeaseLossPolicy;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.DiscoveryException;
 import dev.vigil.runtime.discovery.DiscoveryJson;
@@ -60,21 +63,36 @@ public final class EtcdDiscovery implements Discovery {
     private final Client client;
     private final KV kv;
     private final List<String> endpoints;
-    private final long leaseId;
     private final InstanceId instanceId;
     private final long ttlSeconds;
     private final LeaseKeeper keeper;
     private final List<EtcdWatch<?>> watches = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Every key this process registered, with its value, in order: what is written again under a new
+     * lease when etcd dropped the old one ({@link LeaseLossPolicy#REREGISTER}). Guarded by itself.
+     */
+    private final Map<String, String> registered = new LinkedHashMap<>();
 
-    private EtcdDiscovery(Client client, List<String> endpoints, LeaseGrantResponse grant, long grantSentNanos) {
+    private EtcdDiscovery(
+            Client client,
+            List<String> endpoints,
+            LeaseGrantResponse grant,
+            long grantSentNanos,
+            LeaseLossPolicy leaseLoss) {
         this.client = client;
         this.kv = client.getKVClient();
         this.endpoints = endpoints;
-        this.leaseId = grant.getID();
-        this.instanceId = new InstanceId(leaseId);
+        // The instance id is the first lease's id, as in Dynamo, and stays this process's id when a
+        // replacement lease carries its registrations.
+        this.instanceId = new InstanceId(grant.getID());
         this.ttlSeconds = grant.getTTL();
-        this.keeper = new LeaseKeeper(client.getLeaseClient(), leaseId, ttlSeconds, grantSentNanos);
+        this.keeper = new LeaseKeeper(
+                client.getLeaseClient(),
+                grant.getID(),
+                ttlSeconds,
+                grantSentNanos,
+                leaseLoss == LeaseLossPolicy.REREGISTER ? this::reregister : null);
     }
 
     /**
@@ -88,7 +106,18 @@ public final class EtcdDiscovery implements Discovery {
      *     #CONNECT_TIMEOUT} (5 s)
      */
     public static EtcdDiscovery connect(List<String> endpoints, Duration leaseTtl) {
+        return connect(endpoints, leaseTtl, LeaseLossPolicy.EXIT);
+    }
+
+    /**
+     * As {@link #connect(List, Duration)}, with what happens when the lease cannot be kept: with
+     * {@link LeaseLossPolicy#EXIT} the lease-lost callbacks run; with {@link
+     * LeaseLossPolicy#REREGISTER} they never do, and a lease etcd dropped is replaced with every
+     * registration written again under the new one.
+     */
+    public static EtcdDiscovery connect(List<String> endpoints, Duration leaseTtl, LeaseLossPolicy leaseLoss) {
         Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(leaseLoss, "leaseLoss");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one etcd endpoint is needed");
@@ -137,7 +166,7 @@ public final class EtcdDiscovery implements Discovery {
                     ? d
                     : new DiscoveryException("Cannot reach etcd at " + where + ": " + Calls.describe(e), e);
         }
-        EtcdDiscovery discovery = new EtcdDiscovery(client, urls, grant, sent[0]);
+        EtcdDiscovery discovery = new EtcdDiscovery(client, urls, grant, sent[0], leaseLoss);
         discovery.keeper.start();
         LOG.infof(
                 "Connected to etcd at %s; primary lease %s, TTL %d s",
@@ -234,7 +263,9 @@ public final class EtcdDiscovery implements Discovery {
         keeper.stop();
         try {
             Calls.retrying(
-                    () -> client.getLeaseClient().revoke(leaseId), REVOKE_TIMEOUT, "Revoking lease " + instanceId);
+                    () -> client.getLeaseClient().revoke(keeper.leaseId()),
+                    REVOKE_TIMEOUT,
+                    "Revoking lease " + instanceId);
             LOG.infof("Lease %s revoked", instanceId);
         } catch (DiscoveryException e) {
             if (Calls.isLeaseNotFound(e.getCause())) {
@@ -272,6 +303,7 @@ public final class EtcdDiscovery implements Discovery {
 
     private void create(String key, String value) {
         requireUsable();
+        long lease = keeper.leaseId();
         ByteSequence k = bytes(key);
         ByteSequence v = bytes(value);
         // Create-if-absent: a key that exists is never overwritten, whoever wrote it; if it is
@@ -280,12 +312,13 @@ public final class EtcdDiscovery implements Discovery {
                 () -> kv.txn()
                         .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
                         .Then(Op.put(
-                                k, v, PutOption.builder().withLeaseId(leaseId).build()))
+                                k, v, PutOption.builder().withLeaseId(lease).build()))
                         .Else(Op.get(k, GetOption.DEFAULT))
                         .commit(),
                 REQUEST_TIMEOUT,
                 "Registering " + key);
         if (txn.isSucceeded()) {
+            remember(key, value);
             return;
         }
         List<KeyValue> existing = txn.getGetResponses().isEmpty()
@@ -295,20 +328,46 @@ public final class EtcdDiscovery implements Discovery {
             throw new DiscoveryException("Registering " + key + ": it changed concurrently; try again");
         }
         KeyValue current = existing.get(0);
-        if (current.getLease() != leaseId) {
+        if (current.getLease() != lease) {
             throw new DiscoveryException("Discovery key " + key + " is owned by another lease ("
                     + (current.getLease() == 0 ? "none" : new InstanceId(current.getLease()).hex()) + ")");
         }
         if (!current.getValue().equals(v)) {
             throw new DiscoveryException("Discovery key " + key + " is already registered with another value");
         }
+        remember(key, value);
     }
 
     private void delete(String key) {
+        synchronized (registered) {
+            registered.remove(key);
+        }
         if (closed.get()) {
             return; // closing revoked the lease: the key is gone already
         }
         Calls.retrying(() -> kv.delete(bytes(key)), REQUEST_TIMEOUT, "Unregistering " + key);
+    }
+
+    private void remember(String key, String value) {
+        synchronized (registered) {
+            registered.put(key, value);
+        }
+    }
+
+    /**
+     * Writes every registration again under {@code newLease}: etcd dropped the old lease and its keys
+     * with it. A plain put, not create-if-absent: these keys name this process's instance id, so
+     * nobody else writes them. Runs on the keep-alive thread, which retries if this throws.
+     */
+    private void reregister(long newLease) {
+        Map<String, String> all;
+        synchronized (registered) {
+            all = new LinkedHashMap<>(registered);
+        }
+        PutOption under = PutOption.builder().withLeaseId(newLease).build();
+        all.forEach((key, value) -> Calls.retrying(
+                () -> kv.put(bytes(key), bytes(value), under), REQUEST_TIMEOUT, "Registering " + key + " again"));
+        LOG.infof("Registered %d key(s) again under lease %s", all.size(), Long.toHexString(newLease));
     }
 
     private <T> List<T> list(String prefix, BiFunction<String, byte[], Optional<T>> decode) {

@@ -27,6 +27,11 @@ import dev.vigil.runtime.model.InstanceId;
  * short etcd outage is survived. The lease is lost when etcd says it is gone (TTL 0, "lease not
  * found") or the deadline passes without a renewal; then the lease-lost callbacks run, each once, and
  * nothing is renewed or re-granted: the keys are gone and the application decides how to stop.
+ *
+ * <p>With a {@link Replacement} ({@code DYN_ETCD_LEASE_LOSS=reregister}) nothing is ever lost: past
+ * the deadline the keeper goes on asking etcd. If the lease survived (an etcd restart keeps leases
+ * and refreshes their TTL) renewals simply resume; if etcd says it is gone, the keeper grants a new
+ * one and has the replacement register everything again under it, then renews that one.
  */
 final class LeaseKeeper {
 
@@ -35,14 +40,25 @@ final class LeaseKeeper {
     /** After a failed renewal: soon, to win the race with the deadline, but not in a tight loop. */
     private static final long RETRY_MILLIS = 250;
 
+    /** Registers everything again under a new lease, after etcd dropped the old one. */
+    interface Replacement {
+        /**
+         * @throws RuntimeException when etcd cannot take the registrations now; the keeper retries
+         */
+        void reregister(long newLeaseId);
+    }
+
     private final Lease lease;
-    private final long leaseId;
+    private final long ttlSeconds;
+    private final Replacement replacement; // null: Dynamo's behaviour, a lost lease is final
     private final InstanceId instanceId;
     private final long intervalMillis;
     private final ScheduledExecutorService thread;
 
     // Written only by the keep-alive thread.
+    private volatile long leaseId;
     private long deadlineNanos;
+    private boolean lapsed;
     private int failures;
     private String lastError = "none";
     private volatile long renewals; // read by tests
@@ -57,8 +73,15 @@ final class LeaseKeeper {
      * @param ttlSeconds the TTL etcd granted
      */
     LeaseKeeper(Lease lease, long leaseId, long ttlSeconds, long grantSentNanos) {
+        this(lease, leaseId, ttlSeconds, grantSentNanos, null);
+    }
+
+    /** @param replacement when not null, a lease etcd dropped is replaced instead of lost */
+    LeaseKeeper(Lease lease, long leaseId, long ttlSeconds, long grantSentNanos, Replacement replacement) {
         this.lease = lease;
         this.leaseId = leaseId;
+        this.ttlSeconds = ttlSeconds;
+        this.replacement = replacement;
         this.instanceId = new InstanceId(leaseId);
         this.intervalMillis = Math.max(1, TimeUnit.SECONDS.toMillis(ttlSeconds) / 3);
         this.deadlineNanos = grantSentNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
@@ -81,6 +104,11 @@ final class LeaseKeeper {
             }
         }
         runCallbacks(List.of(callback));
+    }
+
+    /** The lease renewed now: the first one, or the one that replaced it. */
+    long leaseId() {
+        return leaseId;
     }
 
     /** How many renewals succeeded so far. */
@@ -120,14 +148,23 @@ final class LeaseKeeper {
         }
         long sent = System.nanoTime();
         long remaining = deadlineNanos - sent;
-        if (remaining <= 0) {
-            lose("not renewed within its TTL; last error: " + lastError);
-            return;
+        if (remaining <= 0 && !lapsed) {
+            if (replacement == null) {
+                lose("not renewed within its TTL; last error: " + lastError);
+                return;
+            }
+            lapsed = true;
+            LOG.warnf(
+                    "Lease %s not renewed within its TTL (last error: %s); serving on and asking etcd until it"
+                            + " answers (DYN_ETCD_LEASE_LOSS=reregister)",
+                    instanceId, lastError);
         }
+        // Past the deadline only etcd can say whether the lease lives: ask, and wait one interval.
+        long wait = remaining > 0 ? remaining : TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         try {
-            LeaseKeepAliveResponse response = lease.keepAliveOnce(leaseId).get(remaining, TimeUnit.NANOSECONDS);
+            LeaseKeepAliveResponse response = lease.keepAliveOnce(leaseId).get(wait, TimeUnit.NANOSECONDS);
             if (response.getTTL() <= 0) {
-                lose("etcd reports it expired");
+                expired();
                 return;
             }
             deadlineNanos = sent + TimeUnit.SECONDS.toNanos(response.getTTL());
@@ -136,10 +173,11 @@ final class LeaseKeeper {
                 LOG.infof("Lease %s renewed again after %d failed attempts", instanceId, failures);
             }
             failures = 0;
+            lapsed = false;
             schedule(intervalMillis);
         } catch (ExecutionException e) {
             if (Calls.isLeaseNotFound(e.getCause())) {
-                lose("etcd reports it expired");
+                expired();
                 return;
             }
             failed(Calls.describe(e.getCause()));
@@ -156,8 +194,50 @@ final class LeaseKeeper {
         failures++;
         lastError = error;
         long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        if (lapsed) {
+            // Said once already: during a long outage this would repeat four times a second.
+            LOG.debugf("Lease %s renewal failed (%s); retrying", instanceId, error);
+            schedule(RETRY_MILLIS);
+            return;
+        }
         LOG.warnf("Lease %s renewal failed (%s); retrying, it expires in %d ms", instanceId, error, left);
-        schedule(Math.min(RETRY_MILLIS, left));
+        schedule(replacement == null ? Math.min(RETRY_MILLIS, left) : RETRY_MILLIS);
+    }
+
+    /** etcd says the lease is gone: lost, or replaced when a replacement is configured. */
+    private void expired() {
+        if (replacement == null) {
+            lose("etcd reports it expired");
+            return;
+        }
+        long sent = System.nanoTime();
+        long fresh;
+        try {
+            fresh = lease.grant(ttlSeconds)
+                    .get(TimeUnit.MILLISECONDS.toNanos(intervalMillis), TimeUnit.NANOSECONDS)
+                    .getID();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            failed("granting a new lease: "
+                    + (e instanceof ExecutionException ? Calls.describe(e.getCause()) : Calls.describe(e)));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            replacement.reregister(fresh);
+        } catch (RuntimeException e) {
+            // The new lease expires by itself; the next attempt grants another one.
+            failed("registering again under lease " + Long.toHexString(fresh) + ": " + Calls.describe(e));
+            return;
+        }
+        LOG.warnf("Lease %s was dropped by etcd; registered again under lease %s", instanceId, Long.toHexString(fresh));
+        leaseId = fresh;
+        deadlineNanos = sent + TimeUnit.SECONDS.toNanos(ttlSeconds);
+        failures = 0;
+        lapsed = false;
+        renewals++;
+        schedule(intervalMillis);
     }
 
     private void lose(String why) {

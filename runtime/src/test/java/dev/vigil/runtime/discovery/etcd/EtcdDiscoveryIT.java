@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.PutOption;
 
+import dev.vigil.runtime.config.LeaseLossPolicy;
 import dev.vigil.runtime.discovery.DiscoveryChange;
 import dev.vigil.runtime.discovery.DiscoveryException;
 import dev.vigil.runtime.discovery.DiscoveryJson;
@@ -101,6 +103,12 @@ class EtcdDiscoveryIT {
 
     private EtcdDiscovery connect() {
         return connect(TTL);
+    }
+
+    private EtcdDiscovery connectReregistering() {
+        EtcdDiscovery discovery = EtcdDiscovery.connect(List.of(etcd.endpoint()), TTL, LeaseLossPolicy.REREGISTER);
+        opened.add(discovery);
+        return discovery;
     }
 
     private EndpointId endpoint(String name) {
@@ -389,6 +397,68 @@ class EtcdDiscoveryIT {
         AtomicInteger late = new AtomicInteger();
         worker.onLeaseLost(late::incrementAndGet);
         await().atMost(DELIVERY).until(() -> late.get() == 1);
+    }
+
+    @Test
+    void withReregisterALeaseEtcdDroppedIsReplacedAndEveryKeyWrittenAgain() throws Exception {
+        EtcdDiscovery worker = connectReregistering();
+        AtomicInteger lost = new AtomicInteger();
+        worker.onLeaseLost(lost::incrementAndGet);
+        Instance generate = endpoint("generate").instance(worker.instanceId());
+        ModelCard card = new ModelCard("mock-model", endpoint("generate"), worker.instanceId(), 1024, 16, 256);
+        worker.register(generate);
+        worker.registerModel(card);
+
+        // What an expiry does (etcd partitioned from the worker for longer than the TTL): the lease
+        // and its keys are gone.
+        raw.getLeaseClient().revoke(worker.instanceId().value()).get(5, TimeUnit.SECONDS);
+        assertTrue(rawGet(DiscoveryKeys.instance(generate)).isEmpty());
+
+        // At the next renewal the worker finds out and registers again, under a new lease, with the
+        // same instance id (its subjects do not change).
+        await().atMost(TTL.plus(DELIVERY))
+                .until(() -> rawGet(DiscoveryKeys.instance(generate)).isPresent()
+                        && rawGet(DiscoveryKeys.model(card)).isPresent());
+        KeyValue again = rawGet(DiscoveryKeys.instance(generate)).orElseThrow();
+        assertNotEquals(worker.instanceId().value(), again.getLease());
+        assertEquals(DiscoveryJson.encode(generate), again.getValue().toString(UTF_8));
+        assertEquals(
+                again.getLease(),
+                rawGet(DiscoveryKeys.model(card)).orElseThrow().getLease());
+        // And keeps the new lease alive.
+        await().during(TTL.multipliedBy(2))
+                .atMost(TTL.multipliedBy(3))
+                .until(() -> rawGet(DiscoveryKeys.instance(generate)).isPresent());
+        assertEquals(0, lost.get());
+        // Unregistering still works under the new lease.
+        worker.unregister(generate);
+        assertTrue(rawGet(DiscoveryKeys.instance(generate)).isEmpty());
+    }
+
+    @Test
+    void withReregisterAnOutageLongerThanTheTtlLosesNothing() {
+        EtcdDiscovery worker = connectReregistering();
+        AtomicInteger lost = new AtomicInteger();
+        worker.onLeaseLost(lost::incrementAndGet);
+        Instance generate = endpoint("generate").instance(worker.instanceId());
+        worker.register(generate);
+
+        try (LogCapture log = LogCapture.of("dev.vigil.runtime.discovery.etcd")) {
+            etcd.kill();
+            try {
+                // Three TTLs down: with the default policy the lease is lost after one.
+                await().during(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(4)).until(() -> lost.get() == 0);
+                assertTrue(
+                        log.has("WARN", "Lease " + worker.instanceId().hex() + " not renewed within its TTL"),
+                        log.lines().toString());
+            } finally {
+                etcd.start();
+            }
+            long renewalsBefore = worker.leaseRenewals();
+            await().atMost(TTL.plus(DELIVERY)).until(() -> worker.leaseRenewals() > renewalsBefore);
+        }
+        assertEquals(0, lost.get());
+        await().atMost(DELIVERY).until(() -> worker.instances().contains(generate));
     }
 
     @Test

@@ -55,13 +55,10 @@ public record CompletionRequest(
         }
         boolean stream = bool(body, "stream");
         JsonNode options = body.get("stream_options");
-        if (options != null && !options.isNull()) {
-            if (!options.isObject()) {
-                throw ApiError.badRequest("Field 'stream_options' must be an object");
-            }
-            if (!stream) {
-                throw ApiError.badRequest("Field 'stream_options' is only allowed when 'stream' is true");
-            }
+        // Only its type is checked: an unstreamed request that carries it is served (it has no
+        // effect there), as clients that always send it expect.
+        if (options != null && !options.isNull() && !options.isObject()) {
+            throw ApiError.badRequest("Field 'stream_options' must be an object");
         }
         boolean includeUsage = options != null && options.isObject() && bool(options, "include_usage");
         checkSampling(kind, body);

@@ -40,8 +40,8 @@ public final class ApiError extends RuntimeException {
      * Every worker of the model is busy: Dynamo's {@code ResourceExhausted} rejection, sent at once
      * instead of queueing. The body is Dynamo's exactly.
      */
-    public static ApiError allWorkersBusy() {
-        return new ApiError(503, "ResourceExhausted: All workers are busy, please retry later");
+    public static ApiError allWorkersBusy(int status) {
+        return new ApiError(status, "ResourceExhausted: All workers are busy, please retry later");
     }
 
     /** An error with any status, for the HTTP layer's own (unknown route, wrong method, oversized request). */
@@ -65,6 +65,8 @@ public final class ApiError extends RuntimeException {
             case 413 -> "Payload Too Large";
             case 499 -> "Client Closed Request";
             case 503 -> "Service Unavailable";
+                // Not in the HTTP registry: the phrase its users (Dynamo, Anthropic's API) give it.
+            case 529 -> "Site is overloaded";
             case 500 -> "Internal Server Error";
                 // Any other status (405, 414, 431, …) by its standard reason phrase.
             default -> HttpResponseStatus.valueOf(status).reasonPhrase();

@@ -21,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.vigil.frontend.api.CompletionRequest.Kind;
+import dev.vigil.frontend.config.LoadSheddingConfig;
 import dev.vigil.frontend.config.MigrationConfig;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.Admission;
@@ -66,6 +67,9 @@ public class OpenAiRoutes {
 
     @Inject
     MigrationConfig migration;
+
+    @Inject
+    LoadSheddingConfig shedding;
 
     private final Tokenizer tokenizer = Tokenizer.cl100k();
 
@@ -161,7 +165,7 @@ public class OpenAiRoutes {
                     request.model(), busy.instances());
             metrics.rejection(request.model(), request.kind().endpointLabel());
             ctx.response().putHeader("retry-after", String.valueOf(RETRY_AFTER_SECS));
-            return ApiError.allWorkersBusy();
+            return ApiError.allWorkersBusy(shedding.overloadStatusCode());
         }
         return ApiError.unavailable(((Admission.Unavailable) admission).message());
     }

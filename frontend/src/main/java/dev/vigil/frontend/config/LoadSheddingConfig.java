@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import dev.vigil.runtime.config.DecimalConverter;
@@ -37,4 +38,15 @@ public interface LoadSheddingConfig {
     @WithName("active-prefill-tokens-threshold-frac")
     @WithConverter(DecimalConverter.NonNegative.class)
     Optional<Double> activePrefillTokensThresholdFrac();
+
+    /**
+     * {@code DYN_HTTP_OVERLOAD_STATUS_CODE}: the status of the "all workers are busy" answer, {@code
+     * 503} (Vigil's default, the seeds') or {@code 529} (Dynamo's current default); anything else
+     * falls back to 503 with a WARN, as Dynamo falls back to its default. Always with {@code
+     * Retry-After}.
+     */
+    @WithName("http-overload-status-code")
+    @WithDefault("503")
+    @WithConverter(OverloadStatusConverter.class)
+    int overloadStatusCode();
 }

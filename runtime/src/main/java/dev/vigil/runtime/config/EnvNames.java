@@ -80,6 +80,7 @@ public final class EnvNames {
     public static final String DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD = "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD";
     public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD";
     public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC";
+    public static final String DYN_HTTP_OVERLOAD_STATUS_CODE = "DYN_HTTP_OVERLOAD_STATUS_CODE";
 
     /** All names above, for the consistency test. */
     public static final List<String> ALL = List.of(
@@ -129,7 +130,8 @@ public final class EnvNames {
             DYN_MIGRATION_MAX_SEQ_LEN,
             DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,
             DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD,
-            DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC);
+            DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC,
+            DYN_HTTP_OVERLOAD_STATUS_CODE);
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

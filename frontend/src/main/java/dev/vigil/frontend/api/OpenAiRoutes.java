@@ -77,6 +77,7 @@ public class OpenAiRoutes {
     void install(@Observes io.vertx.ext.web.Router http) {
         http.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         http.get("/v1/models").handler(this::listModels);
+        http.get("/v1/models/:model/ready").handler(this::modelReady);
         http.post("/v1/chat/completions").handler(ctx -> complete(ctx, Kind.CHAT));
         http.post("/v1/completions").handler(ctx -> complete(ctx, Kind.COMPLETION));
     }
@@ -92,6 +93,30 @@ public class OpenAiRoutes {
             model.put("created", 0);
             model.put("owned_by", "vigil");
         });
+        ctx.response().putHeader("content-type", "application/json").end(body.toString());
+    }
+
+    /**
+     * Per-model readiness (Dynamo's {@code /v1/models/{model}/ready}, without its prefill/decode
+     * breakdown, which Vigil's aggregated workers do not have): 200 while at least one instance may
+     * take the model's requests, 503 saying what is missing otherwise, 404 for a model nobody serves.
+     */
+    private void modelReady(RoutingContext ctx) {
+        String name = ctx.pathParam("model");
+        ServedModels.Model model = models.find(name);
+        if (model == null) {
+            ApiError.notFound("Model not found: " + name).sendTo(ctx.response());
+            return;
+        }
+        int routable = router.routableCount(model);
+        if (routable == 0) {
+            ApiError.unavailable(router.whyUnavailable(model)).sendTo(ctx.response());
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("model", name);
+        body.put("status", "ready");
+        body.put("routable_instances", routable);
         ctx.response().putHeader("content-type", "application/json").end(body.toString());
     }
 

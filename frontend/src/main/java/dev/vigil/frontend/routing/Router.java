@@ -56,10 +56,7 @@ public class Router {
         }
         List<Instance> live = served.instancesIn(routable());
         if (live.isEmpty()) {
-            return new Admission.Unavailable(
-                    served.instancesIn(instances.list()).isEmpty()
-                            ? noLiveInstance(model)
-                            : "Model temporarily unavailable: no instance of " + model + " has passed its probes yet");
+            return new Admission.Unavailable(whyUnavailable(served));
         }
         Set<InstanceId> busyIds = busyAmong(model, live);
         if (busyIds.size() == live.size()) {
@@ -91,7 +88,19 @@ public class Router {
 
     /** Whether a request for this model could be routed now: what {@code /v1/models} lists. */
     public boolean servable(ServedModels.Model model) {
-        return !model.instancesIn(routable()).isEmpty();
+        return routableCount(model) > 0;
+    }
+
+    /** How many of the model's instances may take traffic now (load aside). */
+    public int routableCount(ServedModels.Model model) {
+        return model.instancesIn(routable()).size();
+    }
+
+    /** What is missing for a model none of whose instances may take traffic, as clients are told. */
+    public String whyUnavailable(ServedModels.Model model) {
+        return model.instancesIn(instances.list()).isEmpty()
+                ? noLiveInstance(model.name())
+                : "Model temporarily unavailable: no instance of " + model.name() + " has passed its probes yet";
     }
 
     /** The 503 message for a model none of whose instances can take a request. */

@@ -78,16 +78,34 @@ class BadInputIT {
     }
 
     static HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws Exception {
+        return send(method, path, contentType, body, 0);
+    }
+
+    /** With {@code headerPadding} bytes of extra headers, in lines of 1 KiB. */
+    static HttpResponse<String> send(String method, String path, String contentType, byte[] body, int headerPadding)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("content-type", contentType);
         }
+        for (int i = 0; i * 1024 < headerPadding; i++) {
+            request.header("x-pad-" + i, "p".repeat(1024));
+        }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    record Bad(String kind, String method, String path, String contentType, byte[] body) {}
+    /** The documented request head limits (docs/configuration.md, health-common's RequestHeadLimits). */
+    static final int MAX_TARGET_BYTES = 8 * 1024;
+
+    static final int MAX_HEADER_BYTES = 20 * 1024;
+
+    record Bad(String kind, String method, String path, String contentType, byte[] body, int headerPadding) {
+        Bad(String kind, String method, String path, String contentType, byte[] body) {
+            this(kind, method, path, contentType, body, 0);
+        }
+    }
 
     /** One generated malformed request of a class chosen by {@code random}. */
     static Bad generate(Random random) {
@@ -95,7 +113,7 @@ class BadInputIT {
         String chat = "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]";
         String completion = "{\"model\":\"mock-model\",\"prompt\":\"x\"";
         int n = random.nextInt(1_000_000);
-        return switch (random.nextInt(20)) {
+        return switch (random.nextInt(22)) {
             case 0 -> new Bad(
                     "truncated JSON",
                     "POST",
@@ -211,6 +229,19 @@ class BadInputIT {
                     "application/json",
                     utf8.apply("{\"model\":\"mock-model\",\"active_prefill_tokens_threshold\":" + (2147483648L + n)
                             + "}"));
+            case 19 -> new Bad(
+                    "long target",
+                    "GET",
+                    "/v1/models?q=" + "t".repeat(MAX_TARGET_BYTES + n % 40_000),
+                    null,
+                    new byte[0]);
+            case 20 -> new Bad(
+                    "large headers",
+                    "POST",
+                    "/v1/chat/completions",
+                    "application/json",
+                    utf8.apply(VALID),
+                    MAX_HEADER_BYTES + n % 30_000);
             default -> new Bad("empty body", "POST", "/v1/completions", "application/json", new byte[0]);
         };
     }
@@ -225,7 +256,8 @@ class BadInputIT {
         int valid = 0;
         for (int i = 1; i <= BAD_REQUESTS; i++) {
             Bad bad = generate(random);
-            HttpResponse<String> response = send(bad.method(), bad.path(), bad.contentType(), bad.body());
+            HttpResponse<String> response =
+                    send(bad.method(), bad.path(), bad.contentType(), bad.body(), bad.headerPadding());
             byKind.merge(bad.kind() + " " + response.statusCode(), 1, Integer::sum);
             if (response.statusCode() < 400 || response.statusCode() >= 500 || !isJsonError(response)) {
                 wrong.add(bad.kind() + ": " + response.statusCode() + " " + response.body());

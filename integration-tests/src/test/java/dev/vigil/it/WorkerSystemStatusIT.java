@@ -89,8 +89,9 @@ class WorkerSystemStatusIT {
             given().get(url(port, "/unknown"))
                     .then()
                     .statusCode(404)
-                    .contentType(TEXT)
-                    .body(equalTo("Route not found"));
+                    .contentType("application/json")
+                    .body("error", equalTo("Route not found"))
+                    .body("message", equalTo("Route GET /unknown not found"));
             given().get(url(port, "/q/health/ready")).then().statusCode(503);
             given().get(url(port, "/q/health/live")).then().statusCode(503);
             given().get(url(port, "/metrics"))
@@ -216,7 +217,7 @@ class WorkerSystemStatusIT {
                     .post(url(port, "/engine/fault"))
                     .then()
                     .statusCode(404)
-                    .body(equalTo("Route not found"));
+                    .body("error", equalTo("Route not found"));
         }
     }
 
@@ -252,6 +253,7 @@ class WorkerSystemStatusIT {
         }
     }
 
+    /** Dynamo's test_health_endpoints, with Dynamo's plain-text 404 ({@code DYN_SYSTEM_ERROR_FORMAT=text}). */
     @Test
     void customPathsReplaceTheDefaults() {
         int port = FreePort.next();
@@ -262,7 +264,9 @@ class WorkerSystemStatusIT {
                 "DYN_SYSTEM_HEALTH_PATH",
                 "/custom/health",
                 "DYN_SYSTEM_LIVE_PATH",
-                "/custom/live")) {
+                "/custom/live",
+                "DYN_SYSTEM_ERROR_FORMAT",
+                "text")) {
             given().get(url(port, "/custom/health"))
                     .then()
                     .statusCode(200)

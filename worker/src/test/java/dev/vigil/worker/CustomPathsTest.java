@@ -36,7 +36,7 @@ class CustomPathsTest {
 
     @Test
     void defaultPathsAreGone() {
-        given().get("/health").then().statusCode(404).body(equalTo("Route not found"));
-        given().get("/live").then().statusCode(404).body(equalTo("Route not found"));
+        given().get("/health").then().statusCode(404).body("error", equalTo("Route not found"));
+        given().get("/live").then().statusCode(404).body("error", equalTo("Route not found"));
     }
 }

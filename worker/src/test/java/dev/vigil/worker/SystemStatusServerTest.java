@@ -79,14 +79,23 @@ class SystemStatusServerTest {
     @Test
     void unknownPathsAnswerRouteNotFound() {
         for (String path : new String[] {"/nope", "/health/", "/healthz", "/v1/models"}) {
-            given().get(path).then().statusCode(404).contentType(TEXT).body(equalTo("Route not found"));
+            given().get(path)
+                    .then()
+                    .statusCode(404)
+                    .contentType("application/json")
+                    .body("error", equalTo("Route not found"))
+                    .body("message", equalTo("Route GET " + path + " not found"));
         }
     }
 
     @Test
     void headIsAnsweredAndOtherMethodsAreNotAllowed() {
         given().head("/health").then().statusCode(503);
-        given().post("/health").then().statusCode(405);
+        given().post("/health")
+                .then()
+                .statusCode(405)
+                .contentType("application/json")
+                .body("error", equalTo("Method not allowed"));
     }
 
     @Test

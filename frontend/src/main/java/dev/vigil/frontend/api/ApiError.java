@@ -63,6 +63,8 @@ public final class ApiError extends RuntimeException {
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             case 413 -> "Payload Too Large";
+                // RFC 9110's phrase; Netty's registry still has the older "Request-URI Too Long".
+            case 414 -> "URI Too Long";
             case 499 -> "Client Closed Request";
             case 503 -> "Service Unavailable";
                 // Not in the HTTP registry: the phrase its users (Dynamo, Anthropic's API) give it.

@@ -8,9 +8,11 @@ import org.jboss.logging.Logger;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.vigil.health.http.RequestHeadLimits;
+
 /**
  * The errors the HTTP layer itself produces (an unknown route, a wrong method, a body over the
- * limit, a handler that failed) answer in the same JSON shape as the API's own errors, instead of an
+ * limit, a request target or headers over {@link RequestHeadLimits}, a handler that failed) answer in the same JSON shape as the API's own errors, instead of an
  * HTML page or an empty body, so a client parses every error one way.
  */
 @ApplicationScoped
@@ -19,6 +21,7 @@ public class HttpErrorRoutes {
     private static final Logger LOG = Logger.getLogger(HttpErrorRoutes.class);
 
     void install(@Observes Router router) {
+        RequestHeadLimits.install(router, (ctx, status, error, message) -> send(ctx, status, message));
         router.errorHandler(
                 404, ctx -> send(ctx, 404, "Route not found: " + ctx.request().method() + " " + path(ctx)));
         router.errorHandler(

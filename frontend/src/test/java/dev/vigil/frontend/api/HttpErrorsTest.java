@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
-/** Issue 12 §10, §11: the HTTP layer's own errors are JSON, and request bodies never reach the disk. */
+import dev.vigil.health.http.RequestHeadLimits;
+
+/** Issue 12 §10, §11: the HTTP layer's own errors (unknown route, method, body, target, headers) are JSON, and request bodies never reach the disk. */
 @QuarkusTest
 class HttpErrorsTest {
 
@@ -67,6 +69,36 @@ class HttpErrorsTest {
             assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-type: application/json"), answer);
             assertTrue(answer.contains("\"code\":413"), answer);
         }
+    }
+
+    @Test
+    void aRequestTargetOverTheLimitIsAJson414() {
+        given().get("/live?pad=" + "a".repeat(RequestHeadLimits.MAX_TARGET_BYTES - 20))
+                .then()
+                .statusCode(200);
+        given().get("/live?pad=" + "a".repeat(RequestHeadLimits.MAX_TARGET_BYTES))
+                .then()
+                .statusCode(414)
+                .contentType("application/json")
+                .header("connection", "close")
+                .body("type", equalTo("URI Too Long"))
+                .body("code", equalTo(414))
+                .body("message", startsWith("Request target of "));
+    }
+
+    @Test
+    void headersOverTheLimitAreAJson431() {
+        String half = "b".repeat(RequestHeadLimits.MAX_HEADER_BYTES / 2);
+        given().header("x-pad-1", half).get("/live").then().statusCode(200);
+        given().header("x-pad-1", half)
+                .header("x-pad-2", half)
+                .get("/live")
+                .then()
+                .statusCode(431)
+                .contentType("application/json")
+                .header("connection", "close")
+                .body("type", equalTo("Request Header Fields Too Large"))
+                .body("code", equalTo(431));
     }
 
     /** The status line, headers and a body of Content-Length bytes, leaving the connection open. */

@@ -70,4 +70,14 @@ public interface SystemStatusConfig {
     @WithDefault("false")
     @WithConverter(StrictBooleanConverter.class)
     boolean liveShallow();
+
+    /**
+     * {@code DYN_SYSTEM_ERROR_FORMAT}: Vigil's addition. {@code json} (default): every error the
+     * status server gives (unknown path, wrong method, request too large) is {@code {"error": …,
+     * "message": …}}, the shape of Dynamo's {@code /engine} routes. {@code text}: Dynamo's status
+     * server exactly, 404 with the plain-text body {@code Route not found} and other errors empty.
+     */
+    @WithDefault("json")
+    @WithConverter(ErrorFormat.Converter.class)
+    ErrorFormat errorFormat();
 }

@@ -21,12 +21,13 @@ import dev.vigil.worker.config.FaultInjectionConfig;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.FaultInjection;
 import dev.vigil.worker.engine.FaultMode;
+import dev.vigil.worker.status.StatusServerErrors;
 
 /**
  * {@code POST /engine/fault} on the system status server: makes the engine misbehave, for tests
  * and drills, when it can ({@link Engine#faultInjection()}: the mock engine can). Body {@code {"mode": "die" | "hang" | "stall_after_first_token" | "error_first_token" |
  * "heal"}}. The route exists only with {@code DYN_FAULT_INJECTION_ENABLED=true}; otherwise the path
- * answers 404 {@code Route not found} like any unknown route. Error bodies follow Dynamo's engine
+ * answers 404 like any unknown route. Error bodies follow Dynamo's engine
  * routes: {@code {"error": …, "message": …}}.
  */
 @ApplicationScoped
@@ -94,10 +95,6 @@ public class FaultInjectionRoutes {
     }
 
     private static void send(RoutingContext ctx, int status, String error, String message) {
-        ObjectNode body = JSON.createObjectNode().put("error", error).put("message", message);
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .end(body.toString());
+        StatusServerErrors.sendJson(ctx, status, error, message);
     }
 }

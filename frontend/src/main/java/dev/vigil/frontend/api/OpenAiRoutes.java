@@ -21,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.vigil.frontend.api.CompletionRequest.Kind;
+import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.frontend.config.LoadSheddingConfig;
 import dev.vigil.frontend.config.MigrationConfig;
 import dev.vigil.frontend.model.ServedModels;
@@ -70,6 +71,9 @@ public class OpenAiRoutes {
 
     @Inject
     LoadSheddingConfig shedding;
+
+    @Inject
+    FrontendHttpConfig http;
 
     private final Tokenizer tokenizer = Tokenizer.cl100k();
 
@@ -144,6 +148,10 @@ public class OpenAiRoutes {
             }
             String requestId = UUID.randomUUID().toString();
             long created = System.currentTimeMillis() / 1000;
+            ClientResponse client = new ClientResponse(ctx.response());
+            if (request.stream()) {
+                client.keepAlive(ctx.vertx(), http.sseKeepAliveIntervalMs());
+            }
             new MigrationOperator(
                             request,
                             generate,
@@ -151,7 +159,7 @@ public class OpenAiRoutes {
                             requestId,
                             router,
                             plane,
-                            new ClientResponse(ctx.response()),
+                            client,
                             new OpenAiResponses(json, kind, requestId, request.model(), created),
                             metrics,
                             migration.limit(),

@@ -8,6 +8,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import dev.vigil.runtime.config.HttpPathConverter;
+import dev.vigil.runtime.config.NonNegativeIntConverter;
 import dev.vigil.runtime.config.PortConverter;
 import dev.vigil.runtime.config.SecondsConverter;
 
@@ -40,6 +41,18 @@ public interface FrontendHttpConfig {
     @WithDefault("5")
     @WithConverter(SecondsConverter.AtLeastZero.class)
     Duration gracefulShutdownTimeout();
+
+    /**
+     * {@code DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS}: while a streaming response has sent nothing for
+     * this many milliseconds (a long prefill, a migration, a slow engine), send an SSE comment line so
+     * proxies and clients with an idle timeout keep the connection. 0: off, as in Dynamo. The first
+     * keep-alive commits the response to 200, so an error after it reaches the client as an SSE
+     * {@code event: error} instead of an HTTP status.
+     */
+    @WithName("sse-keep-alive-interval-ms")
+    @WithDefault("0")
+    @WithConverter(NonNegativeIntConverter.class)
+    int sseKeepAliveIntervalMs();
 
     interface Svc {
 

@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import dev.vigil.frontend.config.AdminApiConfig;
 import dev.vigil.frontend.model.ServedModels;
 
 /**
@@ -47,7 +48,13 @@ public class BusyThresholdRoutes {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    AdminApiConfig admin;
+
     void install(@Observes Router router) {
+        if (admin.disabled()) {
+            return;
+        }
         router.route(PATH).handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
         router.get(PATH).handler(this::list);
         router.post(PATH).handler(this::post);

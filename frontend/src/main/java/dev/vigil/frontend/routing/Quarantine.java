@@ -5,30 +5,48 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.vigil.frontend.config.InhibitionConfig;
 import dev.vigil.runtime.model.InstanceId;
 
 /**
  * Instances the router stopped sending to because a dispatch to them failed or their stream broke
- * (Dynamo's report-instance-down). A quarantine lasts until discovery changes or for the reconcile
- * interval, whichever comes first, so a worker that was only briefly unreachable comes back by
- * itself while a dead one is gone from discovery by then.
+ * (Dynamo's report-instance-down, its "local inhibition"). An inhibition lasts until discovery
+ * changes or for {@code DYN_RUNTIME_INHIBITED_DURATION_SECS}, whichever comes first, so a worker that
+ * was only briefly unreachable comes back by itself while a dead one is gone from discovery by then.
  */
 @ApplicationScoped
 public class Quarantine {
 
     private static final Logger LOG = Logger.getLogger(Quarantine.class);
 
-    /** Dynamo's {@code DEFAULT_RECONCILE_INTERVAL}. */
-    public static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(5);
-
     private final Map<InstanceId, Long> until = new ConcurrentHashMap<>();
+    private final Duration duration;
+
+    @Inject
+    public Quarantine(InhibitionConfig config) {
+        this(config.inhibitedDuration());
+    }
+
+    /** Inhibits for {@code duration}; zero turns inhibition off. */
+    public Quarantine(Duration duration) {
+        this.duration = duration;
+    }
+
+    /** How long a reported instance stays out; zero when inhibition is off. */
+    public Duration duration() {
+        return duration;
+    }
 
     public void report(InstanceId id) {
-        LOG.debugf("inhibiting instance %s", id.hex());
-        until.put(id, System.nanoTime() + RECONCILE_INTERVAL.toNanos());
+        if (duration.isZero()) {
+            return;
+        }
+        LOG.debugf("inhibiting instance %s for %d s", id.hex(), duration.toSeconds());
+        until.put(id, System.nanoTime() + duration.toNanos());
     }
 
     public boolean contains(InstanceId id) {

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.vigil.frontend.load.BusyMonitor;
@@ -37,7 +39,7 @@ class RouterTest {
     RouterTest() {
         router.models = new ServedModels();
         router.instances = new KnownInstances();
-        router.quarantine = new Quarantine();
+        router.quarantine = new Quarantine(Duration.ofSeconds(5));
         router.probes = new Probes() {
             @Override
             public boolean routable(InstanceId id) {
@@ -132,5 +134,24 @@ class RouterTest {
         assertTrue(router.servable(model));
         heldBackByProbes.add(A.id());
         assertTrue(!router.servable(model));
+    }
+
+    @Test
+    void withInhibitionOffAFailedInstanceStaysACandidate() {
+        router.quarantine = new Quarantine(Duration.ZERO);
+        join(A);
+        router.reportDown(A);
+        assertEquals(new Admission.Routed(A), router.admit("m"));
+    }
+
+    @Test
+    void anInhibitionEndsAfterItsDuration() {
+        router.quarantine = new Quarantine(Duration.ofMillis(300));
+        join(A);
+        router.reportDown(A);
+        assertTrue(router.next("m").isEmpty());
+        // Bounded by ten times the configured duration: the end is what is asserted, not its timing.
+        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> router.next("m")
+                .equals(Optional.of(A)));
     }
 }

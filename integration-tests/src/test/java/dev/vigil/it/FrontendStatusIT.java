@@ -52,7 +52,7 @@ class FrontendStatusIT {
     }
 
     @Test
-    void liveAndHealthThenShuttingDownDuringTheGraceWindow() {
+    void liveAndHealthThenDrainingDuringTheGraceWindow() {
         int port = FreePort.next();
         String base = "http://127.0.0.1:" + port;
         try (AppProcess app = frontend(
@@ -70,15 +70,20 @@ class FrontendStatusIT {
                             "{\"instances\":[],\"message\":\"No endpoints available\",\"status\":\"unhealthy\"}"));
 
             app.stop();
+            // Draining: load balancers see not_ready at once, liveness probes still see a live process.
             Awaitility.await()
                     .atMost(Duration.ofSeconds(GRACE_SECS))
-                    .until(() -> given().get(base + "/live").statusCode() == 503);
-            given().get(base + "/live")
+                    .until(() -> given().get(base + "/health").statusCode() == 503);
+            given().get(base + "/health")
                     .then()
                     .statusCode(503)
                     .contentType("application/json")
-                    .body(equalTo("{\"message\":\"Service is shutting down\",\"status\":\"shutting_down\"}"));
-            given().get(base + "/health").then().statusCode(200);
+                    .body(equalTo(
+                            "{\"message\":\"Service is draining\",\"stage\":\"draining\",\"status\":\"not_ready\"}"));
+            given().get(base + "/live")
+                    .then()
+                    .statusCode(200)
+                    .body(equalTo("{\"message\":\"Service is live\",\"status\":\"live\"}"));
             assertEquals(0, app.awaitExit(Duration.ofSeconds(GRACE_SECS + 15)), "a graceful stop exits 0");
         }
     }

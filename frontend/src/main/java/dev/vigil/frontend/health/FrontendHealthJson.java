@@ -28,6 +28,14 @@ public final class FrontendHealthJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
+    /**
+     * While the frontend drains or stops: 503 for load balancers, with the stage ({@code draining},
+     * {@code stopping}).
+     */
+    public static String notReady(String stage) {
+        return "{\"message\":\"Service is " + stage + "\",\"stage\":\"" + stage + "\",\"status\":\"not_ready\"}";
+    }
+
     private FrontendHealthJson() {}
 
     /**

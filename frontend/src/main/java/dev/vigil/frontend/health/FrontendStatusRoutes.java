@@ -55,6 +55,11 @@ public class FrontendStatusRoutes {
             send(ctx, down ? 503 : 200, down ? FrontendHealthJson.SHUTTING_DOWN : FrontendHealthJson.LIVE);
         });
         StatusRoutes.exact(router, health, ctx -> {
+            ServiceState.Stage stage = state.stage();
+            if (stage != ServiceState.Stage.SERVING) {
+                send(ctx, 503, FrontendHealthJson.notReady(stage.wireName()));
+                return;
+            }
             var known = instances.list();
             send(
                     ctx,

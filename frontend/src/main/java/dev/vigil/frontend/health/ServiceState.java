@@ -12,10 +12,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import dev.vigil.frontend.config.FrontendHttpConfig;
 
 /**
- * Whether the frontend is live or shutting down. On SIGTERM the state flips first, so /live answers
- * 503 at once, and the HTTP server keeps accepting requests for {@code
- * DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS}: requests a router sent here just before the signal still
- * land instead of meeting a closed port.
+ * Where the frontend is in its life: serving, draining, stopping. On SIGTERM it drains first: the
+ * HTTP server keeps accepting requests for {@code DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS}, so
+ * requests a load balancer sent just before the signal still land instead of meeting a closed port,
+ * while /health answers 503 {@code not_ready} so the balancer stops sending more, and /live stays
+ * 200 so nothing restarts a process that is doing what it was asked. When the drain ends the
+ * frontend is stopping: /live answers 503 {@code shutting_down} while open streams finish (Dynamo's
+ * behaviour since v1.4).
  */
 @ApplicationScoped
 public class ServiceState {
@@ -25,10 +28,26 @@ public class ServiceState {
     @Inject
     FrontendHttpConfig config;
 
-    private volatile boolean shuttingDown;
+    /** The stages, as /health names them in its {@code stage} field. */
+    public enum Stage {
+        SERVING,
+        DRAINING,
+        STOPPING;
 
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private volatile Stage stage = Stage.SERVING;
+
+    public Stage stage() {
+        return stage;
+    }
+
+    /** Whether the drain is over and the process is on its way out: /live answers 503. */
     public boolean shuttingDown() {
-        return shuttingDown;
+        return stage == Stage.STOPPING;
     }
 
     /**
@@ -37,17 +56,17 @@ public class ServiceState {
      * opens that window, so /live turns 503 for its whole length.
      */
     void onDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        shuttingDown = true;
+        stage = Stage.DRAINING;
         LOG.infof(
-                "HTTP server shutdown requested; accepting requests for %d s more",
+                "HTTP server shutdown requested; draining: /health answers 503, requests accepted for %d s more",
                 config.gracefulShutdownTimeout().toSeconds());
     }
 
-    /** With no grace period there is no delay event; the state still flips before the server stops. */
+    /** The drain is over (or there was none: no grace period, no delay event). */
     void onShutdown(@Observes ShutdownEvent event) {
-        if (!shuttingDown) {
-            shuttingDown = true;
-            LOG.info("HTTP server shutdown requested");
+        if (stage != Stage.STOPPING) {
+            stage = Stage.STOPPING;
+            LOG.info("HTTP server stopping: open streams may finish");
         }
     }
 }

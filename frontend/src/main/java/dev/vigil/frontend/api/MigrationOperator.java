@@ -48,12 +48,14 @@ final class MigrationOperator {
     private final FrontendMetrics metrics;
     private final int migrationLimit;
     private final Integer maxSeqLen;
+    private final StreamWatchdog.Settings watchdogSettings;
     private final int promptTokens;
     private final List<Integer> generated = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private String finishReason;
     private volatile boolean finished;
     private ResponseStream stream;
+    private StreamWatchdog watchdog;
     private Instance current;
     private int attempt;
     private int migrationsLeft;
@@ -70,7 +72,8 @@ final class MigrationOperator {
             OpenAiResponses responses,
             FrontendMetrics metrics,
             int migrationLimit,
-            Integer maxSeqLen) {
+            Integer maxSeqLen,
+            StreamWatchdog.Settings watchdogSettings) {
         this.request = request;
         this.original = original;
         this.originalPayload = originalPayload;
@@ -83,6 +86,7 @@ final class MigrationOperator {
         this.migrationLimit = migrationLimit;
         this.migrationsLeft = migrationLimit;
         this.maxSeqLen = maxSeqLen;
+        this.watchdogSettings = watchdogSettings;
         this.promptTokens = original.tokenIds().size();
         client.onClientGone(this::clientGone);
     }
@@ -104,6 +108,10 @@ final class MigrationOperator {
         }
         current = target;
         int thisAttempt = ++attempt;
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        watchdog = StreamWatchdog.start(watchdogSettings, () -> silent(thisAttempt));
         stream = plane.call(target.natsSubject(), requestId, payload, new AttemptObserver(thisAttempt));
         if (finished) {
             stream.kill();
@@ -176,9 +184,25 @@ final class MigrationOperator {
         }
     }
 
+    /** The attempt produced nothing for the backend stream timeout: end it and try elsewhere. */
+    private synchronized void silent(int number) {
+        if (number != attempt || finished) {
+            return;
+        }
+        LOG.warnf(
+                "No response from instance %s for %d s; ending the attempt",
+                current.id().hex(), watchdogSettings.timeout().toSeconds());
+        stream.kill();
+        error(new StreamError.ResponseTimeout("no response for "
+                + watchdogSettings.timeout().toSeconds() + " s (DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS)"));
+    }
+
     private synchronized void clientGone() {
         if (!finished) {
             finished = true;
+            if (watchdog != null) {
+                watchdog.stop();
+            }
             LOG.warnf("Connection closed unexpectedly; issuing cancellation for %s", responses.id());
             metrics.cancellation(request.model(), request.kind().endpointLabel(), request.stream());
             if (stream != null) {
@@ -191,6 +215,7 @@ final class MigrationOperator {
         if (finished) {
             return;
         }
+        watchdog.touch();
         EngineOutput out;
         try {
             out = WireCodec.decodeEngineOutput(data);
@@ -216,6 +241,7 @@ final class MigrationOperator {
             return;
         }
         finished = true;
+        watchdog.stop();
         String reason = finishReason == null ? EngineOutput.STOP : finishReason;
         Usage usage = Usage.of(promptTokens, generated.size());
         if (request.stream()) {
@@ -252,7 +278,7 @@ final class MigrationOperator {
      * disconnection is counted even when it cannot be recreated.
      */
     private boolean migrate(StreamError error) {
-        boolean ongoing = error instanceof StreamError.Disconnected;
+        boolean ongoing = error instanceof StreamError.Disconnected || error instanceof StreamError.ResponseTimeout;
         if (ongoing) {
             LOG.warnf("Stream disconnected... recreating stream... %s: %s", name(error), error.message());
             metrics.migration(request.model(), MetricNames.ONGOING_REQUEST);
@@ -283,6 +309,9 @@ final class MigrationOperator {
 
     private void fail(ApiError error) {
         finished = true;
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         client.fail(error);
     }
 }

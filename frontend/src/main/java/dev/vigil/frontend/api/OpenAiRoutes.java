@@ -163,7 +163,8 @@ public class OpenAiRoutes {
                             new OpenAiResponses(json, kind, requestId, request.model(), created),
                             metrics,
                             migration.limit(),
-                            migration.maxSeqLen().orElse(null))
+                            migration.maxSeqLen().orElse(null),
+                            new StreamWatchdog.Settings(ctx.vertx(), http.backendStreamTimeout()))
                     .start(routed.target());
         } catch (ApiError e) {
             e.sendTo(ctx.response());

@@ -54,6 +54,17 @@ public interface FrontendHttpConfig {
     @WithConverter(NonNegativeIntConverter.class)
     int sseKeepAliveIntervalMs();
 
+    /**
+     * {@code DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}: a worker's stream that produces nothing for this
+     * long (before its first token or between two) is ended as Dynamo's migratable {@code
+     * ResponseTimeout}: the worker is inhibited and the request continues on another one. Whole
+     * seconds; 0 (the default, as in Dynamo): no timeout.
+     */
+    @WithName("backend-stream-timeout-secs")
+    @WithDefault("0")
+    @WithConverter(SecondsConverter.AtLeastZero.class)
+    Duration backendStreamTimeout();
+
     interface Svc {
 
         /** {@code DYN_HTTP_SVC_LIVE_PATH}: path of the liveness route. */

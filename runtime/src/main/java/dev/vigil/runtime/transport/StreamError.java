@@ -15,6 +15,13 @@ public sealed interface StreamError {
     /** The stream broke before its end: the worker went silent (heartbeats stopped) or vanished. */
     record Disconnected(String message) implements StreamError {}
 
+    /**
+     * The stream produced nothing for longer than the caller allows (Dynamo's {@code ResponseTimeout},
+     * {@code DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}): the worker is alive to the transport but its
+     * engine is stuck, so the request may be retried elsewhere.
+     */
+    record ResponseTimeout(String message) implements StreamError {}
+
     /** The worker's handler failed the request and said why. */
     record Backend(String message) implements StreamError {}
 }

@@ -1,0 +1,79 @@
+package dev.vigil.frontend.api;
+
+import java.time.Duration;
+
+import io.vertx.core.Vertx;
+
+/**
+ * Ends an attempt whose stream produced nothing for {@code DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}: a
+ * worker whose transport still answers (heartbeats flow, so the silence timeout never fires) but whose
+ * engine is stuck. One timer per attempt, re-armed only when it fires, so a token costs a timestamp,
+ * not a timer.
+ */
+final class StreamWatchdog {
+
+    /** The setting and the timers it runs on; {@link #OFF} when the timeout is not set. */
+    record Settings(Vertx vertx, Duration timeout) {
+        static final Settings OFF = new Settings(null, Duration.ZERO);
+
+        boolean on() {
+            return vertx != null && !timeout.isZero();
+        }
+    }
+
+    private final Settings settings;
+    private final Runnable onSilence;
+    private volatile long lastActivityNanos = System.nanoTime();
+    private long timer = -1;
+    private boolean stopped;
+
+    private StreamWatchdog(Settings settings, Runnable onSilence) {
+        this.settings = settings;
+        this.onSilence = onSilence;
+    }
+
+    /** Starts watching; {@code onSilence} runs once, on a timer thread, if the stream goes silent. */
+    static StreamWatchdog start(Settings settings, Runnable onSilence) {
+        StreamWatchdog watchdog = new StreamWatchdog(settings, onSilence);
+        if (settings.on()) {
+            watchdog.arm(settings.timeout().toMillis());
+        }
+        return watchdog;
+    }
+
+    /** The stream produced something. */
+    void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    synchronized void stop() {
+        stopped = true;
+        if (timer >= 0) {
+            settings.vertx().cancelTimer(timer);
+            timer = -1;
+        }
+    }
+
+    private synchronized void arm(long delayMs) {
+        if (!stopped) {
+            timer = settings.vertx().setTimer(Math.max(1, delayMs), id -> check());
+        }
+    }
+
+    private void check() {
+        long silentNanos = System.nanoTime() - lastActivityNanos;
+        long timeoutNanos = settings.timeout().toNanos();
+        if (silentNanos < timeoutNanos) {
+            arm((timeoutNanos - silentNanos) / 1_000_000 + 1);
+            return;
+        }
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            timer = -1;
+        }
+        onSilence.run();
+    }
+}

@@ -29,6 +29,12 @@ public final class EnvNames {
     public static final String DYN_MODEL_NAME = "DYN_MODEL_NAME";
     public static final String DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT = "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT";
     public static final String DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS = "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS";
+    public static final String DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS = "DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS";
+    public static final String DYN_WORKER_SHUTDOWN_ROUTER_GRACE_SECS = "DYN_WORKER_SHUTDOWN_ROUTER_GRACE_SECS";
+    public static final String DYN_WORKER_SHUTDOWN_INFLIGHT_TIMEOUT_SECS = "DYN_WORKER_SHUTDOWN_INFLIGHT_TIMEOUT_SECS";
+    public static final String DYN_WORKER_SHUTDOWN_CLEANUP_TIMEOUT_SECS = "DYN_WORKER_SHUTDOWN_CLEANUP_TIMEOUT_SECS";
+    /** Ours: JSON or Dynamo's plain-text errors on the system status server. */
+    public static final String DYN_SYSTEM_ERROR_FORMAT = "DYN_SYSTEM_ERROR_FORMAT";
 
     // Worker: fault injection for tests and drills (ours).
     public static final String DYN_FAULT_INJECTION_ENABLED = "DYN_FAULT_INJECTION_ENABLED";
@@ -81,6 +87,10 @@ public final class EnvNames {
     public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD";
     public static final String DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC = "DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC";
     public static final String DYN_HTTP_OVERLOAD_STATUS_CODE = "DYN_HTTP_OVERLOAD_STATUS_CODE";
+    public static final String DYN_RUNTIME_INHIBITED_DURATION_SECS = "DYN_RUNTIME_INHIBITED_DURATION_SECS";
+    public static final String DYN_DISABLE_FRONTEND_ADMIN_API = "DYN_DISABLE_FRONTEND_ADMIN_API";
+    public static final String DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS = "DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS";
+    public static final String DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS = "DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS";
 
     /** All names above, for the consistency test. */
     public static final List<String> ALL = List.of(
@@ -96,6 +106,11 @@ public final class EnvNames {
             DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
             DYN_FAULT_INJECTION_ENABLED,
             DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS,
+            DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS,
+            DYN_WORKER_SHUTDOWN_ROUTER_GRACE_SECS,
+            DYN_WORKER_SHUTDOWN_INFLIGHT_TIMEOUT_SECS,
+            DYN_WORKER_SHUTDOWN_CLEANUP_TIMEOUT_SECS,
+            DYN_SYSTEM_ERROR_FORMAT,
             DYN_MOCKER_ITL_MS,
             DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS,
             DYN_MOCKER_SPEEDUP_RATIO,
@@ -131,7 +146,11 @@ public final class EnvNames {
             DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,
             DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD,
             DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC,
-            DYN_HTTP_OVERLOAD_STATUS_CODE);
+            DYN_HTTP_OVERLOAD_STATUS_CODE,
+            DYN_RUNTIME_INHIBITED_DURATION_SECS,
+            DYN_DISABLE_FRONTEND_ADMIN_API,
+            DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS,
+            DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS);
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,26 +74,82 @@ public final class EndpointServer {
     }
 
     /**
-     * The graceful stop.
+     * The graceful stop with a plain grace period and drain timeout (a budget of their sum).
      *
-     * @param grace how long to keep accepting after leaving discovery; zero for not at all
-     * @param drainTimeout how long requests in flight may run once no new one is accepted
-     * @return whether every request in flight ended within {@code drainTimeout}; when not, the
-     *     rest are cut off by whatever closes the plane, and their callers must migrate them
+     * @return whether every request in flight ended within {@code drainTimeout}
      */
     public boolean stop(Duration grace, Duration drainTimeout) {
+        return stop(new ShutdownPlan(
+                ShutdownBudget.start(grace.plus(drainTimeout), Duration.ZERO),
+                grace,
+                Optional.of(drainTimeout),
+                ShutdownObserver.NONE));
+    }
+
+    /**
+     * The graceful stop, stage by stage within {@code plan}'s budget: unregister, router grace, stop
+     * admission, wait for requests in flight.
+     *
+     * @return whether every request in flight ended in time; when not, the rest are cut off by
+     *     whatever closes the plane, and their callers migrate them
+     */
+    public boolean stop(ShutdownPlan plan) {
         List<Served> all = snapshot();
+        ShutdownBudget budget = plan.budget();
+        ShutdownObserver observer = plan.observer();
         // Deregister first, so routers stop choosing this process while it finishes what it has.
+        long started = begin(ShutdownStage.UNREGISTER, plan, all);
         unregister(all);
+        end(ShutdownStage.UNREGISTER, ShutdownStage.Reason.COMPLETED, started, plan, all);
         // Keep accepting for a while: routers that picked this process before their watch delivered
         // the deregistration still send requests, and those must land, not bounce.
+        Duration grace = budget.allowance(Optional.of(plan.routerGrace()));
+        started = begin(ShutdownStage.ROUTER_GRACE, plan, all);
         if (!all.isEmpty() && grace.compareTo(Duration.ZERO) > 0) {
             LOG.infof("Grace period %d s before stopping endpoints", grace.toSeconds());
             waitOut(grace);
+            end(ShutdownStage.ROUTER_GRACE, ShutdownStage.Reason.COMPLETED, started, plan, all);
+        } else {
+            end(ShutdownStage.ROUTER_GRACE, ShutdownStage.Reason.SKIPPED, started, plan, all);
         }
         // Then stop accepting and report it.
+        started = begin(ShutdownStage.STOP_ADMISSION, plan, all);
         stopAccepting(all);
-        return drain(all, drainTimeout);
+        end(ShutdownStage.STOP_ADMISSION, ShutdownStage.Reason.COMPLETED, started, plan, all);
+        started = begin(ShutdownStage.INFLIGHT, plan, all);
+        boolean drained = drain(all, budget.allowance(plan.inFlightCap()));
+        end(
+                ShutdownStage.INFLIGHT,
+                drained ? ShutdownStage.Reason.COMPLETED : ShutdownStage.Reason.TIMED_OUT,
+                started,
+                plan,
+                all);
+        return drained;
+    }
+
+    private static long begin(ShutdownStage stage, ShutdownPlan plan, List<Served> all) {
+        plan.observer()
+                .stage(
+                        stage,
+                        ShutdownStage.Reason.STARTED,
+                        Duration.ZERO,
+                        plan.budget().remaining(),
+                        inFlight(all));
+        return System.nanoTime();
+    }
+
+    private static void end(
+            ShutdownStage stage, ShutdownStage.Reason reason, long startedNanos, ShutdownPlan plan, List<Served> all) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
+        // One line per stage, Dynamo's stage log: the status server is already closed, so the log is
+        // what an operator reads during a shutdown.
+        LOG.infof(
+                "Shutdown stage %s %s after %d ms, %d ms of the budget left",
+                stage.wireName(),
+                reason.wireName(),
+                elapsed.toMillis(),
+                plan.budget().remaining().toMillis());
+        plan.observer().stage(stage, reason, elapsed, plan.budget().remaining(), inFlight(all));
     }
 
     /**
@@ -134,7 +191,9 @@ public final class EndpointServer {
     private boolean drain(List<Served> all, Duration timeout) {
         int inFlight = inFlight(all);
         if (inFlight > 0) {
-            LOG.infof("Waiting for %d in-flight requests to complete (at most %d s)", inFlight, timeout.toSeconds());
+            LOG.infof(
+                    "Waiting for %d in-flight requests to complete (at most %.1f s)",
+                    inFlight, timeout.toMillis() / 1000.0);
         }
         CompletableFuture<?>[] drained = all.stream()
                 .map(s -> s.endpoint().drained().toCompletableFuture())
@@ -151,7 +210,9 @@ public final class EndpointServer {
         }
         int left = inFlight(all);
         if (left > 0) {
-            LOG.warnf("%d requests still in flight after %d s; stopping anyway", left, timeout.toSeconds());
+            LOG.warnf(
+                    "%d requests still in flight after %.1f s; stopping anyway, their callers migrate them",
+                    left, timeout.toMillis() / 1000.0);
             return false;
         }
         if (inFlight > 0) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,6 +123,38 @@ class EndpointServerTest {
         await().atMost(PATIENCE).until(() -> held.size() == 1);
 
         assertFalse(server.stop(Duration.ZERO, Duration.ofMillis(100)));
+        assertFalse(registered());
+    }
+
+    @Test
+    void aStagedStopReportsEachStageAndCutsTheDrainAtTheBudget() {
+        EndpointServer server = new EndpointServer(plane, discovery, observer);
+        BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
+        server.serve(generate, holding(held));
+        plane.call(generate.natsSubject(), "req-stuck", bytes("x"), new RecordingObserver());
+        await().atMost(PATIENCE).until(() -> held.size() == 1);
+        List<String> stages = new CopyOnWriteArrayList<>();
+        // 300 ms in all, 100 ms of them kept for cleanup: the request in flight gets what is left
+        // after a 100 ms router grace, and no more, although its own cap is an hour.
+        ShutdownPlan plan = new ShutdownPlan(
+                ShutdownBudget.start(Duration.ofMillis(300), Duration.ofMillis(100)),
+                Duration.ofMillis(100),
+                Optional.of(Duration.ofHours(1)),
+                (stage, reason, elapsed, remaining, inFlight) ->
+                        stages.add(stage.wireName() + " " + reason.wireName() + " inflight=" + inFlight));
+
+        assertFalse(server.stop(plan));
+        assertEquals(
+                List.of(
+                        "unregister started inflight=1",
+                        "unregister completed inflight=1",
+                        "router_grace started inflight=1",
+                        "router_grace completed inflight=1",
+                        "stop_admission started inflight=1",
+                        "stop_admission completed inflight=1",
+                        "inflight started inflight=1",
+                        "inflight timed_out inflight=1"),
+                stages);
         assertFalse(registered());
     }
 

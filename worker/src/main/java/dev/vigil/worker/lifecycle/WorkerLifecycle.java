@@ -1,5 +1,7 @@
 package dev.vigil.worker.lifecycle;
 
+import java.time.Duration;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,10 +15,14 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.config.RuntimeConfig;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.lifecycle.EndpointServer;
 import dev.vigil.runtime.lifecycle.Launcher;
+import dev.vigil.runtime.lifecycle.ShutdownBudget;
+import dev.vigil.runtime.lifecycle.ShutdownPlan;
+import dev.vigil.runtime.lifecycle.ShutdownStage;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
@@ -29,6 +35,7 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.EngineCapacity;
+import dev.vigil.worker.metrics.ShutdownMetrics;
 import dev.vigil.worker.metrics.WorkerMetricNames;
 import dev.vigil.worker.status.StatusServerAddress;
 
@@ -71,6 +78,9 @@ public class WorkerLifecycle {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    ShutdownMetrics shutdownMetrics;
 
     private EndpointServer endpoints;
     private LoadPublisher loadPublisher;
@@ -164,6 +174,8 @@ public class WorkerLifecycle {
 
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
+        // One budget for the whole shutdown; every stage takes from it (DYN_WORKER_SHUTDOWN_*).
+        ShutdownBudget budget = ShutdownBudget.start(worker.shutdownTotalTimeout(), worker.shutdownCleanupTimeout());
         if (loadPublisher != null) {
             loadPublisher.close();
         }
@@ -175,8 +187,7 @@ public class WorkerLifecycle {
             // stop at once, as Dynamo does, so the orchestrator restarts this worker promptly; the
             // frontend migrates what was cut off.
             endpoints.halt();
-            quietly("close the request plane", plane::close);
-            engine.close();
+            cleanup(budget);
             return;
         }
         // The model leaves discovery first, so routers stop choosing this worker while it finishes
@@ -186,14 +197,53 @@ public class WorkerLifecycle {
         }
         if (engineDead) {
             endpoints.leave();
-        } else if (!endpoints.stop(worker.gracefulShutdownGracePeriod(), worker.gracefulShutdownTimeout())) {
-            // Not a clean stop: the cut-off requests are the frontend's to migrate, and the exit code says so.
+        } else if (!endpoints.stop(new ShutdownPlan(
+                budget, worker.shutdownRouterGrace(), worker.shutdownInFlightTimeout(), shutdownMetrics))) {
+            // Not a clean stop: the cut-off requests are the frontend's to migrate (their streams end
+            // when the plane closes below), and the exit code says so.
             Launcher.exitCodeAtLeast(1);
         }
-        // Last, revoke the lease (anything left registered goes with it) and disconnect.
-        quietly("close discovery", discovery::close);
-        quietly("close the request plane", plane::close);
-        engine.close();
+        cleanup(budget);
+    }
+
+    /**
+     * Last, revoke the lease (anything left registered goes with it), disconnect and stop the engine,
+     * within the cleanup reserve: a stage that hangs (an unreachable etcd) must not keep the process
+     * past its budget, where the orchestrator's SIGKILL would come instead.
+     */
+    private void cleanup(ShutdownBudget budget) {
+        Duration allowance = budget.cleanupAllowance();
+        shutdownMetrics.stage(
+                ShutdownStage.CLEANUP, ShutdownStage.Reason.STARTED, Duration.ZERO, budget.remaining(), 0);
+        long started = System.nanoTime();
+        Thread closer = Threads.startDaemon("vigil-shutdown-cleanup", () -> {
+            quietly("close discovery", discovery::close);
+            quietly("close the request plane", plane::close);
+            engine.close();
+        });
+        boolean done;
+        try {
+            closer.join(Math.max(1, allowance.toMillis()));
+            done = !closer.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done = false;
+        }
+        if (!done) {
+            LOG.warnf("Shutdown cleanup did not finish within %d ms; exiting anyway", allowance.toMillis());
+            Launcher.exitCodeAtLeast(1);
+        }
+        LOG.infof(
+                "Shutdown stage cleanup %s after %d ms, %d ms of the budget left",
+                done ? "completed" : "timed_out",
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                budget.remaining().toMillis());
+        shutdownMetrics.stage(
+                ShutdownStage.CLEANUP,
+                done ? ShutdownStage.Reason.COMPLETED : ShutdownStage.Reason.TIMED_OUT,
+                Duration.ofNanos(System.nanoTime() - started),
+                budget.remaining(),
+                0);
     }
 
     private static void quietly(String what, Runnable action) {

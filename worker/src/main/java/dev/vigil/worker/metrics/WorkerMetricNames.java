@@ -22,4 +22,18 @@ public final class WorkerMetricNames {
     public static final String COMPONENT_TAG = "dynamo_component";
     /** The endpoint, such as {@code generate}. */
     public static final String ENDPOINT_TAG = "dynamo_endpoint";
+
+    /**
+     * Renders as {@code dynamo_component_shutdown_stage_seconds{stage,reason}}: how long each stage
+     * of the graceful shutdown took (0 with reason {@code started} when it begins).
+     */
+    public static final String SHUTDOWN_STAGE_SECONDS = "dynamo.component.shutdown.stage.seconds";
+    /** Renders as {@code dynamo_component_shutdown_remaining_seconds}: the budget left, at each transition. */
+    public static final String SHUTDOWN_REMAINING_SECONDS = "dynamo.component.shutdown.remaining.seconds";
+    /** Renders as {@code dynamo_component_shutdown_inflight_requests}: requests in flight, at each transition. */
+    public static final String SHUTDOWN_INFLIGHT_REQUESTS = "dynamo.component.shutdown.inflight.requests";
+    /** The shutdown stage: {@code unregister}, {@code router_grace}, {@code stop_admission}, {@code inflight}, {@code cleanup}. */
+    public static final String STAGE_TAG = "stage";
+    /** How the stage ended: {@code started}, {@code completed}, {@code timed_out}, {@code skipped}. */
+    public static final String REASON_TAG = "reason";
 }

@@ -6,8 +6,10 @@ import static dev.vigil.frontend.metrics.MetricNames.MAX_SEQ_LEN_EXCEEDED;
 import static dev.vigil.frontend.metrics.MetricNames.MIGRATION;
 import static dev.vigil.frontend.metrics.MetricNames.MIGRATION_TYPE;
 import static dev.vigil.frontend.metrics.MetricNames.MODEL;
+import static dev.vigil.frontend.metrics.MetricNames.OUTCOME;
 import static dev.vigil.frontend.metrics.MetricNames.REJECTION;
 import static dev.vigil.frontend.metrics.MetricNames.REQUEST_TYPE;
+import static dev.vigil.frontend.metrics.MetricNames.RETRY;
 import static dev.vigil.frontend.metrics.MetricNames.STREAM;
 import static dev.vigil.frontend.metrics.MetricNames.UNARY;
 
@@ -35,6 +37,11 @@ public class FrontendMetrics {
 
     public void rejection(String model, String endpoint) {
         registry.counter(REJECTION, MODEL, model, ENDPOINT, endpoint).increment();
+    }
+
+    /** An attempt that failed before the first token was retried, or not for want of budget. */
+    public void retry(String model, String outcome) {
+        registry.counter(RETRY, MODEL, model, OUTCOME, outcome).increment();
     }
 
     public void cancellation(String model, String endpoint, boolean stream) {

@@ -48,6 +48,7 @@ final class MigrationOperator {
     private final FrontendMetrics metrics;
     private final int migrationLimit;
     private final Integer maxSeqLen;
+    private final AttemptPolicy policy;
     private final StreamWatchdog.Settings watchdogSettings;
     private final int promptTokens;
     private final List<Integer> generated = new ArrayList<>();
@@ -59,6 +60,8 @@ final class MigrationOperator {
     private Instance current;
     private int attempt;
     private int migrationsLeft;
+    private int retriesLeft;
+    private int retries;
     private boolean migratable = true;
 
     MigrationOperator(
@@ -73,7 +76,7 @@ final class MigrationOperator {
             FrontendMetrics metrics,
             int migrationLimit,
             Integer maxSeqLen,
-            StreamWatchdog.Settings watchdogSettings) {
+            AttemptPolicy policy) {
         this.request = request;
         this.original = original;
         this.originalPayload = originalPayload;
@@ -86,13 +89,18 @@ final class MigrationOperator {
         this.migrationLimit = migrationLimit;
         this.migrationsLeft = migrationLimit;
         this.maxSeqLen = maxSeqLen;
-        this.watchdogSettings = watchdogSettings;
+        this.policy = policy;
+        this.watchdogSettings = policy.watchdog();
+        this.retriesLeft = policy.maxRetries();
         this.promptTokens = original.tokenIds().size();
         client.onClientGone(this::clientGone);
     }
 
     /** Sends the first attempt to the instance the router admitted the request to. */
     synchronized void start(Instance target) {
+        if (policy.budget() != null) {
+            policy.budget().request();
+        }
         checkSequenceLength();
         send(target);
     }
@@ -242,6 +250,7 @@ final class MigrationOperator {
         }
         finished = true;
         watchdog.stop();
+        router.reportSuccess(current);
         String reason = finishReason == null ? EngineOutput.STOP : finishReason;
         Usage usage = Usage.of(promptTokens, generated.size());
         if (request.stream()) {
@@ -259,8 +268,13 @@ final class MigrationOperator {
         if (finished) {
             return;
         }
-        if (!(error instanceof StreamError.Backend)) {
-            router.reportDown(current);
+        if (error instanceof StreamError.Backend) {
+            router.reportError(current, error.message());
+        } else {
+            router.reportDown(current, name(error) + ": " + error.message());
+            if (retry(error)) {
+                return;
+            }
             // finished: the next attempt could not even be sent, and the client was told why.
             if (migrate(error) || finished) {
                 return;
@@ -270,6 +284,44 @@ final class MigrationOperator {
                 error instanceof StreamError.Backend
                         ? ApiError.internal("Backend error: " + error.message())
                         : ApiError.unavailable(name(error) + ": " + error.message()));
+    }
+
+    /**
+     * Before the first token: sends the request again, to another worker, after a jittered backoff,
+     * if this request has retries left and the frontend's retry budget allows. The client sees
+     * nothing of it. Returns whether a retry is under way.
+     */
+    private boolean retry(StreamError error) {
+        if (!generated.isEmpty() || retriesLeft == 0) {
+            return false;
+        }
+        if (!policy.budget().tryRetry()) {
+            LOG.warnf("Not retrying %s: the retry budget is spent (%s)", requestId, name(error));
+            metrics.retry(request.model(), MetricNames.BUDGET_EXHAUSTED);
+            return false;
+        }
+        retriesLeft--;
+        int number = ++retries;
+        long delay = policy.backoffMs(number);
+        metrics.retry(request.model(), MetricNames.RETRIED);
+        LOG.infof(
+                "Retrying request %s before its first token (%d of %d) in %d ms after %s: %s",
+                requestId, number, policy.maxRetries(), delay, name(error), error.message());
+        int failedAttempt = attempt;
+        policy.vertx().setTimer(Math.max(1, delay), id -> retryNow(failedAttempt));
+        return true;
+    }
+
+    private synchronized void retryNow(int failedAttempt) {
+        if (finished || attempt != failedAttempt) {
+            return;
+        }
+        Instance next = router.next(request.model()).orElse(null);
+        if (next == null) {
+            fail(ApiError.unavailable(Router.noLiveInstance(request.model())));
+            return;
+        }
+        send(next);
     }
 
     /**

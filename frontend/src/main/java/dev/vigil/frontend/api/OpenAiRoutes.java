@@ -24,8 +24,10 @@ import dev.vigil.frontend.api.CompletionRequest.Kind;
 import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.frontend.config.LoadSheddingConfig;
 import dev.vigil.frontend.config.MigrationConfig;
+import dev.vigil.frontend.config.RetryConfig;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.Admission;
+import dev.vigil.frontend.routing.RetryBudget;
 import dev.vigil.frontend.routing.Router;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
@@ -74,6 +76,12 @@ public class OpenAiRoutes {
 
     @Inject
     FrontendHttpConfig http;
+
+    @Inject
+    RetryConfig retry;
+
+    @Inject
+    RetryBudget retryBudget;
 
     private final Tokenizer tokenizer = Tokenizer.cl100k();
 
@@ -164,7 +172,13 @@ public class OpenAiRoutes {
                             metrics,
                             migration.limit(),
                             migration.maxSeqLen().orElse(null),
-                            new StreamWatchdog.Settings(ctx.vertx(), http.backendStreamTimeout()))
+                            new AttemptPolicy(
+                                    ctx.vertx(),
+                                    http.backendStreamTimeout(),
+                                    retry.maxAttempts(),
+                                    retry.backoffBaseMs(),
+                                    retry.backoffMaxMs(),
+                                    retryBudget))
                     .start(routed.target());
         } catch (ApiError e) {
             e.sendTo(ctx.response());

@@ -25,6 +25,20 @@ public final class MetricNames {
     public static final String ROUTABLE_INSTANCES = "dynamo.frontend.routable.instances";
 
     // Label keys.
+    /**
+     * Renders as {@code vigil_frontend_circuit_breaker_state{instance,state}}: 1 for the state each
+     * worker instance's circuit is in, 0 for the others ({@code DYN_CB_ENABLED}).
+     */
+    public static final String CIRCUIT_STATE = "vigil.frontend.circuit.breaker.state";
+    /** Renders as {@code vigil_frontend_circuit_breaker_transitions_total{instance,from,to}}. */
+    public static final String CIRCUIT_TRANSITIONS = "vigil.frontend.circuit.breaker.transitions";
+    /**
+     * Renders as {@code vigil_frontend_retry_total{model,outcome}}: attempts that failed before the
+     * first token and were retried ({@code retried}) or not, because the retry budget was spent
+     * ({@code budget_exhausted}).
+     */
+    public static final String RETRY = "vigil.frontend.retry";
+
     public static final String MODEL = "model";
     public static final String ENDPOINT = "endpoint";
     public static final String MIGRATION_TYPE = "migration_type";
@@ -32,11 +46,17 @@ public final class MetricNames {
     public static final String INSTANCE = "instance";
     public static final String PROBE = "probe";
     public static final String RESULT = "result";
+    public static final String STATE = "state";
+    public static final String FROM = "from";
+    public static final String TO = "to";
+    public static final String OUTCOME = "outcome";
 
     // Label values.
     public static final String NEW_REQUEST = "new_request";
     public static final String ONGOING_REQUEST = "ongoing_request";
     public static final String STREAM = "stream";
+    public static final String RETRIED = "retried";
+    public static final String BUDGET_EXHAUSTED = "budget_exhausted";
     public static final String UNARY = "unary";
 
     private MetricNames() {}

@@ -18,7 +18,8 @@ import dev.vigil.runtime.model.InstanceId;
 /**
  * Chooses the instance for each attempt of a request, and owns the whole policy: an instance is a
  * candidate for a model when discovery lists it under that model now, its probes have passed, and it
- * is not quarantined after a failure; among candidates, those under their busy thresholds are
+ * is not inhibited after a failure (or, with {@code DYN_CB_ENABLED}, its circuit lets a request
+ * through); among candidates, those under their busy thresholds are
  * preferred, and {@code DYN_ROUTER_MODE} picks one.
  *
  * <p>Every call reads current membership. A request that migrates asks again, so an instance that
@@ -41,6 +42,9 @@ public class Router {
 
     @Inject
     BusyMonitor busy;
+
+    @Inject
+    CircuitBreakers breakers;
 
     @Inject
     InstancePicker picker;
@@ -81,9 +85,34 @@ public class Router {
         return pickAmong(live, busyAmong(model, live));
     }
 
-    /** The instance failed a request: keep this frontend's traffic away from it for a while. */
+    /**
+     * The instance could not be reached or its stream broke: keep this frontend's traffic away from it
+     * for a while (the inhibition), or count it against its circuit when the breaker is on.
+     */
     public void reportDown(Instance instance) {
-        quarantine.report(instance.id());
+        reportDown(instance, "unreachable");
+    }
+
+    /** As {@link #reportDown(Instance)}, saying what happened. */
+    public void reportDown(Instance instance, String what) {
+        if (breakers.enabled()) {
+            breakers.failure(instance.id(), what);
+        } else {
+            quarantine.report(instance.id());
+        }
+    }
+
+    /**
+     * The instance's engine failed a request: no inhibition (the instance answers; Dynamo does not
+     * inhibit it), but a failure for its circuit.
+     */
+    public void reportError(Instance instance, String what) {
+        breakers.failure(instance.id(), what);
+    }
+
+    /** The instance served a request to its end. */
+    public void reportSuccess(Instance instance) {
+        breakers.success(instance.id());
     }
 
     /** Whether a request for this model could be routed now: what {@code /v1/models} lists. */
@@ -121,13 +150,16 @@ public class Router {
     }
 
     private Optional<Instance> pickAmong(List<Instance> live, Set<InstanceId> busyIds) {
-        List<Instance> candidates =
-                live.stream().filter(i -> !quarantine.contains(i.id())).toList();
+        List<Instance> candidates = live.stream()
+                .filter(i -> !quarantine.contains(i.id()) && breakers.permits(i.id()))
+                .toList();
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
         List<Instance> free =
                 candidates.stream().filter(i -> !busyIds.contains(i.id())).toList();
-        return Optional.of(picker.pick(free.isEmpty() ? candidates : free));
+        Instance picked = picker.pick(free.isEmpty() ? candidates : free);
+        breakers.acquire(picked.id());
+        return Optional.of(picked);
     }
 }

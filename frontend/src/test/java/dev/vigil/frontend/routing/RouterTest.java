@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.vigil.frontend.config.CircuitBreakerConfig;
 import dev.vigil.frontend.load.BusyMonitor;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
@@ -22,6 +24,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.testing.ConfigMappings;
 
 /** The routing policy in isolation: membership, probes, quarantine and busy as the router sees them. */
 class RouterTest {
@@ -40,6 +43,8 @@ class RouterTest {
         router.models = new ServedModels();
         router.instances = new KnownInstances();
         router.quarantine = new Quarantine(Duration.ofSeconds(5));
+        router.breakers = new CircuitBreakers();
+        router.breakers.config = ConfigMappings.fromEnvironment(CircuitBreakerConfig.class, Map.of());
         router.probes = new Probes() {
             @Override
             public boolean routable(InstanceId id) {

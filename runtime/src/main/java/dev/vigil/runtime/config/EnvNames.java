@@ -91,6 +91,17 @@ public final class EnvNames {
     public static final String DYN_DISABLE_FRONTEND_ADMIN_API = "DYN_DISABLE_FRONTEND_ADMIN_API";
     public static final String DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS = "DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS";
     public static final String DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS = "DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS";
+    // Ours: the circuit breaker and the retries before the first token.
+    public static final String DYN_CB_ENABLED = "DYN_CB_ENABLED";
+    public static final String DYN_CB_FAILURE_THRESHOLD = "DYN_CB_FAILURE_THRESHOLD";
+    public static final String DYN_CB_SUCCESS_THRESHOLD = "DYN_CB_SUCCESS_THRESHOLD";
+    public static final String DYN_CB_TIMEOUT_SECS = "DYN_CB_TIMEOUT_SECS";
+    public static final String DYN_CB_WINDOW_SECS = "DYN_CB_WINDOW_SECS";
+    public static final String DYN_RETRY_MAX_ATTEMPTS = "DYN_RETRY_MAX_ATTEMPTS";
+    public static final String DYN_RETRY_BACKOFF_BASE_MS = "DYN_RETRY_BACKOFF_BASE_MS";
+    public static final String DYN_RETRY_BACKOFF_MAX_MS = "DYN_RETRY_BACKOFF_MAX_MS";
+    public static final String DYN_RETRY_BUDGET_RATIO = "DYN_RETRY_BUDGET_RATIO";
+    public static final String DYN_RETRY_BUDGET_MIN_PER_SEC = "DYN_RETRY_BUDGET_MIN_PER_SEC";
 
     /** All names above, for the consistency test. */
     public static final List<String> ALL = List.of(
@@ -150,7 +161,17 @@ public final class EnvNames {
             DYN_RUNTIME_INHIBITED_DURATION_SECS,
             DYN_DISABLE_FRONTEND_ADMIN_API,
             DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS,
-            DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS);
+            DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS,
+            DYN_CB_ENABLED,
+            DYN_CB_FAILURE_THRESHOLD,
+            DYN_CB_SUCCESS_THRESHOLD,
+            DYN_CB_TIMEOUT_SECS,
+            DYN_CB_WINDOW_SECS,
+            DYN_RETRY_MAX_ATTEMPTS,
+            DYN_RETRY_BACKOFF_BASE_MS,
+            DYN_RETRY_BACKOFF_MAX_MS,
+            DYN_RETRY_BUDGET_RATIO,
+            DYN_RETRY_BUDGET_MIN_PER_SEC);
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

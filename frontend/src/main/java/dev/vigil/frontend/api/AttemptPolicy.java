@@ -1,0 +1,30 @@
+package dev.vigil.frontend.api;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.vertx.core.Vertx;
+
+import dev.vigil.frontend.routing.RetryBudget;
+
+/**
+ * How one request's attempts are run: the backend stream timeout ({@code
+ * DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}) and the retries before its first token ({@code
+ * DYN_RETRY_*}), with the timers both run on.
+ */
+record AttemptPolicy(
+        Vertx vertx, Duration streamTimeout, int maxRetries, int backoffBaseMs, int backoffMaxMs, RetryBudget budget) {
+
+    StreamWatchdog.Settings watchdog() {
+        return new StreamWatchdog.Settings(vertx, streamTimeout);
+    }
+
+    /**
+     * The wait before retry {@code n} (1, 2, …): exponential with full jitter, uniform in [0, min(max,
+     * base × 2^(n−1))], so retries from many requests spread out instead of arriving together.
+     */
+    long backoffMs(int n) {
+        long ceiling = Math.min((long) backoffMaxMs, (long) backoffBaseMs << Math.min(n - 1, 20));
+        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+    }
+}

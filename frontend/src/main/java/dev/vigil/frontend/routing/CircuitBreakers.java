@@ -1,0 +1,111 @@
+package dev.vigil.frontend.routing;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.vigil.frontend.config.CircuitBreakerConfig;
+import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.runtime.model.InstanceId;
+
+/**
+ * The circuit of every worker instance this frontend sent requests to ({@code DYN_CB_ENABLED}), and
+ * their metrics. An instance gets its circuit with its first outcome.
+ */
+@ApplicationScoped
+public class CircuitBreakers {
+
+    private static final Logger LOG = Logger.getLogger(CircuitBreakers.class);
+
+    @Inject
+    CircuitBreakerConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<InstanceId, CircuitBreaker> circuits = new ConcurrentHashMap<>();
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** Whether the instance may get a request now (always, with the breaker off). */
+    public boolean permits(InstanceId id) {
+        CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
+        return circuit == null || circuit.permits(System.nanoTime());
+    }
+
+    /** A request goes to the instance: half open, it takes the one trial. */
+    public void acquire(InstanceId id) {
+        CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
+        if (circuit != null) {
+            circuit.acquire(System.nanoTime());
+        }
+    }
+
+    public void success(InstanceId id) {
+        if (enabled()) {
+            circuit(id).success(System.nanoTime());
+        }
+    }
+
+    public void failure(InstanceId id, String what) {
+        if (enabled()) {
+            circuit(id).failure(System.nanoTime(), what);
+        }
+    }
+
+    /** The instance's state and why, for {@code /v1/instances}; empty with the breaker off or no outcome yet. */
+    public Optional<Status> status(InstanceId id) {
+        CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
+        return circuit == null
+                ? Optional.empty()
+                : Optional.of(new Status(circuit.state(System.nanoTime()).wireName(), circuit.reason()));
+    }
+
+    /** A circuit's state as shown to operators. */
+    public record Status(String state, String reason) {}
+
+    private CircuitBreaker circuit(InstanceId id) {
+        return circuits.computeIfAbsent(id, this::create);
+    }
+
+    private CircuitBreaker create(InstanceId id) {
+        String instance = id.hex();
+        AtomicReference<CircuitBreaker.State> current = new AtomicReference<>(CircuitBreaker.State.CLOSED);
+        for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+            Gauge.builder(MetricNames.CIRCUIT_STATE, current, c -> c.get() == state ? 1 : 0)
+                    .description("1 for the state of the worker instance's circuit, 0 for the others")
+                    .tag(MetricNames.INSTANCE, instance)
+                    .tag(MetricNames.STATE, state.wireName())
+                    .register(registry);
+        }
+        return new CircuitBreaker(
+                config.failureThreshold(),
+                config.successThreshold(),
+                config.timeout(),
+                config.window(),
+                (from, to, why) -> {
+                    current.set(to);
+                    registry.counter(
+                                    MetricNames.CIRCUIT_TRANSITIONS,
+                                    MetricNames.INSTANCE,
+                                    instance,
+                                    MetricNames.FROM,
+                                    from.wireName(),
+                                    MetricNames.TO,
+                                    to.wireName())
+                            .increment();
+                    LOG.infof("Circuit of instance %s %s -> %s: %s", instance, from.wireName(), to.wireName(), why);
+                });
+    }
+}

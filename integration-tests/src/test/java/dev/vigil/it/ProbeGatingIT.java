@@ -210,7 +210,7 @@ class ProbeGatingIT {
         return instance(f, w).map(i -> i.path("routable").asBoolean()).orElse(false);
     }
 
-    /** The table row of {@code w}, split on the column gaps: INSTANCE COMPONENT ENDPOINTS URL STATE PROBES. */
+    /** The table row of {@code w}, split on the column gaps: INSTANCE COMPONENT ENDPOINTS URL STATE PROBES HEALTH. */
     static Optional<String[]> tableRow(Frontend f, Worker w) {
         String table = given().header("Accept", "text/plain")
                 .get(f.api() + "/v1/instances")
@@ -222,7 +222,7 @@ class ProbeGatingIT {
                 table.lines()
                         .findFirst()
                         .orElse("")
-                        .matches("INSTANCE +COMPONENT +ENDPOINTS +STATUS URL +STATE +PROBES"),
+                        .matches("INSTANCE +COMPONENT +ENDPOINTS +STATUS URL +STATE +PROBES +HEALTH"),
                 table);
         return table.lines()
                 .filter(l -> l.startsWith(w.hex() + " "))

@@ -3,8 +3,8 @@ package dev.vigil.frontend.metrics;
 /**
  * Every Prometheus series the frontend writes, by its Micrometer name (dots become underscores and
  * counters gain {@code _total} on {@code /metrics}), with its label keys. Dynamo's names where Dynamo
- * has the series; Vigil's own keep the {@code dynamo_frontend_} prefix so one dashboard query selects
- * the frontend's series.
+ * has the series. Vigil's probe series keep the {@code dynamo_frontend_} prefix; the worker state,
+ * circuit and retry series carry {@code vigil_frontend_}, the names their issue gave them.
  */
 public final class MetricNames {
 
@@ -24,7 +24,11 @@ public final class MetricNames {
     /** {@code dynamo_frontend_routable_instances} (Vigil's). */
     public static final String ROUTABLE_INSTANCES = "dynamo.frontend.routable.instances";
 
-    // Label keys.
+    /**
+     * Renders as {@code vigil_frontend_worker_state{instance,state}}: 1 for the state this frontend
+     * sees each worker process in (joining, probing, ready, inhibited, open_circuit, draining, gone).
+     */
+    public static final String WORKER_STATE = "vigil.frontend.worker.state";
     /**
      * Renders as {@code vigil_frontend_circuit_breaker_state{instance,state}}: 1 for the state each
      * worker instance's circuit is in, 0 for the others ({@code DYN_CB_ENABLED}).
@@ -39,6 +43,7 @@ public final class MetricNames {
      */
     public static final String RETRY = "vigil.frontend.retry";
 
+    // Label keys.
     public static final String MODEL = "model";
     public static final String ENDPOINT = "endpoint";
     public static final String MIGRATION_TYPE = "migration_type";

@@ -1,8 +1,9 @@
-package dev.vigil.frontend.probe;
+package dev.vigil.frontend.api;
 
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,9 +16,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.vigil.frontend.probe.InstanceView;
+import dev.vigil.frontend.probe.Probe;
+import dev.vigil.frontend.probe.ProbeView;
+import dev.vigil.frontend.probe.Probes;
+import dev.vigil.frontend.routing.CircuitBreakers;
+import dev.vigil.frontend.routing.WorkerStates;
+import dev.vigil.runtime.model.InstanceId;
+
 /**
  * {@code GET /v1/instances}: every worker instance the frontend knows, whether it may get traffic
- * and each probe's streaks, as JSON; with {@code Accept: text/plain} (or {@code ?format=table}) the
+ * and each probe's streaks, its fused health state ({@link WorkerStates}) and its circuit, as JSON; with {@code Accept: text/plain} (or {@code ?format=table}) the
  * same as a {@code dstack ps --verbose}-style table. Probe urls are shown as configured, with their
  * {@code ${{ env.NAME }}} references unresolved; header values and bodies are never shown.
  */
@@ -28,6 +37,12 @@ public class InstancesRoutes {
 
     @Inject
     Probes probes;
+
+    @Inject
+    WorkerStates states;
+
+    @Inject
+    CircuitBreakers breakers;
 
     @Inject
     ObjectMapper json;
@@ -44,7 +59,7 @@ public class InstancesRoutes {
         if (table) {
             ctx.response()
                     .putHeader("content-type", "text/plain; charset=utf-8")
-                    .end(InstanceTable.render(view));
+                    .end(InstanceTable.render(view, states.all()));
             return;
         }
         ctx.response()
@@ -53,6 +68,7 @@ public class InstancesRoutes {
     }
 
     ObjectNode render(List<InstanceView> view) {
+        Map<InstanceId, WorkerStates.Status> health = states.all();
         ObjectNode body = json.createObjectNode();
         body.put("object", "list");
         ArrayNode configured = body.putArray("probes");
@@ -88,6 +104,23 @@ public class InstancesRoutes {
             instance.put("state", i.state());
             instance.put("routable", i.routable());
             instance.put("probes_status", i.symbols());
+            WorkerStates.Status status = health.get(i.id());
+            if (status == null) {
+                instance.putNull("worker_state");
+            } else {
+                ObjectNode state = instance.putObject("worker_state");
+                state.put("state", status.state().wireName());
+                state.put("reason", status.reason());
+                state.put("since", status.since().toString());
+            }
+            var circuit = breakers.status(i.id());
+            if (circuit.isEmpty()) {
+                instance.putNull("circuit");
+            } else {
+                ObjectNode c = instance.putObject("circuit");
+                c.put("state", circuit.get().state());
+                c.put("reason", circuit.get().reason());
+            }
             ArrayNode list = instance.putArray("probes");
             for (ProbeView p : i.probes()) {
                 ObjectNode probe = list.addObject();

@@ -103,6 +103,12 @@ class CircuitBreakerIT {
         assertEquals(THRESHOLD, failed, "only the failures that opened the circuit reach clients");
         String open = metrics();
         assertTrue(open.contains("state=\"open\"} 1.0"), open);
+        // Issue 15 §10: the fused state and the circuit, with its reason, in /v1/instances and the table.
+        var instances = given().get(api + "/v1/instances").jsonPath();
+        assertTrue(instances.getList("data.circuit.state").contains("open"), instances.prettify());
+        assertTrue(instances.getList("data.worker_state.state").contains("open_circuit"), instances.prettify());
+        String table = given().get(api + "/v1/instances?format=table").asString();
+        assertTrue(table.lines().anyMatch(l -> l.endsWith("open_circuit")), table);
         int whileOpen = decodes(sick);
         for (int i = 0; i < 10; i++) {
             assertEquals(200, completion());

@@ -75,6 +75,13 @@ class ShutdownBudgetIT {
                         .orElseThrow();
                 signalled[0] = System.nanoTime();
                 stopped[0].process().stop();
+                // Issue 15 §10: the frontend sees it drain (its model left discovery, it still serves).
+                Awaitility.await("the frontend sees a worker draining")
+                        .atMost(Duration.ofSeconds(TOTAL_SECS))
+                        .until(() -> given().get(api + "/v1/instances")
+                                .jsonPath()
+                                .getList("data.worker_state.state")
+                                .contains("draining"));
             }
             return true;
         });

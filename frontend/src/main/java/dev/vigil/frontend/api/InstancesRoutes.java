@@ -1,9 +1,13 @@
 package dev.vigil.frontend.api;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -52,7 +56,7 @@ public class InstancesRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        List<InstanceView> view = probes.view();
+        List<InstanceView> view = withLeftWorkers(probes.view());
         String accept = ctx.request().getHeader("accept");
         boolean table = "table".equals(ctx.request().getParam("format"))
                 || (accept != null && accept.contains("text/plain") && !accept.contains("json"));
@@ -65,6 +69,33 @@ public class InstancesRoutes {
         ctx.response()
                 .putHeader("content-type", "application/json")
                 .end(render(view).toString());
+    }
+
+    /**
+     * The listed workers, then those that left discovery recently (draining or gone), as they were
+     * last listed, with state {@code left} and not routable.
+     */
+    private List<InstanceView> withLeftWorkers(List<InstanceView> listed) {
+        Set<InstanceId> ids = listed.stream().map(InstanceView::id).collect(Collectors.toSet());
+        List<InstanceView> all = new ArrayList<>(listed);
+        for (InstanceId id : states.all().keySet().stream()
+                .sorted(Comparator.comparing(InstanceId::hex))
+                .toList()) {
+            if (!ids.contains(id)) {
+                states.lastSeen(id)
+                        .ifPresent(v -> all.add(new InstanceView(
+                                v.id(),
+                                v.namespace(),
+                                v.component(),
+                                v.endpoints(),
+                                v.statusUrl(),
+                                "left",
+                                false,
+                                List.of(),
+                                "")));
+            }
+        }
+        return all;
     }
 
     ObjectNode render(List<InstanceView> view) {

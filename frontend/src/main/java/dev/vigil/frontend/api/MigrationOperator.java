@@ -58,6 +58,9 @@ final class MigrationOperator {
     private ResponseStream stream;
     private StreamWatchdog watchdog;
     private Instance current;
+    /** The instance the attempt in flight runs on, until it ends; counted in the router. */
+    private Instance runningOn;
+
     private int attempt;
     private int migrationsLeft;
     private int retriesLeft;
@@ -114,7 +117,10 @@ final class MigrationOperator {
             fail(ApiError.payloadTooLarge(tooLarge(payload.length, plane.maxPayloadBytes())));
             return false;
         }
+        endAttempt();
         current = target;
+        runningOn = target;
+        router.attemptStarted(target);
         int thisAttempt = ++attempt;
         if (watchdog != null) {
             watchdog.stop();
@@ -192,6 +198,14 @@ final class MigrationOperator {
         }
     }
 
+    /** The attempt in flight is over, however it ended. */
+    private void endAttempt() {
+        if (runningOn != null) {
+            router.attemptEnded(runningOn);
+            runningOn = null;
+        }
+    }
+
     /** The attempt produced nothing for the backend stream timeout: end it and try elsewhere. */
     private synchronized void silent(int number) {
         if (number != attempt || finished) {
@@ -211,6 +225,7 @@ final class MigrationOperator {
             if (watchdog != null) {
                 watchdog.stop();
             }
+            endAttempt();
             LOG.warnf("Connection closed unexpectedly; issuing cancellation for %s", responses.id());
             metrics.cancellation(request.model(), request.kind().endpointLabel(), request.stream());
             if (stream != null) {
@@ -250,6 +265,7 @@ final class MigrationOperator {
         }
         finished = true;
         watchdog.stop();
+        endAttempt();
         router.reportSuccess(current);
         String reason = finishReason == null ? EngineOutput.STOP : finishReason;
         Usage usage = Usage.of(promptTokens, generated.size());
@@ -268,6 +284,7 @@ final class MigrationOperator {
         if (finished) {
             return;
         }
+        endAttempt();
         if (error instanceof StreamError.Backend) {
             router.reportError(current, error.message());
         } else {
@@ -361,6 +378,7 @@ final class MigrationOperator {
 
     private void fail(ApiError error) {
         finished = true;
+        endAttempt();
         if (watchdog != null) {
             watchdog.stop();
         }

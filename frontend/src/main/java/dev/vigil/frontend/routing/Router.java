@@ -1,8 +1,11 @@
 package dev.vigil.frontend.routing;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,6 +111,26 @@ public class Router {
      */
     public void reportError(Instance instance, String what) {
         breakers.failure(instance.id(), what);
+    }
+
+    private final Map<InstanceId, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    /** An attempt of a request was sent to the instance; {@link #attemptEnded} follows once. */
+    public void attemptStarted(Instance instance) {
+        inFlight.computeIfAbsent(instance.id(), id -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public void attemptEnded(Instance instance) {
+        AtomicInteger count = inFlight.get(instance.id());
+        if (count != null && count.decrementAndGet() <= 0) {
+            inFlight.remove(instance.id(), count);
+        }
+    }
+
+    /** Attempts of this frontend running on the instance now. */
+    public int inFlight(InstanceId id) {
+        AtomicInteger count = inFlight.get(id);
+        return count == null ? 0 : Math.max(0, count.get());
     }
 
     /** The instance served a request to its end. */

@@ -55,7 +55,7 @@ public class WorkerStates {
     public enum State {
         /** No longer in discovery. */
         GONE,
-        /** Still listed, but the model it served left discovery: it is shutting down. */
+        /** Leaving: its model or itself left discovery while requests still run on it. */
         DRAINING,
         /** Listed, but no model card of it was seen yet. */
         JOINING,
@@ -92,6 +92,9 @@ public class WorkerStates {
     CircuitBreakers breakers;
 
     @Inject
+    Router router;
+
+    @Inject
     MeterRegistry registry;
 
     private final Map<InstanceId, Tracked> tracked = new ConcurrentHashMap<>();
@@ -102,6 +105,7 @@ public class WorkerStates {
         final List<Meter> meters = new ArrayList<>();
         boolean servedOnce;
         Instant goneAt;
+        volatile InstanceView lastSeen;
 
         Tracked(Status status) {
             this.status = new AtomicReference<>(status);
@@ -128,6 +132,15 @@ public class WorkerStates {
                         Map.Entry::getKey, e -> e.getValue().status.get()));
     }
 
+    /**
+     * How the worker looked the last time discovery listed it, for showing a worker that left
+     * (draining or gone) beside the listed ones.
+     */
+    public Optional<InstanceView> lastSeen(InstanceId id) {
+        Tracked t = tracked.get(id);
+        return t == null ? Optional.empty() : Optional.ofNullable(t.lastSeen);
+    }
+
     public Optional<Status> of(InstanceId id) {
         return Optional.ofNullable(all().get(id));
     }
@@ -148,6 +161,9 @@ public class WorkerStates {
             Tracked t = entry.getValue();
             if (serving.contains(id)) {
                 t.servedOnce = true;
+            }
+            if (probed.containsKey(id)) {
+                t.lastSeen = probed.get(id);
             }
             Status next = evaluate(id, t, listed.contains(id), serving.contains(id), probed.get(id));
             Status current = t.status.get();
@@ -172,7 +188,14 @@ public class WorkerStates {
 
     private Status evaluate(InstanceId id, Tracked t, boolean listed, boolean serving, InstanceView probe) {
         if (!listed) {
-            return status(State.GONE, "left discovery");
+            int running = router.inFlight(id);
+            // A worker leaves discovery first and then finishes what it has: while requests of
+            // this frontend still run on it, it is draining.
+            return running > 0
+                    ? status(
+                            State.DRAINING,
+                            "left discovery; " + running + " request(s) of this frontend still running on it")
+                    : status(State.GONE, "left discovery");
         }
         if (!serving) {
             return t.servedOnce

@@ -104,7 +104,7 @@ final class MigrationOperator {
         }
         current = target;
         int thisAttempt = ++attempt;
-        stream = plane.call(target.natsSubject(), requestId, payload, new AttemptObserver(thisAttempt));
+        stream = plane.call(target.address(), requestId, payload, new AttemptObserver(thisAttempt));
         if (finished) {
             stream.kill();
         }

@@ -18,6 +18,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.model.Transport;
 
 @QuarkusTest
 class FrontendHealthTest {
@@ -86,7 +87,7 @@ class FrontendHealthTest {
                 "backend",
                 endpoint,
                 id,
-                "dynamo_backend." + endpoint + "-" + id.hex(),
+                new Transport.Nats("dynamo_backend." + endpoint + "-" + id.hex()),
                 "http://10.0.0.5:9090");
     }
 

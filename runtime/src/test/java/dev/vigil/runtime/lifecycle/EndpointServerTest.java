@@ -63,7 +63,7 @@ class EndpointServerTest {
 
     boolean answers() {
         RecordingObserver observer = new RecordingObserver();
-        plane.call(generate.natsSubject(), "probe", bytes("x"), observer);
+        plane.call(generate.address(), "probe", bytes("x"), observer);
         return observer.awaitEnd(PATIENCE).completed();
     }
 
@@ -95,7 +95,7 @@ class EndpointServerTest {
         BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
         server.serve(generate, holding(held));
         RecordingObserver caller = new RecordingObserver();
-        plane.call(generate.natsSubject(), "req-in-flight", bytes("x"), caller);
+        plane.call(generate.address(), "req-in-flight", bytes("x"), caller);
         await().atMost(PATIENCE).until(() -> held.size() == 1);
 
         CompletableFuture<Boolean> stopped =
@@ -103,7 +103,7 @@ class EndpointServerTest {
         await().atMost(PATIENCE).until(() -> events.size() == 2);
         assertEquals("stopped generate registered=false", events.get(1));
         RecordingObserver late = new RecordingObserver();
-        plane.call(generate.natsSubject(), "req-late", bytes("x"), late);
+        plane.call(generate.address(), "req-late", bytes("x"), late);
         late.awaitError(StreamError.CannotConnect.class, PATIENCE);
         assertFalse(stopped.isDone(), "a request is still in flight");
 
@@ -118,7 +118,7 @@ class EndpointServerTest {
         EndpointServer server = new EndpointServer(plane, discovery, observer);
         BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
         server.serve(generate, holding(held));
-        plane.call(generate.natsSubject(), "req-stuck", bytes("x"), new RecordingObserver());
+        plane.call(generate.address(), "req-stuck", bytes("x"), new RecordingObserver());
         await().atMost(PATIENCE).until(() -> held.size() == 1);
 
         assertFalse(server.stop(Duration.ZERO, Duration.ofMillis(100)));
@@ -143,7 +143,7 @@ class EndpointServerTest {
     void leaveUnregistersAndStopsAcceptingWithoutWaiting() {
         EndpointServer server = new EndpointServer(plane, discovery, observer);
         server.serve(generate, holding(new LinkedBlockingQueue<>()));
-        plane.call(generate.natsSubject(), "req-cut-off", bytes("x"), new RecordingObserver());
+        plane.call(generate.address(), "req-cut-off", bytes("x"), new RecordingObserver());
 
         server.leave();
 

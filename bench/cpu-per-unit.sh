@@ -31,7 +31,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 ETCD_PORT=$(free_port); ETCD_PEER=$(free_port); NATS_PORT=$(free_port); WORKER_PORT=$(free_port); FRONTEND_PORT=$(free_port)
 TMP=$(mktemp -d)
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"; }
+APP_PIDS=()
+# Apps first (they deregister from etcd on the way out), then etcd and NATS; nothing waits forever.
+cleanup() {
+  for pid in "${APP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 150); do
+    alive=0; for pid in "${APP_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break; sleep 0.1
+  done
+  for pid in "${APP_PIDS[@]}" "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true; rm -rf "$TMP"
+}
 trap cleanup EXIT
 
 /usr/bin/etcd --name b --data-dir "$TMP/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
@@ -50,10 +60,10 @@ for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$ETCD_PORT/health" | grep -q
 
 [ -n "${BENCH_JFR:-}" ] && mkdir -p "$BENCH_JFR"
 env "${COMMON[@]}" DYN_SYSTEM_HOST=127.0.0.1 DYN_SYSTEM_PORT="$WORKER_PORT" DYN_TCP_RPC_HOST=127.0.0.1 \
-  DYN_MOCKER_ITL_MS=2 java -jar "$WORKER_JAR" >"$TMP/worker.log" 2>&1 & PIDS+=($!)
+  DYN_MOCKER_ITL_MS=2 java -jar "$WORKER_JAR" >"$TMP/worker.log" 2>&1 & APP_PIDS+=($!)
 WORKER_PID=$!
 env "${COMMON[@]}" DYN_HTTP_HOST=127.0.0.1 DYN_HTTP_PORT="$FRONTEND_PORT" DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS=0 \
-  java -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & PIDS+=($!)
+  java -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & APP_PIDS+=($!)
 FRONTEND_PID=$!
 for _ in $(seq 1 300); do
   curl -s "http://127.0.0.1:$FRONTEND_PORT/v1/models" | grep -q mock-model && break; sleep 0.1

@@ -316,6 +316,7 @@ public final class Cluster implements AutoCloseable {
                 vars.put("NATS_SERVER", nats.url());
             } else if (role == Role.WORKER) {
                 vars.put("DYN_TCP_RPC_HOST", HOST);
+                vars.put("DYN_TCP_RPC_PORT", "0");
             }
             vars.put(role.hostVariable, HOST);
             vars.put(role.portVariable, String.valueOf(port));

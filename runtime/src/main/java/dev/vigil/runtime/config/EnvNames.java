@@ -89,6 +89,8 @@ public final class EnvNames {
             DYN_NAMESPACE,
             DYN_DISCOVERY_BACKEND,
             DYN_REQUEST_PLANE,
+            DYN_TCP_RPC_HOST,
+            DYN_TCP_RPC_PORT,
             ETCD_ENDPOINTS,
             DYN_ETCD_LEASE_TTL,
             DYN_ETCD_LEASE_LOSS,

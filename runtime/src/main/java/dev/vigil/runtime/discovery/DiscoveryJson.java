@@ -143,10 +143,10 @@ public final class DiscoveryJson {
     }
 
     private static Transport transport(JsonNode transport) {
-        if (transport.has(TCP_TRANSPORT)) {
+        if (transport.hasNonNull(TCP_TRANSPORT)) {
             return new Transport.Tcp(text(transport, TCP_TRANSPORT));
         }
-        if (transport.has(NATS_TRANSPORT)) {
+        if (transport.hasNonNull(NATS_TRANSPORT)) {
             return new Transport.Nats(text(transport, NATS_TRANSPORT));
         }
         throw new IllegalArgumentException("transport is neither 'nats_tcp' nor 'tcp'");

@@ -2,10 +2,15 @@ package dev.vigil.runtime.transport.tcp;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
@@ -25,11 +30,19 @@ final class TcpServerConnection {
     private final NetSocket socket;
     private final Map<Long, TcpServedRequest> requests = new ConcurrentHashMap<>();
     private final Map<Long, String> subscriptions = new ConcurrentHashMap<>();
+    /** The connection's event loop: every write to the socket happens there, batched. */
+    private final Context context;
+    /** Frames written by handler threads, waiting for the next batch. */
+    private final Queue<Buffer> outbox = new ConcurrentLinkedQueue<>();
+
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean closed;
 
     TcpServerConnection(TcpRequestPlane plane, NetSocket socket) {
         this.plane = plane;
         this.socket = socket;
+        // Created by the listener's connect handler, which runs on the connection's event loop.
+        this.context = Vertx.currentContext();
         socket.handler(new FrameParser(this::onFrame, bad -> {
             LOG.warnf("Closing a connection from %s: %s", socket.remoteAddress(), bad);
             socket.close();
@@ -38,10 +51,33 @@ final class TcpServerConnection {
         socket.exceptionHandler(e -> LOG.debugf("Connection from %s: %s", socket.remoteAddress(), e.toString()));
     }
 
+    /**
+     * Queues one frame. Frames come from many handler threads; writing each to the socket on its
+     * own would cost an event-loop wake-up, a flush and a packet per token. Instead the frames
+     * queued meanwhile go out as one write on the event loop, in the order they were queued (a
+     * request's frames are queued under its lock, so their order is the handler's).
+     */
     void write(Buffer frame) {
-        if (!closed) {
-            socket.write(frame);
+        if (closed) {
+            return;
         }
+        outbox.add(frame);
+        if (flushScheduled.compareAndSet(false, true)) {
+            context.runOnContext(ignored -> flush());
+        }
+    }
+
+    private void flush() {
+        flushScheduled.set(false);
+        Buffer batch = outbox.poll();
+        if (batch == null) {
+            return;
+        }
+        Buffer next;
+        while ((next = outbox.poll()) != null) {
+            batch.appendBuffer(next);
+        }
+        socket.write(batch);
     }
 
     boolean isClosed() {

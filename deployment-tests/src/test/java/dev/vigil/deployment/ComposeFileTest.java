@@ -28,6 +28,7 @@ class ComposeFileTest {
 
     /** Service fields of the compose specification that this file may use; a typo is not one of them. */
     private static final Set<String> SERVICE_FIELDS = Set.of(
+            "profiles",
             "build",
             "image",
             "command",
@@ -94,6 +95,23 @@ class ComposeFileTest {
                 Tree.map(ComposeFiles.service(compose, "frontend"), "depends_on")
                         .keySet());
         assertNoCycle(compose);
+    }
+
+    /** The direct TCP plane by default, with no NATS; NATS only with {@code --profile nats}. */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void theAppsUseTheTcpPlaneUnlessTheNatsProfileIsAskedFor(String variant, Map<String, Object> compose) {
+        assertEquals(List.of("nats"), Tree.list(compose, "services", "nats", "profiles"));
+        for (String name : List.of("worker-1", "worker-2", "frontend")) {
+            Map<String, Object> service = ComposeFiles.service(compose, name);
+            assertEquals("${DYN_REQUEST_PLANE:-tcp}", ComposeFiles.env(service).get(EnvNames.DYN_REQUEST_PLANE), name);
+            assertEquals(false, Tree.map(service, "depends_on", "nats").get("required"), name + " → nats");
+        }
+        for (String worker : WORKERS) {
+            assertEquals(
+                    "9100",
+                    ComposeFiles.env(ComposeFiles.service(compose, worker)).get(EnvNames.DYN_TCP_RPC_PORT));
+        }
     }
 
     @ParameterizedTest

@@ -188,7 +188,15 @@ class KubernetesConsistencyTest {
         String etcdService = Tree.string(etcd, "spec", "serviceName");
         int members = Integer.parseInt(Tree.string(etcd, "spec", "replicas"));
         int clientPort = servicePort(Manifests.find(objects, "Service", etcdService), "client");
-        int natsPort = servicePort(Manifests.find(objects, "Service", "nats"), "client");
+        Map<String, String> workerEnv =
+                Manifests.env(vigilContainer(Manifests.find(objects, "Deployment", "worker"), "worker"));
+        String plane = workerEnv.getOrDefault(EnvNames.DYN_REQUEST_PLANE, "tcp");
+        if (plane.equals("tcp")) {
+            // No broker: the worker listens on its named port rpc and publishes its pod address.
+            Map<String, Object> worker = vigilContainer(Manifests.find(objects, "Deployment", "worker"), "worker");
+            assertEquals(containerPort(worker, "rpc"), Integer.parseInt(workerEnv.get(EnvNames.DYN_TCP_RPC_PORT)));
+            assertTrue(objects.stream().noneMatch(o -> "nats".equals(Manifests.name(o))), "no NATS on the TCP plane");
+        }
         for (String app : List.of("worker", "frontend")) {
             Map<String, String> env = Manifests.env(vigilContainer(Manifests.find(objects, "Deployment", app), app));
             String[] endpoints = env.get(EnvNames.ETCD_ENDPOINTS).split(",");
@@ -198,9 +206,13 @@ class KubernetesConsistencyTest {
                 assertEquals("etcd-" + i + "." + etcdService, uri.getHost(), app + " " + endpoints[i]);
                 assertEquals(clientPort, uri.getPort(), app + " " + endpoints[i]);
             }
-            URI nats = URI.create(env.get(EnvNames.NATS_SERVER));
-            assertEquals("nats", nats.getHost(), app);
-            assertEquals(natsPort, nats.getPort(), app);
+            assertEquals(plane, env.getOrDefault(EnvNames.DYN_REQUEST_PLANE, "tcp"), app + ": one plane for all");
+            if (plane.equals("nats")) {
+                int natsPort = servicePort(Manifests.find(objects, "Service", "nats"), "client");
+                URI nats = URI.create(env.get(EnvNames.NATS_SERVER));
+                assertEquals("nats", nats.getHost(), app);
+                assertEquals(natsPort, nats.getPort(), app);
+            }
         }
     }
 

@@ -58,8 +58,6 @@ class KubernetesManifestsTest {
                         "Service/etcd",
                         "StatefulSet/etcd",
                         "PodDisruptionBudget/etcd",
-                        "Service/nats",
-                        "Deployment/nats",
                         "Deployment/worker",
                         "Service/worker",
                         "PodDisruptionBudget/worker",

@@ -45,7 +45,7 @@ public final class FakeWorker implements AutoCloseable {
         Instance instance = statusUrl == null
                 ? generate.instance(discovery.instanceId())
                 : generate.instance(discovery.instanceId(), statusUrl);
-        ServedEndpoint served = plane.serve(instance.natsSubject(), handler);
+        ServedEndpoint served = plane.serve(instance.address(), handler);
         discovery.register(instance);
         discovery.registerModel(new ModelCard(model, generate, discovery.instanceId(), 100, 16, 8));
         return new FakeWorker(discovery, instance, served);

@@ -31,7 +31,8 @@ import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
 /**
- * The whole path with real parts: etcd, nats-server, two packaged workers and a packaged frontend.
+ * The whole path with real parts: etcd, two packaged workers and a packaged frontend on the default
+ * (direct TCP) request plane.
  * One cluster for the class; the last test kills a worker.
  */
 @Timeout(180)
@@ -123,10 +124,12 @@ class ClusterIT {
             assertEquals("dynamo", instance.get("namespace"));
             ids.add(instance.get("instance_id"));
             endpoints.add((String) instance.get("endpoint"));
-            String subject =
-                    ((Map<?, ?>) instance.get("transport")).get("nats_tcp").toString();
+            // The default plane is the direct TCP one: Dynamo's {"tcp":"host:port/<id hex>/<endpoint>"}.
+            String address = ((Map<?, ?>) instance.get("transport")).get("tcp").toString();
             long id = Long.parseLong(instance.get("instance_id").toString());
-            assertEquals("dynamo_backend." + instance.get("endpoint") + "-" + Long.toHexString(id), subject);
+            assertTrue(
+                    address.matches("127\\.0\\.0\\.1:\\d+/" + Long.toHexString(id) + "/" + instance.get("endpoint")),
+                    address);
         }
         assertEquals(2, ids.size(), "two processes, each with one instance id for its three endpoints");
         assertEquals(2, endpoints.stream().filter("generate"::equals).count());

@@ -60,7 +60,9 @@ class InfrastructureOutageIT {
 
     @BeforeAll
     static void startCluster() {
+        // NATS outages are what this class is about: the NATS plane.
         cluster = Cluster.builder("outage")
+                .requestPlane("nats")
                 .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
                 .workerEnv("DYN_MOCKER_ITL_MS", "1")
                 .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")

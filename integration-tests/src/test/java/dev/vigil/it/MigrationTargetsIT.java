@@ -39,7 +39,9 @@ class MigrationTargetsIT {
 
     @BeforeAll
     static void start() {
+        // On NATS: the request-plane size limit checked below is nats-server's max_payload.
         cluster = Cluster.builder("targets")
+                .requestPlane("nats")
                 .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
                 .workerEnv(
                         "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",

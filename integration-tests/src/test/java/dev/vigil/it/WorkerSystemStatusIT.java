@@ -26,12 +26,11 @@ import io.restassured.response.Response;
 import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
-import dev.vigil.testing.NatsServer;
 import dev.vigil.testing.Processes;
 
 /**
  * The packaged worker's system status server, started with environment variables as a user starts
- * it, next to a real etcd and nats-server shared by the class. Workers that must stay "before
+ * it, next to a real etcd shared by the class. Workers that must stay "before
  * endpoints are served" get a long simulated model load ({@code DYN_MOCKER_STARTUP_DELAY_MS}).
  */
 @Timeout(180)
@@ -41,15 +40,12 @@ class WorkerSystemStatusIT {
     private static final Duration START = Duration.ofSeconds(30);
     private static final String LOADING_FOREVER = "3600000";
 
-    /** etcd and NATS for the class; each test starts its own worker. */
+    /** etcd for the class (the TCP plane needs no broker); each test starts its own worker. */
     static Cluster cluster;
-
-    static NatsServer nats;
 
     @BeforeAll
     static void startServers() {
         cluster = Cluster.builder("").start();
-        nats = cluster.nats();
     }
 
     @AfterAll
@@ -226,8 +222,6 @@ class WorkerSystemStatusIT {
         Map<String, String> env = AppProcess.env(
                 "ETCD_ENDPOINTS",
                 "http://127.0.0.1:" + FreePort.next(),
-                "NATS_SERVER",
-                nats.url(),
                 "DYN_SYSTEM_HOST",
                 "127.0.0.1",
                 "DYN_SYSTEM_PORT",

@@ -9,10 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Vigil cluster on this machine's loopback: one etcd and one nats-server, and as many packaged
- * workers and frontends as a test starts, each a process on free ports with the environment a user
- * would give it. Closing the cluster stops every process it started, by PID: frontends, workers,
- * NATS, etcd.
+ * A Vigil cluster on this machine's loopback: one etcd, a nats-server when the request plane is
+ * NATS (not with the direct TCP plane, the default), and as many packaged workers and frontends as a
+ * test starts, each a process on free ports with the environment a user would give it. Closing the
+ * cluster stops every process it started, by PID: frontends, workers, NATS, etcd.
  *
  * <pre>{@code
  * cluster = Cluster.builder("cluster")
@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * extra.process().kill();
  * }</pre>
  *
- * <p>An app's addresses are the cluster's: {@code ETCD_ENDPOINTS}, {@code NATS_SERVER} and its host and
- * port variables ({@code DYN_SYSTEM_*} for a worker, {@code DYN_HTTP_*} for a frontend) are always
- * set by the cluster; every other variable is the test's. Process logs are
+ * <p>An app's addresses are the cluster's: {@code ETCD_ENDPOINTS}, {@code DYN_REQUEST_PLANE} with
+ * {@code NATS_SERVER} (NATS) or a worker's {@code DYN_TCP_RPC_HOST} (TCP), and its host and port
+ * variables ({@code DYN_SYSTEM_*} for a worker, {@code DYN_HTTP_*} for a frontend) are always set by
+ * the cluster; every other variable is the test's. Process logs are
  * {@code target/it-logs/<prefix>-worker-<n>.log} and {@code <prefix>-frontend[-<name>].log}.
  */
 public final class Cluster implements AutoCloseable {
@@ -39,6 +40,7 @@ public final class Cluster implements AutoCloseable {
     private final Map<String, String> env;
     private final Map<String, String> workerEnv;
     private final Map<String, String> frontendEnv;
+    private final String requestPlane;
     private final EtcdServer etcd;
     private final NatsServer nats;
     private final List<App> workers = new CopyOnWriteArrayList<>();
@@ -50,6 +52,7 @@ public final class Cluster implements AutoCloseable {
         this.env = Map.copyOf(builder.env);
         this.workerEnv = Map.copyOf(builder.workerEnv);
         this.frontendEnv = Map.copyOf(builder.frontendEnv);
+        this.requestPlane = builder.requestPlane;
         this.etcd = etcd;
         this.nats = nats;
     }
@@ -71,6 +74,7 @@ public final class Cluster implements AutoCloseable {
         private int workers;
         private boolean frontend;
         private Duration answerWithin = Duration.ofSeconds(60);
+        private String requestPlane = "tcp";
 
         private Builder(String prefix) {
             this.prefix = prefix;
@@ -106,6 +110,18 @@ public final class Cluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code tcp} (the default, the apps' default: no nats-server is started) or {@code nats}
+         * (one is, and every app is given its URL).
+         */
+        public Builder requestPlane(String plane) {
+            if (!plane.equals("tcp") && !plane.equals("nats")) {
+                throw new IllegalArgumentException("request plane tcp or nats, not " + plane);
+            }
+            this.requestPlane = plane;
+            return this;
+        }
+
         /** How long {@link #start()} waits for each app's status server to answer; 60 s unless set. */
         public Builder answerWithin(Duration atMost) {
             this.answerWithin = atMost;
@@ -113,7 +129,7 @@ public final class Cluster implements AutoCloseable {
         }
 
         /**
-         * Starts etcd and NATS, then every app asked for (all at once, so they load in parallel), then
+         * Starts etcd (and NATS for that plane), then every app asked for (all at once, so they load in parallel), then
          * waits until each one's status server answers {@code /live} (any status): a worker's may still
          * say it is not ready. If anything fails to start, what did start is stopped.
          */
@@ -123,7 +139,7 @@ public final class Cluster implements AutoCloseable {
             Cluster cluster = null;
             try {
                 etcd = EtcdServer.started();
-                nats = NatsServer.started();
+                nats = requestPlane.equals("nats") ? NatsServer.started() : null;
                 cluster = new Cluster(this, etcd, nats);
                 List<App> apps = new ArrayList<>();
                 for (int i = 0; i < workers; i++) {
@@ -147,8 +163,17 @@ public final class Cluster implements AutoCloseable {
         return etcd;
     }
 
+    /** The cluster's nats-server; only on the NATS plane. */
     public NatsServer nats() {
+        if (nats == null) {
+            throw new IllegalStateException("this cluster runs on the TCP plane: there is no nats-server");
+        }
         return nats;
+    }
+
+    /** {@code tcp} or {@code nats}. */
+    public String requestPlane() {
+        return requestPlane;
     }
 
     /** The workers started so far, in start order, including any that have exited since. */
@@ -286,7 +311,13 @@ public final class Cluster implements AutoCloseable {
             vars.putAll(role == Role.WORKER ? workerEnv : frontendEnv);
             vars.putAll(extra);
             vars.put("ETCD_ENDPOINTS", etcd.endpoint());
-            vars.put("NATS_SERVER", nats.url());
+            vars.put("DYN_REQUEST_PLANE", requestPlane);
+            if (nats != null) {
+                vars.put("NATS_SERVER", nats.url());
+            } else if (role == Role.WORKER) {
+                vars.put("DYN_TCP_RPC_HOST", HOST);
+                vars.put("DYN_TCP_RPC_PORT", "0");
+            }
             vars.put(role.hostVariable, HOST);
             vars.put(role.portVariable, String.valueOf(port));
             App app = role.start(name, name, port, Map.copyOf(vars));

@@ -228,7 +228,7 @@ class CanaryHealthTest {
     private ResponseStream call(int maxTokens, AtomicInteger frames, CompletableFuture<Void> done) throws Exception {
         String subject = new EndpointId("dynamo", "backend", GENERATE)
                 .instance(discovery.instanceId())
-                .natsSubject();
+                .address();
         GenerateRequest request = new GenerateRequest(
                 "mock-model",
                 MockEngine.HEALTH_CHECK_REQUEST.tokenIds(),

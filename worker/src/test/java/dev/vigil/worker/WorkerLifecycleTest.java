@@ -77,7 +77,7 @@ class WorkerLifecycleTest {
                 .filter(i -> i.endpointId().equals(generate))
                 .findFirst()
                 .orElseThrow();
-        assertEquals(generate.subject(discovery.instanceId()), instance.natsSubject());
+        assertEquals(generate.subject(discovery.instanceId()), instance.address());
         // Published so frontends can probe it: this status server, at the port it really listens on.
         String statusUrl = instance.statusServer().orElseThrow();
         assertTrue(statusUrl.endsWith(":" + io.restassured.RestAssured.port), statusUrl);
@@ -91,19 +91,19 @@ class WorkerLifecycleTest {
                 Tokenizer.cl100k().encode("Hello there"),
                 new StopConditions(5, null, null, true),
                 null);
-        List<EngineOutput> outputs = call(instance.natsSubject(), JSON.writeValueAsBytes(request)).stream()
+        List<EngineOutput> outputs = call(instance.address(), JSON.writeValueAsBytes(request)).stream()
                 .map(b -> read(b, EngineOutput.class))
                 .toList();
         assertEquals(5, outputs.size());
         assertEquals(EngineOutput.LENGTH, outputs.get(4).finishReason());
 
         Instance load = new EndpointId("dynamo", "backend", "load_metrics").instance(discovery.instanceId());
-        LoadMetrics metrics = read(call(load.natsSubject(), new byte[0]).get(0), LoadMetrics.class);
+        LoadMetrics metrics = read(call(load.address(), new byte[0]).get(0), LoadMetrics.class);
         assertEquals(discovery.instanceId().value(), metrics.workerId());
         assertEquals(16384, metrics.kvTotalBlocks());
 
         Instance clear = new EndpointId("dynamo", "backend", "clear_kv_blocks").instance(discovery.instanceId());
-        String cleared = new String(call(clear.natsSubject(), new byte[0]).get(0), StandardCharsets.UTF_8);
+        String cleared = new String(call(clear.address(), new byte[0]).get(0), StandardCharsets.UTF_8);
         assertTrue(cleared.startsWith("{\"cleared_blocks\":"), cleared);
     }
 

@@ -126,7 +126,7 @@ final class MigrationOperator {
             watchdog.stop();
         }
         watchdog = StreamWatchdog.start(watchdogSettings, () -> silent(thisAttempt));
-        stream = plane.call(target.natsSubject(), requestId, payload, new AttemptObserver(thisAttempt));
+        stream = plane.call(target.address(), requestId, payload, new AttemptObserver(thisAttempt));
         if (finished) {
             stream.kill();
         }

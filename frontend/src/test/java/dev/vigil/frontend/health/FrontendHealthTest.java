@@ -20,6 +20,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.model.Transport;
 
 @QuarkusTest
 class FrontendHealthTest {
@@ -93,7 +94,7 @@ class FrontendHealthTest {
                 "backend",
                 endpoint,
                 id,
-                "dynamo_backend." + endpoint + "-" + id.hex(),
+                new Transport.Nats("dynamo_backend." + endpoint + "-" + id.hex()),
                 "http://10.0.0.5:9090");
     }
 

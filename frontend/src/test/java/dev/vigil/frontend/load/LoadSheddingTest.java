@@ -61,7 +61,7 @@ class LoadSheddingTest {
         worker = new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
         EndpointId generate = new EndpointId("dynamo", "backend", "generate");
         Instance instance = generate.instance(worker.instanceId());
-        served = plane.serve(instance.natsSubject(), request -> {
+        served = plane.serve(instance.address(), request -> {
             try {
                 request.send(JSON.writeValueAsBytes(new EngineOutput(List.of(7), " ok", EngineOutput.LENGTH)));
                 request.complete();

@@ -16,6 +16,8 @@ public final class EnvNames {
     public static final String DYN_NAMESPACE = "DYN_NAMESPACE";
     public static final String DYN_DISCOVERY_BACKEND = "DYN_DISCOVERY_BACKEND";
     public static final String DYN_REQUEST_PLANE = "DYN_REQUEST_PLANE";
+    public static final String DYN_TCP_RPC_HOST = "DYN_TCP_RPC_HOST";
+    public static final String DYN_TCP_RPC_PORT = "DYN_TCP_RPC_PORT";
     public static final String ETCD_ENDPOINTS = "ETCD_ENDPOINTS";
     /** Ours: Dynamo hard-codes the lease TTL at 10 s. */
     public static final String DYN_ETCD_LEASE_TTL = "DYN_ETCD_LEASE_TTL";
@@ -108,6 +110,8 @@ public final class EnvNames {
             DYN_NAMESPACE,
             DYN_DISCOVERY_BACKEND,
             DYN_REQUEST_PLANE,
+            DYN_TCP_RPC_HOST,
+            DYN_TCP_RPC_PORT,
             ETCD_ENDPOINTS,
             DYN_ETCD_LEASE_TTL,
             DYN_ETCD_LEASE_LOSS,

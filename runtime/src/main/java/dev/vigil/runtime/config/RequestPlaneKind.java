@@ -4,14 +4,18 @@ import java.util.Map;
 
 /** Which request plane a process uses. */
 public enum RequestPlaneKind {
+    /** Direct TCP connections from caller to worker, no broker (Dynamo's default). */
+    TCP,
+    /** Through nats-server. */
     NATS,
+    /** In process, for tests. */
     LOCAL;
 
-    /** {@code nats} or {@code local}, in any case. */
+    /** {@code tcp}, {@code nats} or {@code local}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<RequestPlaneKind> {
 
-        private static final EnumConverter<RequestPlaneKind> NAMES =
-                new EnumConverter<>("expected 'nats' or 'local'", Map.of("nats", NATS, "local", LOCAL));
+        private static final EnumConverter<RequestPlaneKind> NAMES = new EnumConverter<>(
+                "expected 'tcp', 'nats' or 'local'", Map.of("tcp", TCP, "nats", NATS, "local", LOCAL));
 
         @Override
         public RequestPlaneKind convert(String value) {

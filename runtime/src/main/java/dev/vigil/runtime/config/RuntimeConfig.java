@@ -1,10 +1,12 @@
 package dev.vigil.runtime.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Where a process finds its peers: the Dynamo namespace, the discovery backend and the request plane. */
 @ConfigMapping(prefix = "dyn")
@@ -20,10 +22,30 @@ public interface RuntimeConfig {
     @WithConverter(DiscoveryBackend.Converter.class)
     DiscoveryBackend discoveryBackend();
 
-    /** {@code DYN_REQUEST_PLANE}: {@code nats} (the default) or {@code local} (in-process, for tests). */
-    @WithDefault("nats")
+    /**
+     * {@code DYN_REQUEST_PLANE}: {@code tcp} (the default, as in Dynamo: direct connections, no
+     * broker), {@code nats} (through nats-server) or {@code local} (in-process, for tests).
+     */
+    @WithDefault("tcp")
     @WithConverter(RequestPlaneKind.Converter.class)
     RequestPlaneKind requestPlane();
+
+    /**
+     * {@code DYN_TCP_RPC_HOST} (Dynamo's name): with the TCP plane, the address a worker listens on
+     * and publishes; unset or a wildcard listens everywhere and publishes this machine's address.
+     */
+    @WithName("tcp-rpc-host")
+    @WithConverter(HostConverter.class)
+    Optional<String> tcpRpcHost();
+
+    /**
+     * {@code DYN_TCP_RPC_PORT} (Dynamo's name): with the TCP plane, the port a worker listens on; 0
+     * (the default) takes a free one, which is the one published.
+     */
+    @WithName("tcp-rpc-port")
+    @WithDefault("0")
+    @WithConverter(PortConverter.class)
+    int tcpRpcPort();
 
     /** etcd settings Vigil adds to Dynamo's. */
     Etcd etcd();

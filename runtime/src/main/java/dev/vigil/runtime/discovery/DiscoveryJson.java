@@ -19,6 +19,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.model.Transport;
 
 /**
  * The one place discovery values are encoded and decoded, in Dynamo's JSON:
@@ -26,6 +27,8 @@ import dev.vigil.runtime.model.ModelCard;
  * <pre>{@code
  * {"type":"Endpoint","component":"backend","endpoint":"generate","namespace":"dynamo",
  *  "instance_id":7587888160958627365,"transport":{"nats_tcp":"dynamo_backend.generate-694d98147d54be25"}}
+ * {"type":"Endpoint","component":"backend","endpoint":"generate","namespace":"dynamo",
+ *  "instance_id":7587888160958627365,"transport":{"tcp":"10.0.0.5:41235/694d98147d54be25/generate"}}
  * {"type":"Model","name":"mock-model","namespace":"dynamo","component":"backend","endpoint":"generate",
  *  "instance_id":7587888160958627365,"kv_total_blocks":1024,"block_size":16,"max_num_seqs":256}
  * }</pre>
@@ -50,6 +53,10 @@ public final class DiscoveryJson {
     private static final String ENDPOINT_TYPE = "Endpoint";
     private static final String MODEL_TYPE = "Model";
     private static final String SYSTEM_STATUS_URL = "system_status_url";
+    /** Dynamo's {@code TransportType} variants: {@code Nats} is renamed {@code nats_tcp}, {@code Tcp} is {@code tcp}. */
+    private static final String NATS_TRANSPORT = "nats_tcp";
+
+    private static final String TCP_TRANSPORT = "tcp";
 
     private DiscoveryJson() {}
 
@@ -87,7 +94,12 @@ public final class DiscoveryJson {
             json.writeStringField("namespace", instance.namespace());
         }
         json.writeObjectFieldStart("transport");
-        json.writeStringField("nats_tcp", instance.natsSubject());
+        // Java 17 has no pattern switch: the two kinds are told apart by type.
+        if (instance.transport() instanceof Transport.Tcp tcp) {
+            json.writeStringField(TCP_TRANSPORT, tcp.address());
+        } else {
+            json.writeStringField(NATS_TRANSPORT, instance.address());
+        }
         json.writeEndObject();
         if (stored && instance.systemStatusUrl() != null) {
             json.writeStringField(SYSTEM_STATUS_URL, instance.systemStatusUrl());
@@ -126,8 +138,18 @@ public final class DiscoveryJson {
                 text(node, "component"),
                 text(node, "endpoint"),
                 id(node),
-                text(transport, "nats_tcp"),
+                transport(transport),
                 optionalText(node, SYSTEM_STATUS_URL));
+    }
+
+    private static Transport transport(JsonNode transport) {
+        if (transport.hasNonNull(TCP_TRANSPORT)) {
+            return new Transport.Tcp(text(transport, TCP_TRANSPORT));
+        }
+        if (transport.hasNonNull(NATS_TRANSPORT)) {
+            return new Transport.Nats(text(transport, NATS_TRANSPORT));
+        }
+        throw new IllegalArgumentException("transport is neither 'nats_tcp' nor 'tcp'");
     }
 
     /**

@@ -58,7 +58,7 @@ public final class EndpointServer {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(handler, "handler");
         // 1. Transport first: serve() returns once the subject accepts requests.
-        ServedEndpoint endpoint = plane.serve(instance.natsSubject(), handler);
+        ServedEndpoint endpoint = plane.serve(instance.address(), handler);
         synchronized (this) {
             served.add(new Served(instance, endpoint));
         }
@@ -177,7 +177,7 @@ public final class EndpointServer {
 
     private void unregister(List<Served> all) {
         for (Served s : all) {
-            quietly("unregister " + s.instance().natsSubject(), () -> discovery.unregister(s.instance()));
+            quietly("unregister " + s.instance().address(), () -> discovery.unregister(s.instance()));
         }
     }
 

@@ -2,8 +2,11 @@ package dev.vigil.runtime.lifecycle;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+
+import io.vertx.core.Vertx;
 
 import dev.vigil.runtime.config.InfrastructureConfig;
 import dev.vigil.runtime.config.RequestPlaneKind;
@@ -15,11 +18,14 @@ import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.local.LocalRequestPlane;
 import dev.vigil.runtime.transport.nats.NatsPlaneSettings;
 import dev.vigil.runtime.transport.nats.NatsRequestPlane;
+import dev.vigil.runtime.transport.tcp.TcpPlaneSettings;
+import dev.vigil.runtime.transport.tcp.TcpRequestPlane;
 
 /**
  * The process's one discovery client and one request plane, chosen by configuration. Both connect
  * when first used; the apps touch them at start-up so an unreachable etcd or NATS stops the process
- * with one line saying which.
+ * with one line saying which. The TCP plane needs no server: it opens its port when the worker first
+ * addresses an endpoint, and connections when the frontend first calls.
  */
 @ApplicationScoped
 public class RuntimeBeans {
@@ -42,8 +48,19 @@ public class RuntimeBeans {
 
     @Produces
     @Singleton
-    RequestPlane requestPlane(RuntimeConfig config, InfrastructureConfig.Nats nats) {
+    RequestPlane requestPlane(
+            RuntimeConfig config,
+            InfrastructureConfig.Nats nats,
+            Instance<Vertx> vertx,
+            Instance<Discovery> discovery) {
         return switch (config.requestPlane()) {
+                // The application's Vert.x: frames are read on the event loops the HTTP server runs on.
+                // Discovery tells the plane where event publishers are.
+            case TCP -> TcpRequestPlane.create(
+                    vertx.get(),
+                    TcpPlaneSettings.defaults()
+                            .withListener(config.tcpRpcHost().orElse(TcpPlaneSettings.WILDCARD), config.tcpRpcPort()),
+                    discovery.get());
             case NATS -> NatsRequestPlane.connect(nats.server(), NatsPlaneSettings.defaults());
             case LOCAL -> LocalRequestPlane.shared();
         };

@@ -23,14 +23,22 @@ public record EndpointId(String namespace, String component, String endpoint) {
         return slug(namespace + "_" + component) + "." + endpoint + "-" + id.hex();
     }
 
-    /** This endpoint served by the process {@code id}. */
+    /** This endpoint served by the process {@code id} on NATS (or in process) at {@link #subject}. */
     public Instance instance(InstanceId id) {
         return new Instance(namespace, component, endpoint, id, subject(id));
     }
 
-    /** This endpoint served by the process {@code id}, whose system status server is at {@code statusUrl}. */
+    /** This endpoint served by the process {@code id} on NATS, whose system status server is at {@code statusUrl}. */
     public Instance instance(InstanceId id, String statusUrl) {
-        return new Instance(namespace, component, endpoint, id, subject(id), statusUrl);
+        return instance(id, new Transport.Nats(subject(id)), statusUrl);
+    }
+
+    /**
+     * This endpoint served by the process {@code id} through {@code transport} (what its request
+     * plane chose), whose system status server is at {@code statusUrl}.
+     */
+    public Instance instance(InstanceId id, Transport transport, String statusUrl) {
+        return new Instance(namespace, component, endpoint, id, transport, statusUrl);
     }
 
     /** Lower-cased, characters outside {@code [a-z0-9_-]} replaced by {@code _}, as Dynamo names its service. */

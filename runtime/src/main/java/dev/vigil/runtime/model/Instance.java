@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * One running copy of an endpoint, as discovery lists it: {@code namespace.component.endpoint} on
- * the process {@code id}, reachable at {@code natsSubject}.
+ * the process {@code id}, reachable through {@code transport} (a NATS subject or a TCP address).
  *
  * @param systemStatusUrl Vigil's addition: where the process's system status server answers, such
  *     as {@code http://10.0.0.5:9090}, so a frontend can probe it; null when the process did not
@@ -16,7 +16,7 @@ public record Instance(
         String component,
         String endpoint,
         InstanceId id,
-        String natsSubject,
+        Transport transport,
         String systemStatusUrl) {
 
     public Instance {
@@ -24,12 +24,20 @@ public record Instance(
         Objects.requireNonNull(component, "component");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(natsSubject, "natsSubject");
+        Objects.requireNonNull(transport, "transport");
     }
 
-    /** An instance that publishes no system status address, as Dynamo's workers register. */
+    /**
+     * An instance served on NATS at {@code natsSubject} that publishes no system status address, as
+     * Dynamo's NATS workers register.
+     */
     public Instance(String namespace, String component, String endpoint, InstanceId id, String natsSubject) {
-        this(namespace, component, endpoint, id, natsSubject, null);
+        this(namespace, component, endpoint, id, new Transport.Nats(natsSubject), null);
+    }
+
+    /** Where a request plane of the instance's kind reaches it: {@link Transport#address()}. */
+    public String address() {
+        return transport.address();
     }
 
     /** {@link #systemStatusUrl()}, when published. */

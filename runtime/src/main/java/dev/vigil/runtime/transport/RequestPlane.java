@@ -3,10 +3,18 @@ package dev.vigil.runtime.transport;
 import java.util.function.Consumer;
 
 import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.Transport;
 
 /**
  * Moves requests to endpoint instances and their response streams back, and carries events. One per
- * process (with NATS, one connection).
+ * process (with NATS, one connection to nats-server; with TCP, one listener and one connection per
+ * peer).
+ *
+ * <p>An endpoint instance is addressed by a string the plane chooses ({@link #transport}): a NATS
+ * subject, or a TCP {@code host:port/id/endpoint}. The serving process publishes it in discovery;
+ * callers pass it back to {@link #call}.
  *
  * <p>Streams have an explicit end, so a caller tells a finished stream from a broken one: a stream
  * that goes silent (no data and no heartbeat) for longer than the plane's silence timeout fails with
@@ -16,7 +24,16 @@ import dev.vigil.runtime.discovery.Subscription;
 public interface RequestPlane extends AutoCloseable {
 
     /**
-     * Starts serving {@code subject} with {@code handler}. Returns once the plane accepts requests
+     * How this plane addresses {@code endpoint} served by the process {@code id}: what the process
+     * publishes in discovery and serves with {@link #serve}. The TCP plane starts listening here if
+     * it is not listening yet, so its port is known.
+     *
+     * @throws RequestPlaneException when the plane cannot serve (its port cannot be bound)
+     */
+    Transport transport(EndpointId endpoint, InstanceId id);
+
+    /**
+     * Starts serving {@code subject} (an address from {@link #transport}) with {@code handler}. Returns once the plane accepts requests
      * for it, so the caller can then mark the endpoint served and register it in discovery.
      */
     ServedEndpoint serve(String subject, RequestHandler handler);
@@ -24,6 +41,7 @@ public interface RequestPlane extends AutoCloseable {
     /**
      * Sends one request and streams its responses to {@code observer}. Never blocks on the worker.
      *
+     * @param subject the instance's address, from its discovery value ({@code Instance.address()})
      * @param requestId the caller's id, kept across retries of the same request
      */
     ResponseStream call(String subject, String requestId, byte[] payload, ResponseObserver observer);

@@ -64,7 +64,7 @@ class EndpointServerTest {
 
     boolean answers() {
         RecordingObserver observer = new RecordingObserver();
-        plane.call(generate.natsSubject(), "probe", bytes("x"), observer);
+        plane.call(generate.address(), "probe", bytes("x"), observer);
         return observer.awaitEnd(PATIENCE).completed();
     }
 
@@ -96,7 +96,7 @@ class EndpointServerTest {
         BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
         server.serve(generate, holding(held));
         RecordingObserver caller = new RecordingObserver();
-        plane.call(generate.natsSubject(), "req-in-flight", bytes("x"), caller);
+        plane.call(generate.address(), "req-in-flight", bytes("x"), caller);
         await().atMost(PATIENCE).until(() -> held.size() == 1);
 
         CompletableFuture<Boolean> stopped =
@@ -104,7 +104,7 @@ class EndpointServerTest {
         await().atMost(PATIENCE).until(() -> events.size() == 2);
         assertEquals("stopped generate registered=false", events.get(1));
         RecordingObserver late = new RecordingObserver();
-        plane.call(generate.natsSubject(), "req-late", bytes("x"), late);
+        plane.call(generate.address(), "req-late", bytes("x"), late);
         late.awaitError(StreamError.CannotConnect.class, PATIENCE);
         assertFalse(stopped.isDone(), "a request is still in flight");
 
@@ -119,7 +119,7 @@ class EndpointServerTest {
         EndpointServer server = new EndpointServer(plane, discovery, observer);
         BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
         server.serve(generate, holding(held));
-        plane.call(generate.natsSubject(), "req-stuck", bytes("x"), new RecordingObserver());
+        plane.call(generate.address(), "req-stuck", bytes("x"), new RecordingObserver());
         await().atMost(PATIENCE).until(() -> held.size() == 1);
 
         assertFalse(server.stop(Duration.ZERO, Duration.ofMillis(100)));
@@ -131,7 +131,7 @@ class EndpointServerTest {
         EndpointServer server = new EndpointServer(plane, discovery, observer);
         BlockingQueue<IncomingRequest> held = new LinkedBlockingQueue<>();
         server.serve(generate, holding(held));
-        plane.call(generate.natsSubject(), "req-stuck", bytes("x"), new RecordingObserver());
+        plane.call(generate.address(), "req-stuck", bytes("x"), new RecordingObserver());
         await().atMost(PATIENCE).until(() -> held.size() == 1);
         List<String> stages = new CopyOnWriteArrayList<>();
         // 300 ms in all, 100 ms of them kept for cleanup: the request in flight gets what is left
@@ -176,7 +176,7 @@ class EndpointServerTest {
     void leaveUnregistersAndStopsAcceptingWithoutWaiting() {
         EndpointServer server = new EndpointServer(plane, discovery, observer);
         server.serve(generate, holding(new LinkedBlockingQueue<>()));
-        plane.call(generate.natsSubject(), "req-cut-off", bytes("x"), new RecordingObserver());
+        plane.call(generate.address(), "req-cut-off", bytes("x"), new RecordingObserver());
 
         server.leave();
 

@@ -27,6 +27,6 @@ class EndpointIdTest {
     @Test
     void instanceCarriesItsSubject() {
         Instance instance = new EndpointId("dynamo", "backend", "generate").instance(new InstanceId(1));
-        assertEquals("dynamo_backend.generate-1", instance.natsSubject());
+        assertEquals("dynamo_backend.generate-1", instance.address());
     }
 }

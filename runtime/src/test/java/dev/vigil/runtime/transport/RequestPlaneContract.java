@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.InstanceId;
 
 /**
  * What every {@link RequestPlane} must do, run against each implementation by a subclass. The
@@ -71,8 +73,11 @@ public abstract class RequestPlaneContract {
     /** How long to watch that nothing more happens. */
     protected abstract Duration quietPeriod();
 
-    protected static String newSubject() {
-        return "vigil_test.generate-" + Long.toHexString(SUBJECTS.incrementAndGet());
+    /** A fresh endpoint instance's address on the serving plane (a NATS subject, a TCP address). */
+    protected String newSubject() {
+        return server().transport(
+                        new EndpointId("vigil_test", "backend", "generate"), new InstanceId(SUBJECTS.incrementAndGet()))
+                .address();
     }
 
     @Test

@@ -124,7 +124,7 @@ public class WorkerLifecycle {
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             // Published with every endpoint, so a frontend's probes can reach this process's status server.
-            Instance instance = endpointId.instance(id, statusUrl);
+            Instance instance = endpointId.instance(id, plane.transport(endpointId, id), statusUrl);
             // The canary payload before the transport, as Dynamo registers it: with the canary on,
             // the endpoint is notready from the first moment it could be seen.
             canary.registerTarget(endpoint);

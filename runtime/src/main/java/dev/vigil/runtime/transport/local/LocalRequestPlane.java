@@ -14,6 +14,9 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.Transport;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
@@ -25,6 +28,7 @@ import dev.vigil.runtime.transport.support.GatedEndpoint;
 import dev.vigil.runtime.transport.support.ObserverChannel;
 import dev.vigil.runtime.transport.support.SerialExecutor;
 import dev.vigil.runtime.transport.support.ServedRequest;
+import dev.vigil.runtime.transport.support.Subjects;
 
 /**
  * A request plane inside one JVM, for unit tests and {@code @QuarkusTest}s: the worker and frontend
@@ -68,6 +72,12 @@ public final class LocalRequestPlane implements RequestPlane {
      */
     public static LocalRequestPlane shared() {
         return SHARED;
+    }
+
+    /** The endpoint's subject ({@code EndpointId.subject}). */
+    @Override
+    public Transport transport(EndpointId endpoint, InstanceId id) {
+        return new Transport.Nats(endpoint.subject(id));
     }
 
     @Override

@@ -28,6 +28,9 @@ import io.nats.client.impl.Headers;
 
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.Transport;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
@@ -164,6 +167,12 @@ public final class NatsRequestPlane implements RequestPlane {
 
     public NatsPlaneSettings settings() {
         return settings;
+    }
+
+    /** The endpoint's subject ({@code EndpointId.subject}). */
+    @Override
+    public Transport transport(EndpointId endpoint, InstanceId id) {
+        return new Transport.Nats(endpoint.subject(id));
     }
 
     @Override

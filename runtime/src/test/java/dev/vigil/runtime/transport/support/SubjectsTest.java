@@ -1,4 +1,4 @@
-package dev.vigil.runtime.transport.local;
+package dev.vigil.runtime.transport.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,12 +1,12 @@
-package dev.vigil.runtime.transport.local;
+package dev.vigil.runtime.transport.support;
 
-/** NATS subject matching, so events behave in process as they do on NATS. */
-final class Subjects {
+/** NATS subject matching, so events behave on the in-process and TCP planes as they do on NATS. */
+public final class Subjects {
 
     private Subjects() {}
 
     /** Rejects what NATS would: empty subjects, empty tokens, whitespace. */
-    static String requireValid(String subject) {
+    public static String requireValid(String subject) {
         if (subject == null
                 || subject.isEmpty()
                 || subject.startsWith(".")
@@ -19,7 +19,7 @@ final class Subjects {
     }
 
     /** Whether {@code subject} matches {@code pattern}: {@code *} is one token, a final {@code >} one or more. */
-    static boolean matches(String pattern, String subject) {
+    public static boolean matches(String pattern, String subject) {
         String[] p = pattern.split("\\.", -1);
         String[] s = subject.split("\\.", -1);
         for (int i = 0; i < p.length; i++) {

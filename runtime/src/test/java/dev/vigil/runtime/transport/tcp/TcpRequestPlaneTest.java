@@ -1,0 +1,315 @@
+package dev.vigil.runtime.transport.tcp;
+
+import static dev.vigil.runtime.transport.RecordingObserver.bytes;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+
+import dev.vigil.runtime.discovery.DiscoveryJson;
+import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.Transport;
+import dev.vigil.runtime.transport.Control;
+import dev.vigil.runtime.transport.RecordingObserver;
+import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.RequestPlaneContract;
+import dev.vigil.runtime.transport.ServedEndpoint;
+import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.testing.FreePort;
+
+/**
+ * The request plane contract on the direct TCP plane (a worker plane and a frontend plane on
+ * loopback, finding each other for events through an in-memory discovery), then what only a
+ * connection has: a dead worker noticed at once, a frozen one by the silence timeout, a caller that
+ * goes away, nobody listening, the published address.
+ */
+@Timeout(120)
+class TcpRequestPlaneTest extends RequestPlaneContract {
+
+    private static final TcpPlaneSettings SETTINGS = TcpPlaneSettings.defaults().withListener("127.0.0.1", 0);
+
+    private static InMemoryDiscovery.Store store;
+    private static InMemoryDiscovery workerDiscovery;
+    private static TcpRequestPlane worker;
+    private static TcpRequestPlane frontend;
+    private static Vertx rawVertx;
+
+    @BeforeAll
+    static void start() {
+        store = new InMemoryDiscovery.Store();
+        workerDiscovery = new InMemoryDiscovery(store);
+        worker = TcpRequestPlane.create(SETTINGS, workerDiscovery);
+        frontend = TcpRequestPlane.create(SETTINGS, new InMemoryDiscovery(store));
+        // The worker is in discovery, so the frontend's event subscriptions find it.
+        EndpointId publisher = new EndpointId("vigil_test", "backend", "load_metrics");
+        workerDiscovery.register(publisher.instance(
+                workerDiscovery.instanceId(), worker.transport(publisher, workerDiscovery.instanceId()), null));
+        rawVertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (frontend != null) {
+            frontend.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+        if (rawVertx != null) {
+            rawVertx.close();
+        }
+    }
+
+    @Override
+    protected RequestPlane server() {
+        return worker;
+    }
+
+    @Override
+    protected RequestPlane client() {
+        return frontend;
+    }
+
+    @Override
+    protected Duration patience() {
+        return SETTINGS.ackTimeout().plus(SETTINGS.silenceTimeout()).plusSeconds(2);
+    }
+
+    /** A REJECT answers in a round trip; half the ack timeout proves it was not the timeout. */
+    @Override
+    protected Duration cannotConnectBound() {
+        return SETTINGS.ackTimeout().dividedBy(2);
+    }
+
+    @Override
+    protected Duration quietPeriod() {
+        return SETTINGS.heartbeatInterval().multipliedBy(2);
+    }
+
+    @Test
+    void theAddressIsPublishedAsDynamosTcpTransport() {
+        EndpointId generate = new EndpointId("dynamo", "backend", "generate");
+        Transport transport = worker.transport(generate, workerDiscovery.instanceId());
+        assertInstanceOf(Transport.Tcp.class, transport);
+        String expected =
+                worker.listening() + "/" + workerDiscovery.instanceId().hex() + "/generate";
+        assertEquals(expected, transport.address());
+        assertTrue(expected.startsWith("127.0.0.1:"), expected);
+        Instance instance = generate.instance(workerDiscovery.instanceId(), transport, null);
+        String json = DiscoveryJson.encode(instance);
+        assertTrue(json.contains("\"transport\":{\"tcp\":\"" + expected + "\"}"), json);
+        assertEquals(instance, DiscoveryJson.parseInstance(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void slowWorkerWhoseHeartbeatsFlowIsNotDisconnected() {
+        String subject = newSubject();
+        Duration pause = SETTINGS.silenceTimeout().multipliedBy(3);
+        try (ServedEndpoint served = worker.serve(subject, request -> {
+            request.send(bytes("first"));
+            ticker.schedule(
+                    () -> {
+                        request.send(bytes("after-a-long-think"));
+                        request.complete();
+                    },
+                    pause.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        })) {
+            RecordingObserver observer = new RecordingObserver();
+            frontend.call(subject, "req-slow", bytes("x"), observer);
+            observer.awaitCompleted(pause.plus(patience()));
+            assertEquals(List.of("first", "after-a-long-think"), observer.data());
+        }
+    }
+
+    @Test
+    void workerProcessKilledMidStreamIsDisconnectedAtOnce() throws Exception {
+        Path log = Path.of("target", "it-logs", "tcp-serve-until-killed-" + System.nanoTime() + ".log");
+        Files.createDirectories(log.getParent());
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TcpServeUntilKilled.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            await("worker process serving").atMost(Duration.ofSeconds(60)).until(() -> {
+                if (!child.isAlive()) {
+                    throw new AssertionError("worker process exited: " + Files.readString(log));
+                }
+                return Files.readString(log).contains("ADDRESS ");
+            });
+            String address = Files.readString(log)
+                    .lines()
+                    .filter(l -> l.startsWith("ADDRESS "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("ADDRESS ".length());
+            RecordingObserver observer = new RecordingObserver();
+            frontend.call(address, "req-dead-worker", bytes("x"), observer);
+            observer.awaitData(5, patience());
+
+            long killedAt = System.nanoTime();
+            child.destroyForcibly(); // SIGKILL: no goodbye, like a crashed worker
+            StreamError.Disconnected error = observer.awaitError(StreamError.Disconnected.class, patience());
+
+            Duration detected = Duration.ofNanos(observer.outcome().atNanos() - killedAt);
+            System.out.printf(
+                    "Dead worker detected %d ms after SIGKILL (silence timeout %d ms): %s%n",
+                    detected.toMillis(), SETTINGS.silenceTimeout().toMillis(), error.message());
+            // The kernel closes a killed process's sockets: no waiting for the silence.
+            assertTrue(
+                    detected.compareTo(SETTINGS.silenceTimeout().dividedBy(2)) < 0,
+                    "took " + detected.toMillis() + " ms: " + error.message());
+            assertTrue(error.message().contains("closed"), error.message());
+
+            // The next call to the dead process cannot connect, at once.
+            RecordingObserver next = new RecordingObserver();
+            long start = System.nanoTime();
+            frontend.call(address, "req-after-death", bytes("x"), next);
+            next.awaitError(StreamError.CannotConnect.class, patience());
+            assertTrue(Duration.ofNanos(next.outcome().atNanos() - start).compareTo(cannotConnectBound()) < 0);
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void frozenWorkerIsDisconnectedByTheSilenceTimeoutAndToldToStop() throws Exception {
+        BlockingQueue<Byte> controls = new LinkedBlockingQueue<>();
+        // A server that acknowledges, sends one frame, then never writes again (SIGSTOP, a hung host).
+        String address = rawServer(frame -> {
+                    if (TcpWire.kind(frame) == TcpWire.REQUEST) {
+                        return List.of(
+                                TcpWire.control(TcpWire.ACK, TcpWire.stream(frame)),
+                                TcpWire.data(TcpWire.stream(frame), 0, bytes("only")));
+                    }
+                    controls.add(TcpWire.kind(frame));
+                    return List.of();
+                })
+                + "/7/generate";
+        RecordingObserver observer = new RecordingObserver();
+        long since = System.nanoTime();
+        frontend.call(address, "req-frozen", bytes("x"), observer);
+        observer.awaitData(1, patience());
+
+        StreamError.Disconnected error = observer.awaitError(StreamError.Disconnected.class, patience());
+        Duration detected = Duration.ofNanos(observer.outcome().atNanos() - since);
+        assertTrue(detected.compareTo(SETTINGS.silenceTimeout()) >= 0, "too soon: " + detected.toMillis() + " ms");
+        assertTrue(error.message().contains("silence timeout"), error.message());
+        assertEquals(TcpWire.KILL, controls.poll(patience().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void requestThatIsNeverAcknowledgedCannotConnectAfterTheAckTimeout() throws Exception {
+        BlockingQueue<Byte> controls = new LinkedBlockingQueue<>();
+        String address = rawServer(frame -> {
+                    if (TcpWire.kind(frame) != TcpWire.REQUEST) {
+                        controls.add(TcpWire.kind(frame));
+                    }
+                    return List.of();
+                })
+                + "/7/generate";
+        RecordingObserver observer = new RecordingObserver();
+        long start = System.nanoTime();
+        frontend.call(address, "req-unacked", bytes("x"), observer);
+
+        StreamError.CannotConnect error = observer.awaitError(StreamError.CannotConnect.class, patience());
+        Duration took = Duration.ofNanos(observer.outcome().atNanos() - start);
+        assertTrue(took.compareTo(SETTINGS.ackTimeout()) >= 0, "took " + took.toMillis() + " ms");
+        assertTrue(error.message().contains("acknowledgement"), error.message());
+        // Should the request arrive after all, the server is told to drop it.
+        assertEquals(TcpWire.KILL, controls.poll(patience().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void nobodyListeningCannotConnectAtOnce() {
+        RecordingObserver observer = new RecordingObserver();
+        long start = System.nanoTime();
+        frontend.call("127.0.0.1:" + FreePort.next() + "/7/generate", "req-nobody", bytes("x"), observer);
+        StreamError.CannotConnect error = observer.awaitError(StreamError.CannotConnect.class, patience());
+        Duration took = Duration.ofNanos(observer.outcome().atNanos() - start);
+        assertTrue(took.compareTo(cannotConnectBound()) < 0, "took " + took.toMillis() + " ms");
+        assertTrue(error.message().contains("cannot connect"), error.message());
+    }
+
+    @Test
+    void aNatsSubjectIsNotAnAddressHere() {
+        RecordingObserver observer = new RecordingObserver();
+        frontend.call("dynamo_backend.generate-694d98147d54be25", "req-nats", bytes("x"), observer);
+        StreamError.CannotConnect error = observer.awaitError(StreamError.CannotConnect.class, patience());
+        assertTrue(error.message().contains("DYN_REQUEST_PLANE"), error.message());
+    }
+
+    @Test
+    void callerThatGoesAwayKillsTheRequestAtTheWorker() {
+        String subject = newSubject();
+        CompletableFuture<Control> control = new CompletableFuture<>();
+        AtomicLong heardAt = new AtomicLong();
+        try (ServedEndpoint served = worker.serve(subject, request -> {
+            request.onControl(c -> {
+                heardAt.compareAndSet(0, System.nanoTime());
+                control.complete(c);
+            });
+            AtomicInteger n = new AtomicInteger();
+            var ticks = every(TICK, () -> request.send(bytes("frame-" + n.getAndIncrement())));
+            control.thenRun(() -> ticks.cancel(false));
+        })) {
+            RecordingObserver observer = new RecordingObserver();
+            TcpRequestPlane caller = TcpRequestPlane.create(SETTINGS, null);
+            caller.call(subject, "req-orphan", bytes("x"), observer);
+            observer.awaitData(2, patience());
+
+            long closing = System.nanoTime();
+            caller.close();
+            await().atMost(SETTINGS.heartbeatInterval().multipliedBy(4)).until(control::isDone);
+            System.out.printf(
+                    "Worker heard KILL %d ms after its caller began closing its plane%n",
+                    Duration.ofNanos(heardAt.get() - closing).toMillis());
+            assertEquals(Control.KILL, control.join());
+            await().atMost(patience()).until(() -> served.inFlight() == 0);
+            assertEquals(
+                    StreamError.Disconnected.class,
+                    observer.awaitEnd(patience()).error().getClass());
+        }
+    }
+
+    /**
+     * A server speaking the frame format by hand: {@code answer} gets each frame the plane sends
+     * and returns the frames to write back. Returns {@code host:port}.
+     */
+    private static String rawServer(java.util.function.Function<Buffer, List<Buffer>> answer) throws Exception {
+        NetServer server = rawVertx.createNetServer().connectHandler((NetSocket socket) -> {
+            Consumer<Buffer> onFrame = frame -> answer.apply(frame).forEach(socket::write);
+            socket.handler(new FrameParser(onFrame, bad -> socket.close()));
+        });
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return "127.0.0.1:" + server.actualPort();
+    }
+}

@@ -1,5 +1,6 @@
 package dev.vigil.runtime.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -34,6 +35,7 @@ public record TextInput(
     }
 
     /** Whether this is a chat request ({@code messages}) rather than a completion ({@code prompt}). */
+    @JsonIgnore
     public boolean isChat() {
         return messages != null && !messages.isNull();
     }

@@ -174,6 +174,11 @@ public final class FakeOpenAiEngine implements AutoCloseable {
         return WORDS[(int) Math.floorMod(hash, (long) WORDS.length)];
     }
 
+    /** The text a chat of one user message continues from: {@link #renderChat} of it. */
+    public static String userChat(String content) {
+        return "user: " + content + "\nassistant: ";
+    }
+
     /** How the chat template renders {@code messages}, the assistant's turn left open. */
     public static String renderChat(JsonNode messages, boolean continueFinal) {
         StringBuilder text = new StringBuilder();
@@ -210,7 +215,8 @@ public final class FakeOpenAiEngine implements AutoCloseable {
                                 "started", started.get(),
                                 "completed", completed.get(),
                                 "cancelled", cancelled.get(),
-                                "running", running.get())));
+                                "running", running.get(),
+                                "pid", ProcessHandle.current().pid())));
                 case "POST /fake/health" -> {
                     healthStatus = Integer.parseInt(query(exchange, "status"));
                     send(exchange, 204, "text/plain", "");

@@ -53,15 +53,22 @@ final class ChildEngine {
         List<ProcessHandle> tree = process.descendants().toList();
         tree.forEach(ProcessHandle::destroy);
         process.destroy();
-        try {
-            boolean exited = process.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!exited) {
+        // The shell may be gone at once while the engine it started still shuts down: wait for all.
+        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        List<ProcessHandle> all = new java.util.ArrayList<>(tree);
+        all.add(process.toHandle());
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 LOG.warnf(
                         "Engine process (pid %d) did not stop within %d s; killing it",
-                        process.pid(), stopTimeout.toSeconds());
+                        handle.pid(), stopTimeout.toSeconds());
+                break;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {

@@ -18,8 +18,32 @@ final class NodeScript {
 
     private NodeScript() {}
 
-    /** The script's last line of output; fails with all of it if the script fails. */
-    static String run(String name, String script, String... args) throws IOException, InterruptedException {
+    /** Whether {@code node} and {@code npm} can be run here (CI installs them; see .ci/run). */
+    static boolean available() {
+        for (String tool : List.of("node", "npm")) {
+            try {
+                Process p = new ProcessBuilder(tool, "--version")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code src/test/js/<name>} copied to {@code target/js/<name>} with its npm dependencies installed
+     * from the committed package-lock.json; returns that directory.
+     */
+    static Path install(String name) throws IOException, InterruptedException {
         Path source = Path.of("src", "test", "js", name);
         Path dir = Path.of("target", "js", name);
         Files.createDirectories(dir);
@@ -31,6 +55,12 @@ final class NodeScript {
         if (!Files.isDirectory(dir.resolve("node_modules"))) {
             exec(dir, 300, "npm", "ci", "--no-audit", "--no-fund");
         }
+        return dir;
+    }
+
+    /** The script's last line of output; fails with all of it if the script fails. */
+    static String run(String name, String script, String... args) throws IOException, InterruptedException {
+        Path dir = install(name);
         List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(List.of(args));
         String output = exec(dir, 120, command.toArray(String[]::new)).strip();

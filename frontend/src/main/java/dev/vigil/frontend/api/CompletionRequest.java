@@ -6,6 +6,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.vigil.runtime.protocol.SamplingOptions;
+import dev.vigil.runtime.protocol.TextInput;
+
 /**
  * An OpenAI completion or chat completion request, validated: what Vigil needs from the body and
  * nothing else. Every rejection names the field and what is accepted.
@@ -13,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param prompt the text to tokenize: the completion prompt, or the chat messages rendered by {@link
  *     #renderChat}
  * @param maxTokens {@code max_completion_tokens} or {@code max_tokens}; null when the client gave none
+ * @param text the request as the client wrote it, for engines that tokenize themselves: the
+ *     completion prompt, or the chat {@code messages} array
+ * @param sampling {@code temperature}, {@code top_p} and {@code seed}; null when the client set none
  */
 public record CompletionRequest(
         Kind kind,
@@ -22,7 +28,9 @@ public record CompletionRequest(
         boolean stream,
         boolean includeUsage,
         List<String> stop,
-        boolean ignoreEos) {
+        boolean ignoreEos,
+        TextInput text,
+        SamplingOptions sampling) {
 
     public enum Kind {
         CHAT,
@@ -71,7 +79,20 @@ public record CompletionRequest(
                 stream,
                 includeUsage,
                 stop(body.get("stop")),
-                bool(body, "ignore_eos"));
+                bool(body, "ignore_eos"),
+                kind == Kind.CHAT ? TextInput.chat(body.get("messages")) : TextInput.completion(prompt),
+                sampling(body));
+    }
+
+    /** The sampling parameters an engine accepts, already checked by {@link #checkSampling}. */
+    private static SamplingOptions sampling(JsonNode body) {
+        Double temperature =
+                present(body, "temperature") ? body.get("temperature").asDouble() : null;
+        Double topP = present(body, "top_p") ? body.get("top_p").asDouble() : null;
+        Long seed = present(body, "seed") ? body.get("seed").asLong() : null;
+        return temperature == null && topP == null && seed == null
+                ? null
+                : new SamplingOptions(temperature, topP, seed);
     }
 
     /**

@@ -148,8 +148,14 @@ final class MigrationOperator {
         tokens.addAll(generated);
         StopConditions stop = original.stopConditions();
         Integer max = stop.maxTokens() == null ? null : Math.max(0, stop.maxTokens() - generated.size());
+        // The text so far too, for engines that tokenize themselves: they continue it exactly.
         return new GenerateRequest(
-                original.model(), tokens, stop.withMaxTokens(max), original.samplingOptions(), generated.size());
+                original.model(),
+                tokens,
+                stop.withMaxTokens(max),
+                original.samplingOptions(),
+                generated.size(),
+                original.textInput() == null ? null : original.textInput().continuing(text.toString()));
     }
 
     /** Dynamo disables migration, once, for a sequence strictly longer than the limit. */
@@ -347,7 +353,11 @@ final class MigrationOperator {
      * disconnection is counted even when it cannot be recreated.
      */
     private boolean migrate(StreamError error) {
-        boolean ongoing = error instanceof StreamError.Disconnected || error instanceof StreamError.ResponseTimeout;
+        // A worker whose engine failed mid-stream is Dynamo's Backend(EngineShutdown), and a stream
+        // that went silent its ResponseTimeout: ongoing requests too.
+        boolean ongoing = error instanceof StreamError.Disconnected
+                || error instanceof StreamError.EngineShutdown
+                || error instanceof StreamError.ResponseTimeout;
         if (ongoing) {
             LOG.warnf("Stream disconnected... recreating stream... %s: %s", name(error), error.message());
             metrics.migration(request.model(), MetricNames.ONGOING_REQUEST);

@@ -145,7 +145,9 @@ public class OpenAiRoutes {
                             request.stop().isEmpty() ? null : request.stop(),
                             null,
                             request.ignoreEos() ? Boolean.TRUE : null),
-                    null);
+                    request.sampling(),
+                    null,
+                    request.text());
             byte[] payload = WireCodec.encode(generate);
             if (payload.length > plane.maxPayloadBytes()) {
                 throw ApiError.payloadTooLarge(MigrationOperator.tooLarge(payload.length, plane.maxPayloadBytes()));

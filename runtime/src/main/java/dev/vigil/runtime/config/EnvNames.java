@@ -50,6 +50,14 @@ public final class EnvNames {
     public static final String DYN_MOCKER_MAX_NUM_SEQS = "DYN_MOCKER_MAX_NUM_SEQS";
     public static final String DYN_MOCKER_STARTUP_DELAY_MS = "DYN_MOCKER_STARTUP_DELAY_MS";
 
+    // Worker: which engine (ours: Dynamo runs its engines in process).
+    public static final String DYN_ENGINE = "DYN_ENGINE";
+    public static final String DYN_ENGINE_URL = "DYN_ENGINE_URL";
+    public static final String DYN_ENGINE_MODEL = "DYN_ENGINE_MODEL";
+    public static final String DYN_ENGINE_HEALTH_PATH = "DYN_ENGINE_HEALTH_PATH";
+    public static final String DYN_ENGINE_API_KEY_FILE = "DYN_ENGINE_API_KEY_FILE";
+    public static final String DYN_ENGINE_COMMAND = "DYN_ENGINE_COMMAND";
+
     // Worker: the system status server (seed 000, reference §1.1).
     public static final String DYN_SYSTEM_PORT = "DYN_SYSTEM_PORT";
     public static final String DYN_SYSTEM_HOST = "DYN_SYSTEM_HOST";
@@ -133,6 +141,12 @@ public final class EnvNames {
             DYN_MOCKER_BLOCK_SIZE,
             DYN_MOCKER_MAX_NUM_SEQS,
             DYN_MOCKER_STARTUP_DELAY_MS,
+            DYN_ENGINE,
+            DYN_ENGINE_URL,
+            DYN_ENGINE_MODEL,
+            DYN_ENGINE_HEALTH_PATH,
+            DYN_ENGINE_API_KEY_FILE,
+            DYN_ENGINE_COMMAND,
             DYN_SYSTEM_PORT,
             DYN_SYSTEM_HOST,
             DYN_SYSTEM_STARTING_HEALTH_STATUS,

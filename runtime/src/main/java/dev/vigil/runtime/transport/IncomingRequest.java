@@ -18,6 +18,12 @@ public interface IncomingRequest {
 
     void fail(String message);
 
+    /**
+     * Ends the request because the engine behind the handler failed it, not because the request is
+     * bad: the caller sees {@link StreamError.EngineShutdown} and may send it to another worker.
+     */
+    void failEngine(String message);
+
     /** Whether the caller asked to stop or kill, or went away. */
     boolean stopped();
 

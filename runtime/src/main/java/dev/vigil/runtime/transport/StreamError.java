@@ -2,8 +2,8 @@ package dev.vigil.runtime.transport;
 
 /**
  * Why a response stream did not end normally. The kind decides what the caller may do: a request
- * that never reached a worker, or whose stream broke, can be retried elsewhere (migration); an error
- * the worker reported cannot.
+ * that never reached a worker, whose stream broke, or whose worker's engine failed under it can be
+ * retried elsewhere (migration); any other error the worker reported cannot.
  */
 public sealed interface StreamError {
 
@@ -24,4 +24,11 @@ public sealed interface StreamError {
 
     /** The worker's handler failed the request and said why. */
     record Backend(String message) implements StreamError {}
+
+    /**
+     * The worker is alive but the engine behind it failed the request (it died, broke the stream or
+     * answered nonsense): Dynamo's {@code Backend(EngineShutdown)}, which another worker's engine may
+     * serve, so the caller may migrate it.
+     */
+    record EngineShutdown(String message) implements StreamError {}
 }

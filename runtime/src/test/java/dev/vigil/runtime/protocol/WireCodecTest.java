@@ -82,4 +82,29 @@ class WireCodecTest {
         assertThrows(WireFormatException.class, () -> WireCodec.decodeEngineOutput(utf8("[1,2]")));
         assertThrows(WireFormatException.class, () -> WireCodec.decodeGenerateRequest(utf8("{\"token_ids\":\"x\"}")));
     }
+
+    @Test
+    void theRequestAsTextIsAnOptionalFieldOthersIgnore() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode messages = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("[{\"role\":\"user\",\"content\":\"héllo\"}]");
+        GenerateRequest request = new GenerateRequest(
+                "m",
+                List.of(1),
+                new StopConditions(5, null, null, null),
+                null,
+                2,
+                TextInput.chat(messages).continuing("so far"));
+        assertEquals(
+                "{\"model\":\"m\",\"token_ids\":[1],\"stop_conditions\":{\"max_tokens\":5},"
+                        + "\"prior_output_tokens\":2,\"text_input\":{\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"héllo\"}],\"prior_output\":\"so far\"}}",
+                text(WireCodec.encode(request)));
+        assertEquals(request, WireCodec.decodeGenerateRequest(WireCodec.encode(request)));
+        assertTrue(request.textInput().isChat());
+        // A first attempt's text has no prior output, and a body without text_input still decodes.
+        assertEquals(null, TextInput.completion("p").continuing("").priorOutput());
+        assertEquals(
+                null,
+                WireCodec.decodeGenerateRequest(utf8("{\"token_ids\":[1]}")).textInput());
+    }
 }

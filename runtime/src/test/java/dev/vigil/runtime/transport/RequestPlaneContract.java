@@ -152,6 +152,23 @@ public abstract class RequestPlaneContract {
     }
 
     @Test
+    void anEngineFailureIsAnEngineShutdownTheCallerMayMigrate() {
+        String subject = newSubject();
+        try (ServedEndpoint served = server().serve(subject, request -> {
+            request.send(bytes("partial"));
+            request.failEngine("the engine answered HTTP 500");
+        })) {
+            RecordingObserver observer = new RecordingObserver();
+            client().call(subject, "req-engine", bytes("x"), observer);
+
+            StreamError.EngineShutdown error = observer.awaitError(StreamError.EngineShutdown.class, patience());
+            assertEquals("the engine answered HTTP 500", error.message());
+            assertEquals(List.of("partial"), observer.data());
+            await().atMost(patience()).until(() -> served.inFlight() == 0);
+        }
+    }
+
+    @Test
     void handlerThatThrowsFailsTheRequest() {
         String subject = newSubject();
         try (ServedEndpoint served = server().serve(subject, request -> {

@@ -85,6 +85,12 @@ public final class EndpointHandlers {
                 active.ended();
                 request.fail(message);
             }
+
+            @Override
+            public void onEngineError(String message) {
+                active.ended();
+                request.failEngine(message);
+            }
         });
         AtomicBoolean counted = new AtomicBoolean();
         request.onControl(control -> {

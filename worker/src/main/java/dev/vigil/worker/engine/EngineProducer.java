@@ -4,20 +4,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import io.vertx.core.Vertx;
+
 import dev.vigil.runtime.tokenizer.Tokenizer;
+import dev.vigil.worker.config.EngineConfig;
 import dev.vigil.worker.config.MockerConfig;
+import dev.vigil.worker.engine.openai.OpenAiEngine;
+import dev.vigil.worker.engine.openai.OpenAiEngineSettings;
 
 /**
  * The worker's one engine, shared by its endpoints and its canary. Created unstarted; {@code
  * WorkerLifecycle} starts it and closes it at shutdown. The one place that names an engine
- * implementation: a second engine is chosen here, and nothing else in the worker changes.
+ * implementation ({@code DYN_ENGINE}): nothing else in the worker knows which one it has.
  */
 @ApplicationScoped
 public class EngineProducer {
 
     @Produces
     @Singleton
-    Engine engine(MockerConfig config) {
-        return new MockEngine(MockerSettings.from(config), Tokenizer.cl100k());
+    Engine engine(EngineConfig engine, MockerConfig mocker, Vertx vertx) {
+        return switch (engine.kind()) {
+            case MOCK -> new MockEngine(MockerSettings.from(mocker), Tokenizer.cl100k());
+            case OPENAI -> new OpenAiEngine(vertx, OpenAiEngineSettings.from(engine));
+        };
     }
 }

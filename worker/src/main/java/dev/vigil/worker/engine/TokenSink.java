@@ -20,4 +20,13 @@ public interface TokenSink {
 
     /** The request failed; no more calls follow. */
     void onError(String message);
+
+    /**
+     * The engine failed the request rather than the request being bad (it died, broke the stream,
+     * answered nonsense): another worker's engine may serve it, so the frontend may migrate it
+     * (Dynamo's {@code EngineShutdown}). No more calls follow. By default a plain {@link #onError}.
+     */
+    default void onEngineError(String message) {
+        onError(message);
+    }
 }

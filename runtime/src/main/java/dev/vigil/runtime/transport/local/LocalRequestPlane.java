@@ -216,8 +216,8 @@ public final class LocalRequestPlane implements RequestPlane {
         }
 
         @Override
-        protected void emitError(long count, String message) {
-            channel.error(new StreamError.Backend(message));
+        protected void emitError(long count, String message, boolean engine) {
+            channel.error(engine ? new StreamError.EngineShutdown(message) : new StreamError.Backend(message));
         }
 
         @Override

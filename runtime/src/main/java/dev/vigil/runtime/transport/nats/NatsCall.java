@@ -99,7 +99,12 @@ final class NatsCall implements ResponseStream {
                     gap(count);
                     return;
                 }
-                end(new StreamError.Backend(NatsWire.text(message)), false);
+                String text = NatsWire.text(message);
+                end(
+                        NatsWire.ERROR_KIND_ENGINE.equals(NatsWire.header(message, NatsWire.ERROR_KIND))
+                                ? new StreamError.EngineShutdown(text)
+                                : new StreamError.Backend(text),
+                        false);
             }
             default -> {
                 // ack, heartbeat, or a kind from a newer peer: proof of life only.

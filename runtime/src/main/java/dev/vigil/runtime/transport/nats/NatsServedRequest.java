@@ -67,8 +67,11 @@ final class NatsServedRequest extends ServedRequest {
     }
 
     @Override
-    protected void emitError(long count, String message) {
+    protected void emitError(long count, String message, boolean engine) {
         Headers headers = NatsWire.frame(NatsWire.FRAME_ERROR, count);
+        if (engine) {
+            headers.put(NatsWire.ERROR_KIND, NatsWire.ERROR_KIND_ENGINE);
+        }
         plane.sendFrame(replySubject, controlSubject, headers, message.getBytes(StandardCharsets.UTF_8));
     }
 

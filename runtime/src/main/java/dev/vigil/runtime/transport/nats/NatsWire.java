@@ -23,6 +23,11 @@ final class NatsWire {
     /** On a control message: {@code stop} or {@code kill}. */
     static final String CONTROL = "Vigil-Control";
 
+    /** On an error frame: {@code engine} when the worker's engine failed (migratable); absent otherwise. */
+    static final String ERROR_KIND = "Vigil-Error";
+
+    static final String ERROR_KIND_ENGINE = "engine";
+
     static final String FRAME_ACK = "ack";
     static final String FRAME_DATA = "data";
     static final String FRAME_HEARTBEAT = "hb";

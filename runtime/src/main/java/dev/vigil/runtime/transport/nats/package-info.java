@@ -34,7 +34,9 @@
  *   <li>{@code end}: the normal end (also after a STOP); {@code Vigil-Seq} is the number of data
  *       frames sent. Empty.
  *   <li>{@code error}: the handler failed the request; {@code Vigil-Seq} as for {@code end}; the
- *       body is the message (UTF-8).
+ *       body is the message (UTF-8). With {@code Vigil-Error: engine} the engine behind the handler
+ *       failed rather than the request being bad (a caller that does not know the header reads a
+ *       plain error).
  * </ul>
  *
  * Nothing follows {@code end} or {@code error}. Unknown kinds are proof of life and otherwise
@@ -60,7 +62,9 @@
  *   <li>after the acknowledgement, no frame of any kind for the silence timeout: {@code
  *       Disconnected}. A worker killed mid-stream is noticed this way, within about the silence
  *       timeout.
- *   <li>{@code error}: {@link dev.vigil.runtime.transport.StreamError.Backend Backend} with the message; {@code end}: {@code onComplete}.
+ *   <li>{@code error}: {@link dev.vigil.runtime.transport.StreamError.Backend Backend} with the message,
+ *       or {@link dev.vigil.runtime.transport.StreamError.EngineShutdown EngineShutdown} with {@code
+ *       Vigil-Error: engine}; {@code end}: {@code onComplete}.
  * </ul>
  *
  * Whenever the caller gives up on a stream the worker may still be serving (a gap, silence), it

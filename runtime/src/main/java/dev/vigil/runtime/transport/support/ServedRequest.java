@@ -78,13 +78,22 @@ public abstract class ServedRequest implements IncomingRequest {
 
     @Override
     public final void fail(String message) {
+        end(message, false);
+    }
+
+    @Override
+    public final void failEngine(String message) {
+        end(message, true);
+    }
+
+    private void end(String message, boolean engine) {
         String why = message == null || message.isBlank() ? "request failed" : message;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            emitError(sent, why);
+            emitError(sent, why, engine);
         }
         onEnd();
     }
@@ -149,8 +158,11 @@ public abstract class ServedRequest implements IncomingRequest {
     /** Puts the end frame on the wire; {@code count} data frames were sent. Called under the lock. */
     protected abstract void emitEnd(long count);
 
-    /** Puts the error frame on the wire; {@code count} data frames were sent. Called under the lock. */
-    protected abstract void emitError(long count, String message);
+    /**
+     * Puts the error frame on the wire; {@code count} data frames were sent; {@code engine}: the
+     * engine failed, the request may go elsewhere. Called under the lock.
+     */
+    protected abstract void emitError(long count, String message, boolean engine);
 
     /** Called once, outside the lock, when the request ends by any means: stop counting it in flight. */
     protected abstract void onEnd();

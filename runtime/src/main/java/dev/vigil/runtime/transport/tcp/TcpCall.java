@@ -65,7 +65,7 @@ final class TcpCall implements ResponseStream {
                 expectedSeq++;
                 channel.data(TcpWire.rest(frame, 8));
             }
-            case TcpWire.END, TcpWire.ERROR -> {
+            case TcpWire.END, TcpWire.ERROR, TcpWire.ENGINE_ERROR -> {
                 long count = TcpWire.number(frame);
                 if (count != expectedSeq) {
                     gap(count);
@@ -75,7 +75,12 @@ final class TcpCall implements ResponseStream {
                     end(null, false);
                 } else {
                     String message = TcpWire.text(frame, 8);
-                    end(new StreamError.Backend(message.isEmpty() ? "request failed" : message), false);
+                    String text = message.isEmpty() ? "request failed" : message;
+                    end(
+                            kind == TcpWire.ENGINE_ERROR
+                                    ? new StreamError.EngineShutdown(text)
+                                    : new StreamError.Backend(text),
+                            false);
                 }
             }
             case TcpWire.REJECT -> end(new StreamError.CannotConnect(TcpWire.text(frame, 0)), false);

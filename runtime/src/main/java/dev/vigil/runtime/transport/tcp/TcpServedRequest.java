@@ -47,8 +47,8 @@ final class TcpServedRequest extends ServedRequest {
     }
 
     @Override
-    protected void emitError(long count, String message) {
-        connection.write(TcpWire.end(TcpWire.ERROR, stream, count, message));
+    protected void emitError(long count, String message, boolean engine) {
+        connection.write(TcpWire.end(engine ? TcpWire.ENGINE_ERROR : TcpWire.ERROR, stream, count, message));
     }
 
     @Override

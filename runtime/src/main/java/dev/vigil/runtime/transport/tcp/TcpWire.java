@@ -29,6 +29,8 @@ final class TcpWire {
     static final byte HEARTBEAT = 21;
     static final byte EVENT = 22;
     static final byte SUBSCRIBED = 23;
+    /** As {@link #ERROR}, for a request the worker's engine failed: the caller may migrate it. */
+    static final byte ENGINE_ERROR = 24;
 
     /** Kind and stream: the part of every frame after its length. */
     static final int HEADER = 1 + 8;
@@ -63,7 +65,7 @@ final class TcpWire {
         return start(DATA, stream, 8 + payload.length).appendLong(seq).appendBytes(payload);
     }
 
-    /** {@code END} or {@code ERROR}: how many data frames came, and for an error why. */
+    /** {@code END}, {@code ERROR} or {@code ENGINE_ERROR}: how many data frames came, and for an error why. */
     static Buffer end(byte kind, long stream, long count, String message) {
         byte[] m = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
         return start(kind, stream, 8 + m.length).appendLong(count).appendBytes(m);

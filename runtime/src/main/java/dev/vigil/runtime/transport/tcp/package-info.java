@@ -29,12 +29,13 @@
  *       subject pattern), {@code UNSUBSCRIBE}.
  *   <li>Server to caller: {@code ACK} (sent at once on receipt, before the handler runs), {@code
  *       DATA} (u64 sequence number from 0, then the handler's bytes), {@code END} (u64 count of data
- *       frames), {@code ERROR} (the count, then the handler's message), {@code REJECT} (the endpoint
+ *       frames), {@code ERROR} (the count, then the handler's message), {@code ENGINE_ERROR} (as
+ *       {@code ERROR}, when the worker's engine failed the request), {@code REJECT} (the endpoint
  *       is not served there, or no longer accepts: a message), {@code HEARTBEAT} (stream 0), {@code
  *       EVENT} (stream = subscription id; u16-length subject, then the payload), {@code SUBSCRIBED}.
  * </ul>
  *
- * Nothing of a stream follows its {@code END}, {@code ERROR} or {@code REJECT}. Unknown kinds are
+ * Nothing of a stream follows its {@code END}, {@code ERROR}, {@code ENGINE_ERROR} or {@code REJECT}. Unknown kinds are
  * ignored, so a newer peer may add kinds. A frame longer than 64 MiB is a peer that does not speak
  * the protocol: the connection is closed.
  *
@@ -53,7 +54,9 @@
  *       {@code Disconnected} (and a {@code KILL}). The server sends a {@code HEARTBEAT} on each
  *       connection with requests in flight every heartbeat interval, so a slow worker is told from a
  *       frozen one (stopped, or a host gone without a reset), which is still caught this way.
- *   <li>{@code ERROR}: {@link dev.vigil.runtime.transport.StreamError.Backend Backend}; {@code END}:
+ *   <li>{@code ERROR}: {@link dev.vigil.runtime.transport.StreamError.Backend Backend}; {@code
+ *       ENGINE_ERROR}: {@link dev.vigil.runtime.transport.StreamError.EngineShutdown EngineShutdown},
+ *       which the caller may migrate; {@code END}:
  *       {@code onComplete}.
  *   <li>{@code STOP} asks the handler to finish early (the stream still ends with {@code END});
  *       {@code KILL} ends the request at the server at once. A frame for a stream the caller no

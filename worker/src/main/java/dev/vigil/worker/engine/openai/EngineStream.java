@@ -1,0 +1,323 @@
+package dev.vigil.worker.engine.openai;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+import dev.vigil.runtime.protocol.EngineOutput;
+import dev.vigil.worker.engine.Generation;
+import dev.vigil.worker.engine.TokenSink;
+
+/**
+ * One request streaming from the engine: its SSE chunks become {@link EngineOutput}s for the sink,
+ * and ending it early closes the HTTP request, so the engine sees the client go and frees its slot.
+ *
+ * <p>Token counts: OpenAI chunks carry text, not token ids. Each output carries the engine's token
+ * ids when it returns them ({@code token_ids}, vLLM's {@code return_token_ids}); otherwise as many
+ * placeholder ids ({@code 0}) as the chunk had tokens, counted from vLLM's per-chunk usage ({@code
+ * continuous_usage_stats}) or, without it, one per chunk with text; the final usage chunk corrects
+ * the total on the last output. The frontend only counts them (usage, {@code max_tokens} left after
+ * a migration), so the count is what matters.
+ *
+ * <p>An answer that is not a well-formed stream (an HTTP error status, HTML, malformed JSON, an
+ * error object, a stream that ends without a finish reason, a broken connection) ends the request
+ * with {@link TokenSink#onEngineError}, which the frontend may migrate; only a 4xx that says the
+ * request itself is bad is a plain error. Sink calls hold this object's lock, so they never overlap
+ * and nothing reaches the sink after {@link #kill()}.
+ */
+final class EngineStream implements Generation {
+
+    private static final Logger LOG = Logger.getLogger(EngineStream.class);
+    /** How much of a bad answer is quoted in the error. */
+    private static final int EXCERPT_CHARS = 200;
+
+    /** What ends the stream, for the engine's bookkeeping. */
+    interface Listener {
+        void ended(EngineStream stream);
+    }
+
+    private final String requestId;
+    private final EngineRequest request;
+    private final TokenSink sink;
+    private final ObjectMapper json;
+    private final Listener listener;
+    private final SseParser parser = new SseParser(this::event);
+
+    private HttpClientRequest http;
+    private boolean ended;
+    private int tokens;
+    private int reportedTotal = -1;
+    private String finishReason;
+
+    EngineStream(String requestId, EngineRequest request, TokenSink sink, ObjectMapper json, Listener listener) {
+        this.requestId = requestId;
+        this.request = request;
+        this.sink = sink;
+        this.json = json;
+        this.listener = listener;
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    /** The HTTP request is open; if the stream already ended, it is closed at once. */
+    synchronized void attach(HttpClientRequest http) {
+        this.http = http;
+        if (ended) {
+            http.reset();
+        }
+    }
+
+    /** The engine answered: a 2xx event stream is read, anything else ends the request. */
+    void response(HttpClientResponse response) {
+        int status = response.statusCode();
+        String type = response.getHeader("content-type");
+        boolean eventStream =
+                type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+        if (status / 100 == 2 && eventStream) {
+            response.handler(buffer -> feed(buffer.getBytes()));
+            response.endHandler(ignored -> closed());
+            response.exceptionHandler(e -> failEngine("the connection to the engine broke: " + message(e)));
+            return;
+        }
+        // Read a little of the answer to say what it was, then give up on it.
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() < 4 * EXCERPT_CHARS) {
+                body.appendBuffer(chunk);
+            }
+        });
+        response.exceptionHandler(e -> badAnswer(status, type, body));
+        response.endHandler(ignored -> badAnswer(status, type, body));
+    }
+
+    private void badAnswer(int status, String type, Buffer body) {
+        String excerpt = excerpt(body.toString(java.nio.charset.StandardCharsets.UTF_8));
+        if (status / 100 == 2) {
+            failEngine("the engine answered " + (type == null ? "no content type" : type)
+                    + " instead of an event stream: " + excerpt);
+        } else if (status / 100 == 4 && status != 408 && status != 429) {
+            // The engine refused the request itself (a parameter it rejects): another engine of the
+            // same kind would too, so this is the client's error to see, not one to migrate.
+            fail("the engine rejected the request with HTTP " + status + ": " + excerpt);
+        } else {
+            failEngine("the engine answered HTTP " + status + ": " + excerpt);
+        }
+    }
+
+    /** The HTTP request could not be sent or answered at all. */
+    void failed(Throwable failure) {
+        failEngine("could not reach the engine: " + message(failure));
+    }
+
+    private void feed(byte[] bytes) {
+        try {
+            parser.feed(bytes);
+        } catch (IllegalStateException e) {
+            failEngine("the engine sent " + e.getMessage());
+        }
+    }
+
+    private void event(String data) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+        }
+        if (data.strip().equals("[DONE]")) {
+            done();
+            return;
+        }
+        JsonNode chunk;
+        try {
+            chunk = json.readTree(data);
+        } catch (JsonProcessingException e) {
+            failEngine("the engine sent malformed JSON: " + excerpt(data));
+            return;
+        }
+        if (chunk == null || !chunk.isObject()) {
+            failEngine("the engine sent an event that is not a JSON object: " + excerpt(data));
+            return;
+        }
+        JsonNode error = chunk.get("error");
+        if (error != null && !error.isNull()) {
+            String message =
+                    error.isTextual() ? error.asText() : error.path("message").asText(error.toString());
+            failEngine("the engine reported an error: " + excerpt(message));
+            return;
+        }
+        JsonNode completion = chunk.path("usage").path("completion_tokens");
+        Integer total = completion.canConvertToInt() ? completion.asInt() : null;
+        JsonNode choices = chunk.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            if (total != null) {
+                synchronized (this) {
+                    reportedTotal = total;
+                }
+            }
+            return;
+        }
+        JsonNode choice = choices.get(0);
+        String text = request.text(choice);
+        List<Integer> ids = tokenIds(choice.path("token_ids"), text, total);
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (!text.isEmpty() || !ids.isEmpty()) {
+                tokens += ids.size();
+                sink.onOutput(new EngineOutput(ids, text, null));
+            }
+            if (total != null) {
+                reportedTotal = total;
+            }
+            JsonNode reason = choice.path("finish_reason");
+            if (reason.isTextual() && !reason.asText().isEmpty()) {
+                finishReason = reason.asText();
+            }
+        }
+    }
+
+    /** The ids of this chunk's tokens: the engine's, or placeholders as many as it had tokens. */
+    private List<Integer> tokenIds(JsonNode engineIds, String text, Integer total) {
+        if (engineIds.isArray() && !engineIds.isEmpty()) {
+            List<Integer> ids = new ArrayList<>(engineIds.size());
+            engineIds.forEach(id -> ids.add(id.asInt()));
+            return ids;
+        }
+        int count;
+        synchronized (this) {
+            count = total != null ? Math.max(0, total - tokens) : (text.isEmpty() ? 0 : 1);
+        }
+        return Collections.nCopies(count, 0);
+    }
+
+    /** {@code [DONE]}: the stream is complete if a finish reason came. */
+    private void done() {
+        String reason;
+        synchronized (this) {
+            reason = finishReason;
+        }
+        if (reason == null) {
+            failEngine("the engine's stream ended without a finish reason");
+        } else if (reason.equals("abort")) {
+            failEngine("the engine aborted the request");
+        } else {
+            finish(reason);
+        }
+    }
+
+    /** The connection ended: after a finish reason that is the end (some servers send no [DONE]). */
+    private void closed() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+        }
+        done();
+    }
+
+    private void finish(String reason) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            int missing = Math.max(0, reportedTotal - tokens);
+            sink.onOutput(new EngineOutput(Collections.nCopies(missing, 0), "", reason));
+            sink.onEnd();
+        }
+        // The HTTP request stays open: the engine is ending it, and its connection can be reused.
+        listener.ended(this);
+    }
+
+    private void failEngine(String message) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            LOG.warnf("Request %s failed at the engine: %s", requestId, message);
+            sink.onEngineError(message);
+        }
+        listener.ended(this);
+        closeQuietly();
+    }
+
+    private void fail(String message) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            LOG.infof("Request %s refused by the engine: %s", requestId, message);
+            sink.onError(message);
+        }
+        listener.ended(this);
+        closeQuietly();
+    }
+
+    /** The engine is closing: the request fails (migratable: it was not the request's fault). */
+    void engineClosed() {
+        failEngine("the engine was closed");
+    }
+
+    @Override
+    public void stop() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            LOG.infof("Aborted Request ID: %s", requestId);
+            sink.onOutput(new EngineOutput(List.of(), "", EngineOutput.CANCELLED));
+            sink.onEnd();
+        }
+        listener.ended(this);
+        closeQuietly();
+    }
+
+    @Override
+    public void kill() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            LOG.infof("Aborted Request ID: %s", requestId);
+        }
+        listener.ended(this);
+        closeQuietly();
+    }
+
+    /** Closes the HTTP request if it is still open: the engine sees its client go. */
+    private void closeQuietly() {
+        HttpClientRequest open;
+        synchronized (this) {
+            open = http;
+        }
+        if (open != null) {
+            open.reset();
+        }
+    }
+
+    private static String excerpt(String text) {
+        String flat = text.strip().replaceAll("\\s+", " ");
+        return flat.length() > EXCERPT_CHARS ? flat.substring(0, EXCERPT_CHARS) + "…" : flat;
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -6,6 +6,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.vigil.frontend.metrics.MetricNames;
+
 /**
  * An OpenAI completion or chat completion request, validated: what Vigil needs from the body and
  * nothing else. Every rejection names the field and what is accepted.
@@ -30,7 +32,7 @@ public record CompletionRequest(
 
         /** The {@code endpoint} label of this kind's frontend metrics, as Dynamo spells it. */
         public String endpointLabel() {
-            return this == CHAT ? "chat_completions" : "completions";
+            return this == CHAT ? MetricNames.CHAT_COMPLETIONS : MetricNames.COMPLETIONS;
         }
     }
 

@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.frontend.api.OpenAiResponses.Usage;
 import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.routing.Router;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.protocol.EngineOutput;
@@ -46,6 +47,7 @@ final class MigrationOperator {
     private final ClientResponse client;
     private final OpenAiResponses responses;
     private final FrontendMetrics metrics;
+    private final RequestMetrics.Request tracked;
     private final int migrationLimit;
     private final Integer maxSeqLen;
     private final int promptTokens;
@@ -69,6 +71,7 @@ final class MigrationOperator {
             ClientResponse client,
             OpenAiResponses responses,
             FrontendMetrics metrics,
+            RequestMetrics.Request tracked,
             int migrationLimit,
             Integer maxSeqLen) {
         this.request = request;
@@ -80,6 +83,7 @@ final class MigrationOperator {
         this.client = client;
         this.responses = responses;
         this.metrics = metrics;
+        this.tracked = tracked;
         this.migrationLimit = migrationLimit;
         this.migrationsLeft = migrationLimit;
         this.maxSeqLen = maxSeqLen;
@@ -181,6 +185,7 @@ final class MigrationOperator {
             finished = true;
             LOG.warnf("Connection closed unexpectedly; issuing cancellation for %s", responses.id());
             metrics.cancellation(request.model(), request.kind().endpointLabel(), request.stream());
+            tracked.cancelled();
             if (stream != null) {
                 stream.kill();
             }
@@ -201,6 +206,7 @@ final class MigrationOperator {
         List<Integer> ids = out.tokenIds() == null ? List.of() : out.tokenIds();
         String piece = out.text() == null ? "" : out.text();
         generated.addAll(ids);
+        tracked.tokens(ids.size(), promptTokens);
         checkSequenceLength();
         text.append(piece);
         if (out.finishReason() != null) {
@@ -216,6 +222,7 @@ final class MigrationOperator {
             return;
         }
         finished = true;
+        tracked.succeeded();
         String reason = finishReason == null ? EngineOutput.STOP : finishReason;
         Usage usage = Usage.of(promptTokens, generated.size());
         if (request.stream()) {
@@ -283,6 +290,7 @@ final class MigrationOperator {
 
     private void fail(ApiError error) {
         finished = true;
+        tracked.failed(error.status(), error.overload());
         client.fail(error);
     }
 }

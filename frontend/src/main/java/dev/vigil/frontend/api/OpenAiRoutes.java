@@ -23,6 +23,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import dev.vigil.frontend.api.CompletionRequest.Kind;
 import dev.vigil.frontend.config.LoadSheddingConfig;
 import dev.vigil.frontend.config.MigrationConfig;
+import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.Admission;
 import dev.vigil.frontend.routing.Router;
@@ -66,6 +68,9 @@ public class OpenAiRoutes {
     FrontendMetrics metrics;
 
     @Inject
+    RequestMetrics requestMetrics;
+
+    @Inject
     MigrationConfig migration;
 
     @Inject
@@ -75,6 +80,10 @@ public class OpenAiRoutes {
 
     // Vert.x's HTTP router, fully qualified: Router here is the instance router.
     void install(@Observes io.vertx.ext.web.Router http) {
+        requestMetrics.modelReadiness(name -> {
+            ServedModels.Model model = models.find(name);
+            return model != null && router.routableCount(model) > 0;
+        });
         http.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         http.get("/v1/models").handler(this::listModels);
         http.get("/v1/models/:model/ready").handler(this::modelReady);
@@ -121,8 +130,15 @@ public class OpenAiRoutes {
     }
 
     private void complete(RoutingContext ctx, Kind kind) {
+        RequestMetrics.Request tracked = null;
         try {
             CompletionRequest request = CompletionRequest.parse(kind, body(ctx));
+            // Counted from here, as Dynamo counts a request once it is parsed; a model nobody serves
+            // is not put in a label (see MetricNames.UNKNOWN_MODEL).
+            tracked = requestMetrics.start(
+                    models.find(request.model()) == null ? MetricNames.UNKNOWN_MODEL : request.model(),
+                    kind.endpointLabel(),
+                    request.stream());
             List<Integer> prompt = tokenizer.encode(request.prompt());
             checkPromptFits(request, prompt.size());
             GenerateRequest generate = new GenerateRequest(
@@ -154,10 +170,14 @@ public class OpenAiRoutes {
                             new ClientResponse(ctx.response()),
                             new OpenAiResponses(json, kind, requestId, request.model(), created),
                             metrics,
+                            tracked,
                             migration.limit(),
                             migration.maxSeqLen().orElse(null))
                     .start(routed.target());
         } catch (ApiError e) {
+            if (tracked != null) {
+                tracked.failed(e.status(), e.overload());
+            }
             e.sendTo(ctx.response());
         }
     }

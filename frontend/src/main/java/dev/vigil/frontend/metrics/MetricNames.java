@@ -8,6 +8,31 @@ package dev.vigil.frontend.metrics;
  */
 public final class MetricNames {
 
+    // Dynamo's request metrics (lib/llm/src/http/service/metrics.rs), same names, labels and buckets.
+
+    /** {@code dynamo_frontend_requests_total{model,endpoint,request_type,status,error_type}}. */
+    public static final String REQUESTS = "dynamo.frontend.requests";
+    /** {@code dynamo_frontend_inflight_requests{model}}: from the handler until the response ended. */
+    public static final String INFLIGHT_REQUESTS = "dynamo.frontend.inflight.requests";
+    /** {@code dynamo_frontend_queued_requests{model}}: from the handler until the first token. */
+    public static final String QUEUED_REQUESTS = "dynamo.frontend.queued.requests";
+    /** {@code dynamo_frontend_disconnected_clients}: clients that left before their response ended. */
+    public static final String DISCONNECTED_CLIENTS = "dynamo.frontend.disconnected.clients";
+    /** {@code dynamo_frontend_request_duration_seconds{model}}, a histogram. */
+    public static final String REQUEST_DURATION = "dynamo.frontend.request.duration";
+    /** {@code dynamo_frontend_time_to_first_token_seconds{model}}, a histogram. */
+    public static final String TIME_TO_FIRST_TOKEN = "dynamo.frontend.time.to.first.token";
+    /** {@code dynamo_frontend_inter_token_latency_seconds{model}}, a histogram. */
+    public static final String INTER_TOKEN_LATENCY = "dynamo.frontend.inter.token.latency";
+    /** {@code dynamo_frontend_input_sequence_tokens{model}}, a histogram. */
+    public static final String INPUT_SEQUENCE_TOKENS = "dynamo.frontend.input.sequence.tokens";
+    /** {@code dynamo_frontend_output_sequence_tokens{model}}, a histogram. */
+    public static final String OUTPUT_SEQUENCE_TOKENS = "dynamo.frontend.output.sequence.tokens";
+    /** {@code dynamo_frontend_output_tokens_total{model}}, counted as tokens arrive. */
+    public static final String OUTPUT_TOKENS = "dynamo.frontend.output.tokens";
+    /** {@code dynamo_frontend_model_ready{model}}: 1 while at least one instance may take the model's requests. */
+    public static final String MODEL_READY = "dynamo.frontend.model.ready";
+
     /** {@code dynamo_frontend_model_migration_total{model,migration_type}}. */
     public static final String MIGRATION = "dynamo.frontend.model.migration";
     /** {@code dynamo_frontend_model_migration_max_seq_len_exceeded_total{model}}. */
@@ -32,12 +57,39 @@ public final class MetricNames {
     public static final String INSTANCE = "instance";
     public static final String PROBE = "probe";
     public static final String RESULT = "result";
+    public static final String STATUS = "status";
+    public static final String ERROR_TYPE = "error_type";
 
     // Label values.
     public static final String NEW_REQUEST = "new_request";
     public static final String ONGOING_REQUEST = "ongoing_request";
     public static final String STREAM = "stream";
     public static final String UNARY = "unary";
+    public static final String SUCCESS = "success";
+    public static final String ERROR = "error";
+    /** The endpoint label values, as Dynamo names the OpenAI routes. */
+    public static final String CHAT_COMPLETIONS = "chat_completions";
+
+    public static final String COMPLETIONS = "completions";
+
+    /**
+     * The model label of a request for a model no worker serves: the name a client sent is not put in
+     * a label, so random names cannot grow {@code /metrics} without end.
+     */
+    public static final String UNKNOWN_MODEL = "";
+
+    /**
+     * {@code error_type} values (Dynamo's {@code frontend_service::error_type}); a success has the
+     * empty value, which Prometheus treats as no label.
+     */
+    public static final String NO_ERROR = "";
+
+    public static final String VALIDATION = "validation";
+    public static final String NOT_FOUND = "not_found";
+    public static final String OVERLOAD = "overload";
+    public static final String UNAVAILABLE = "unavailable";
+    public static final String CANCELLED = "cancelled";
+    public static final String INTERNAL = "internal";
 
     private MetricNames() {}
 }

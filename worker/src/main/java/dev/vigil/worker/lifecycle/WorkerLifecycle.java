@@ -1,5 +1,8 @@
 package dev.vigil.worker.lifecycle;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,6 +32,7 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.EngineCapacity;
+import dev.vigil.worker.metrics.EndpointMetrics;
 import dev.vigil.worker.metrics.WorkerMetricNames;
 import dev.vigil.worker.status.StatusServerAddress;
 
@@ -73,6 +77,7 @@ public class WorkerLifecycle {
     MeterRegistry registry;
 
     private EndpointServer endpoints;
+    private final Map<WorkerEndpoint, EndpointMetrics> endpointMetrics = new EnumMap<>(WorkerEndpoint.class);
     private LoadPublisher loadPublisher;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
@@ -85,6 +90,12 @@ public class WorkerLifecycle {
     }
 
     void start(@Observes StartupEvent event) {
+        // Each endpoint's request series exist, at 0, from the first scrape, before the engine loads.
+        for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
+            endpointMetrics.put(
+                    endpoint,
+                    new EndpointMetrics(registry, runtime.namespace(), worker.component(), endpoint.wireName()));
+        }
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
@@ -110,7 +121,8 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations());
+        EndpointHandlers handlers =
+                new EndpointHandlers(engine, id, canary::activity, cancellations(), endpointMetrics::get);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             // Published with every endpoint, so a frontend's probes can reach this process's status server.

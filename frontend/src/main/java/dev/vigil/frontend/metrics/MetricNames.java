@@ -42,9 +42,9 @@ public final class MetricNames {
     /** {@code dynamo_frontend_model_rejection_total{model,endpoint}}. */
     public static final String REJECTION = "dynamo.frontend.model.rejection";
 
-    /** {@code dynamo_frontend_probe_total{instance,probe,result}} (Vigil's). */
+    /** {@code dynamo_frontend_probe_total{worker_id,probe,result}} (Vigil's). */
     public static final String PROBES = "dynamo.frontend.probe";
-    /** {@code dynamo_frontend_probe_duration_seconds{instance,probe}}, a histogram (Vigil's). */
+    /** {@code dynamo_frontend_probe_duration_seconds{worker_id,probe}}, a histogram (Vigil's). */
     public static final String PROBE_DURATION = "dynamo.frontend.probe.duration";
     /** {@code dynamo_frontend_routable_instances} (Vigil's). */
     public static final String ROUTABLE_INSTANCES = "dynamo.frontend.routable.instances";
@@ -54,7 +54,12 @@ public final class MetricNames {
     public static final String ENDPOINT = "endpoint";
     public static final String MIGRATION_TYPE = "migration_type";
     public static final String REQUEST_TYPE = "request_type";
-    public static final String INSTANCE = "instance";
+    /**
+     * The worker instance a series is about, in decimal: Dynamo's {@code worker_id} label. Not
+     * {@code instance}, which Prometheus sets on every scraped series to the scrape target (a
+     * clash renames the scraped one {@code exported_instance}).
+     */
+    public static final String WORKER_ID = "worker_id";
     public static final String PROBE = "probe";
     public static final String RESULT = "result";
     public static final String STATUS = "status";

@@ -181,6 +181,41 @@ public class RequestMetrics {
         }
     }
 
+    // The fault-tolerance counters, built in one place so that their pre-registered series and the
+    // ones moved by events (FrontendMetrics) are the same meters, with the same HELP text.
+
+    /** {@code dynamo_frontend_model_migration_total{model,migration_type}}. */
+    public static Counter migrations(MeterRegistry registry, String model, String type) {
+        return Counter.builder(MetricNames.MIGRATION)
+                .tags(MODEL, model, MetricNames.MIGRATION_TYPE, type)
+                .description("Total number of request migrations due to worker unavailability")
+                .register(registry);
+    }
+
+    /** {@code dynamo_frontend_model_migration_max_seq_len_exceeded_total{model}}. */
+    public static Counter maxSeqLenExceeded(MeterRegistry registry, String model) {
+        return Counter.builder(MetricNames.MAX_SEQ_LEN_EXCEEDED)
+                .tags(MODEL, model)
+                .description("Total number of times migration was disabled by max_seq_len limit")
+                .register(registry);
+    }
+
+    /** {@code dynamo_frontend_model_cancellation_total{model,endpoint,request_type}}. */
+    public static Counter cancellations(MeterRegistry registry, String model, String endpoint, String requestType) {
+        return Counter.builder(MetricNames.CANCELLATION)
+                .tags(MODEL, model, ENDPOINT, endpoint, REQUEST_TYPE, requestType)
+                .description("Total number of request cancellations")
+                .register(registry);
+    }
+
+    /** {@code dynamo_frontend_model_rejection_total{model,endpoint}}. */
+    public static Counter rejections(MeterRegistry registry, String model, String endpoint) {
+        return Counter.builder(MetricNames.REJECTION)
+                .tags(MODEL, model, ENDPOINT, endpoint)
+                .description("Total number of requests rejected due to resource exhaustion")
+                .register(registry);
+    }
+
     /** Dynamo's {@code error_type} for an HTTP error status. */
     static String errorType(int status, boolean overload) {
         if (overload || status == 429 || status == 529) {
@@ -248,8 +283,13 @@ public class RequestMetrics {
                     for (String requestType : REQUEST_TYPES) {
                         requests(endpoint, requestType, SUCCESS, NO_ERROR);
                         ERROR_TYPES.forEach(type -> requests(endpoint, requestType, ERROR, type));
+                        cancellations(registry, name, endpoint, requestType);
                     }
+                    rejections(registry, name, endpoint);
                 }
+                migrations(registry, name, MetricNames.NEW_REQUEST);
+                migrations(registry, name, MetricNames.ONGOING_REQUEST);
+                maxSeqLenExceeded(registry, name);
             }
         }
 

@@ -60,6 +60,7 @@ public final class MetricNames {
      * clash renames the scraped one {@code exported_instance}).
      */
     public static final String WORKER_ID = "worker_id";
+
     public static final String PROBE = "probe";
     public static final String RESULT = "result";
     public static final String STATUS = "status";

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -78,6 +79,7 @@ public class WorkerLifecycle {
 
     private EndpointServer endpoints;
     private final Map<WorkerEndpoint, EndpointMetrics> endpointMetrics = new EnumMap<>(WorkerEndpoint.class);
+    private Runnable cancelled;
     private LoadPublisher loadPublisher;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
@@ -89,13 +91,21 @@ public class WorkerLifecycle {
         endpoints = new EndpointServer(plane, discovery, health);
     }
 
-    void start(@Observes StartupEvent event) {
-        // Each endpoint's request series exist, at 0, from the first scrape, before the engine loads.
+    /**
+     * Each endpoint's request series exist, at 0, before the engine loads; registered ahead of the
+     * other start-up observers (default priority 2500), since the status server already answers
+     * scrapes while they run and {@link #start} first connects to etcd.
+     */
+    void registerMetrics(@Observes @Priority(10) StartupEvent event) {
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             endpointMetrics.put(
                     endpoint,
                     new EndpointMetrics(registry, runtime.namespace(), worker.component(), endpoint.wireName()));
         }
+        cancelled = cancellations();
+    }
+
+    void start(@Observes StartupEvent event) {
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
@@ -121,8 +131,7 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers =
-                new EndpointHandlers(engine, id, canary::activity, cancellations(), endpointMetrics::get);
+        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancelled, endpointMetrics::get);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             // Published with every endpoint, so a frontend's probes can reach this process's status server.

@@ -23,7 +23,8 @@ import dev.vigil.runtime.config.EnvNames;
 /** compose.yaml (and compose.native.yaml on top) parses and describes the cluster we mean. */
 class ComposeFileTest {
 
-    private static final Set<String> SERVICES = Set.of("etcd", "nats", "worker-1", "worker-2", "frontend");
+    private static final Set<String> SERVICES =
+            Set.of("etcd", "nats", "worker-1", "worker-2", "frontend", "prometheus", "grafana");
     private static final List<String> WORKERS = List.of("worker-1", "worker-2");
 
     /** Service fields of the compose specification that this file may use; a typo is not one of them. */
@@ -61,7 +62,7 @@ class ComposeFileTest {
 
     @ParameterizedTest
     @MethodSource("variants")
-    void theClusterHasEtcdNatsTwoWorkersAndAFrontend(String variant, Map<String, Object> compose) {
+    void theClusterHasEtcdNatsTwoWorkersAFrontendPrometheusAndGrafana(String variant, Map<String, Object> compose) {
         assertEquals(SERVICES, Tree.map(compose, "services").keySet());
         for (String name : SERVICES) {
             for (String field : ComposeFiles.service(compose, name).keySet()) {
@@ -209,6 +210,43 @@ class ComposeFileTest {
             String dockerfile = Tree.string(service, "build", "dockerfile");
             assertEquals(Repo.path(dockerfile), image.dockerfile(), name);
             assertTrue(Files.isRegularFile(image.dockerfile()), dockerfile);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void prometheusScrapesTheFrontendAndEveryWorkerAtTheirPortsAndLoadsTheAlertRules(
+            String variant, Map<String, Object> compose) {
+        Map<String, Object> prometheus = ComposeFiles.service(compose, "prometheus");
+        Map<String, String> mounts = new java.util.HashMap<>();
+        for (Object volume : Tree.list(prometheus, "volumes")) {
+            String[] parts = String.valueOf(volume).split(":");
+            assertTrue(Files.isRegularFile(Repo.path(parts[0])), "mounted " + parts[0]);
+            mounts.put(parts[1], parts[0]);
+        }
+        Map<String, Object> config = YamlFiles.load(Repo.path(mounts.get("/etc/prometheus/prometheus.yml")));
+        for (Object rules : Tree.list(config, "rule_files")) {
+            assertTrue(mounts.containsKey(String.valueOf(rules)), "rule file " + rules + " is mounted");
+        }
+        Map<String, Set<String>> targets = new java.util.HashMap<>();
+        for (Map<String, Object> job : Tree.maps(config, "scrape_configs")) {
+            Set<String> jobTargets = new java.util.HashSet<>();
+            Tree.maps(job, "static_configs")
+                    .forEach(c -> Tree.list(c, "targets").forEach(t -> jobTargets.add(String.valueOf(t))));
+            targets.put(Tree.string(job, "job_name"), jobTargets);
+        }
+        String frontendPort =
+                ComposeFiles.env(ComposeFiles.service(compose, "frontend")).get(EnvNames.DYN_HTTP_PORT);
+        assertEquals(Set.of("frontend:" + frontendPort), targets.get("vigil-frontend"));
+        Set<String> workers = new java.util.HashSet<>();
+        for (String worker : WORKERS) {
+            workers.add(worker + ":"
+                    + ComposeFiles.env(ComposeFiles.service(compose, worker)).get(EnvNames.DYN_SYSTEM_PORT));
+        }
+        assertEquals(workers, targets.get("vigil-worker"));
+        Map<String, Object> grafana = ComposeFiles.service(compose, "grafana");
+        for (Object volume : Tree.list(grafana, "volumes")) {
+            assertTrue(Files.isDirectory(Repo.path(String.valueOf(volume).split(":")[0])), "mounted " + volume);
         }
     }
 

@@ -63,7 +63,9 @@ class KubernetesManifestsTest {
                         "PodDisruptionBudget/worker",
                         "Deployment/frontend",
                         "Service/frontend",
-                        "PodDisruptionBudget/frontend"),
+                        "PodDisruptionBudget/frontend",
+                        "ConfigMap/vigil-grafana-dashboard",
+                        "ConfigMap/vigil-prometheus-rules"),
                 ids);
     }
 

@@ -102,7 +102,12 @@ class CircuitBreakerIT {
         }
         assertEquals(THRESHOLD, failed, "only the failures that opened the circuit reach clients");
         String open = metrics();
-        assertTrue(open.contains("state=\"open\"} 1.0"), open);
+        assertTrue(
+                open.lines()
+                        .anyMatch(l -> l.startsWith("vigil_frontend_circuit_breaker_state{")
+                                && l.contains("state=\"open\"")
+                                && l.endsWith(" 1.0")),
+                open);
         // Issue 15 §10: the fused state and the circuit, with its reason, in /v1/instances and the table.
         var instances = given().get(api + "/v1/instances").jsonPath();
         assertTrue(instances.getList("data.circuit.state").contains("open"), instances.prettify());

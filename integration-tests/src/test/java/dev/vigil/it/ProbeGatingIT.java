@@ -420,7 +420,7 @@ class ProbeGatingIT {
                 .filter(l -> l.contains(instanceDecimal) && !l.contains("_bucket")
                         || l.startsWith("dynamo_frontend_routable"))
                 .forEach(l -> note("metrics: %s", l));
-        String instanceLabel = "instance=\"" + instanceDecimal + "\"";
+        String instanceLabel = "worker_id=\"" + instanceDecimal + "\"";
         assertTrue(
                 sample(text, "dynamo_frontend_probe_total", instanceLabel, "probe=\"1\"", "result=\"http_status\"")
                                 .orElse(0.0)

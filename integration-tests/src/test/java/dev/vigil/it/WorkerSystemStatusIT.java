@@ -94,7 +94,8 @@ class WorkerSystemStatusIT {
                     .then()
                     .statusCode(200)
                     .body(containsString("dynamo_component_uptime_seconds"))
-                    .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 0.0"));
+                    // The text format's writer ends a label set with a comma.
+                    .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\",} 0.0"));
 
             double first = uptime(given().get(url(port, "/health")).asString());
             Awaitility.await()
@@ -130,7 +131,7 @@ class WorkerSystemStatusIT {
             given().get(url(port, "/q/health/ready")).then().statusCode(200);
             given().get(url(port, "/metrics"))
                     .then()
-                    .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 1.0"));
+                    .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\",} 1.0"));
         }
     }
 
@@ -170,7 +171,7 @@ class WorkerSystemStatusIT {
             given().get(url(port, "/metrics"))
                     .then()
                     .body(containsString(
-                            "dynamo_component_canary_total{dynamo_endpoint=\"generate\",result=\"ok\"} 1.0"));
+                            "dynamo_component_canary_total{dynamo_endpoint=\"generate\",result=\"ok\",} 1.0"));
         }
     }
 

@@ -114,11 +114,15 @@ class SystemStatusServerTest {
         JsonPath body = JsonPath.from(given().get("/health").asString());
         assertEquals(Map.of("generate", "ready", "load_metrics", "notready"), body.getMap("endpoints"));
         assertEquals("notready", body.getString("status"), "without a list, the starting status decides");
-        given().get("/metrics")
+        // The text format's writer may end a label set with a comma: {a="1",}.
+        String metrics = given().get("/metrics")
                 .then()
                 .statusCode(200)
-                .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 1.0"))
-                .body(containsString("dynamo_component_endpoint_health{dynamo_endpoint=\"load_metrics\"} 0.0"));
+                .extract()
+                .asString()
+                .replace(",}", "}");
+        assertTrue(metrics.contains("dynamo_component_endpoint_health{dynamo_endpoint=\"generate\"} 1.0"), metrics);
+        assertTrue(metrics.contains("dynamo_component_endpoint_health{dynamo_endpoint=\"load_metrics\"} 0.0"), metrics);
     }
 
     @Test

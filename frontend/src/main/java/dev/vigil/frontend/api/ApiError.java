@@ -13,10 +13,16 @@ import io.vertx.core.http.HttpServerResponse;
 public final class ApiError extends RuntimeException {
 
     private final int status;
+    private final boolean overload;
 
     private ApiError(int status, String message) {
+        this(status, message, false);
+    }
+
+    private ApiError(int status, String message, boolean overload) {
         super(message, null, false, false);
         this.status = status;
+        this.overload = overload;
     }
 
     public static ApiError badRequest(String message) {
@@ -41,7 +47,7 @@ public final class ApiError extends RuntimeException {
      * instead of queueing. The body is Dynamo's exactly.
      */
     public static ApiError allWorkersBusy(int status) {
-        return new ApiError(status, "ResourceExhausted: All workers are busy, please retry later");
+        return new ApiError(status, "ResourceExhausted: All workers are busy, please retry later", true);
     }
 
     /** An error with any status, for the HTTP layer's own (unknown route, wrong method, oversized request). */
@@ -55,6 +61,11 @@ public final class ApiError extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** Whether this is the all-busy refusal, whatever its status: Dynamo counts it as an overload. */
+    public boolean overload() {
+        return overload;
     }
 
     /** The canonical reason phrase Dynamo puts in {@code type}. */

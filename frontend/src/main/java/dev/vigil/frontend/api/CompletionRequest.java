@@ -6,6 +6,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.runtime.protocol.SamplingOptions;
 import dev.vigil.runtime.protocol.TextInput;
 
@@ -38,7 +39,7 @@ public record CompletionRequest(
 
         /** The {@code endpoint} label of this kind's frontend metrics, as Dynamo spells it. */
         public String endpointLabel() {
-            return this == CHAT ? "chat_completions" : "completions";
+            return this == CHAT ? MetricNames.CHAT_COMPLETIONS : MetricNames.COMPLETIONS;
         }
     }
 

@@ -1,14 +1,7 @@
 package dev.vigil.frontend.api;
 
-import static dev.vigil.frontend.metrics.MetricNames.CANCELLATION;
-import static dev.vigil.frontend.metrics.MetricNames.ENDPOINT;
-import static dev.vigil.frontend.metrics.MetricNames.MAX_SEQ_LEN_EXCEEDED;
-import static dev.vigil.frontend.metrics.MetricNames.MIGRATION;
-import static dev.vigil.frontend.metrics.MetricNames.MIGRATION_TYPE;
 import static dev.vigil.frontend.metrics.MetricNames.MODEL;
 import static dev.vigil.frontend.metrics.MetricNames.OUTCOME;
-import static dev.vigil.frontend.metrics.MetricNames.REJECTION;
-import static dev.vigil.frontend.metrics.MetricNames.REQUEST_TYPE;
 import static dev.vigil.frontend.metrics.MetricNames.RETRY;
 import static dev.vigil.frontend.metrics.MetricNames.STREAM;
 import static dev.vigil.frontend.metrics.MetricNames.UNARY;
@@ -19,8 +12,12 @@ import jakarta.inject.Inject;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.RequestMetrics;
 
-/** The frontend's fault-tolerance counters; their names are in {@link MetricNames}. */
+/**
+ * The frontend's fault-tolerance counters; their names are in {@link MetricNames}, their meters are
+ * built by {@link RequestMetrics}, which also registers them at 0 for every discovered model.
+ */
 @ApplicationScoped
 public class FrontendMetrics {
 
@@ -28,15 +25,15 @@ public class FrontendMetrics {
     MeterRegistry registry;
 
     public void migration(String model, String type) {
-        registry.counter(MIGRATION, MODEL, model, MIGRATION_TYPE, type).increment();
+        RequestMetrics.migrations(registry, model, type).increment();
     }
 
     public void maxSeqLenExceeded(String model) {
-        registry.counter(MAX_SEQ_LEN_EXCEEDED, MODEL, model).increment();
+        RequestMetrics.maxSeqLenExceeded(registry, model).increment();
     }
 
     public void rejection(String model, String endpoint) {
-        registry.counter(REJECTION, MODEL, model, ENDPOINT, endpoint).increment();
+        RequestMetrics.rejections(registry, model, endpoint).increment();
     }
 
     /** An attempt that failed before the first token was retried, or not for want of budget. */
@@ -45,7 +42,7 @@ public class FrontendMetrics {
     }
 
     public void cancellation(String model, String endpoint, boolean stream) {
-        registry.counter(CANCELLATION, MODEL, model, ENDPOINT, endpoint, REQUEST_TYPE, stream ? STREAM : UNARY)
+        RequestMetrics.cancellations(registry, model, endpoint, stream ? STREAM : UNARY)
                 .increment();
     }
 }

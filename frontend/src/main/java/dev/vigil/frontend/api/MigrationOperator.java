@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.frontend.api.OpenAiResponses.Usage;
 import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.routing.Router;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.protocol.EngineOutput;
@@ -46,6 +47,7 @@ final class MigrationOperator {
     private final ClientResponse client;
     private final OpenAiResponses responses;
     private final FrontendMetrics metrics;
+    private final RequestMetrics.Request tracked;
     private final int migrationLimit;
     private final Integer maxSeqLen;
     private final AttemptPolicy policy;
@@ -77,6 +79,7 @@ final class MigrationOperator {
             ClientResponse client,
             OpenAiResponses responses,
             FrontendMetrics metrics,
+            RequestMetrics.Request tracked,
             int migrationLimit,
             Integer maxSeqLen,
             AttemptPolicy policy) {
@@ -89,6 +92,7 @@ final class MigrationOperator {
         this.client = client;
         this.responses = responses;
         this.metrics = metrics;
+        this.tracked = tracked;
         this.migrationLimit = migrationLimit;
         this.migrationsLeft = migrationLimit;
         this.maxSeqLen = maxSeqLen;
@@ -234,6 +238,7 @@ final class MigrationOperator {
             endAttempt();
             LOG.warnf("Connection closed unexpectedly; issuing cancellation for %s", responses.id());
             metrics.cancellation(request.model(), request.kind().endpointLabel(), request.stream());
+            tracked.cancelled();
             if (stream != null) {
                 stream.kill();
             }
@@ -255,6 +260,7 @@ final class MigrationOperator {
         List<Integer> ids = out.tokenIds() == null ? List.of() : out.tokenIds();
         String piece = out.text() == null ? "" : out.text();
         generated.addAll(ids);
+        tracked.tokens(ids.size(), promptTokens);
         checkSequenceLength();
         text.append(piece);
         if (out.finishReason() != null) {
@@ -273,6 +279,7 @@ final class MigrationOperator {
         watchdog.stop();
         endAttempt();
         router.reportSuccess(current);
+        tracked.succeeded();
         String reason = finishReason == null ? EngineOutput.STOP : finishReason;
         Usage usage = Usage.of(promptTokens, generated.size());
         if (request.stream()) {
@@ -392,6 +399,7 @@ final class MigrationOperator {
         if (watchdog != null) {
             watchdog.stop();
         }
+        tracked.failed(error.status(), error.overload());
         client.fail(error);
     }
 }

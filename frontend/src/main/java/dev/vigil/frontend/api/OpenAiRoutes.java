@@ -25,6 +25,8 @@ import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.frontend.config.LoadSheddingConfig;
 import dev.vigil.frontend.config.MigrationConfig;
 import dev.vigil.frontend.config.RetryConfig;
+import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.Admission;
 import dev.vigil.frontend.routing.RetryBudget;
@@ -69,6 +71,9 @@ public class OpenAiRoutes {
     FrontendMetrics metrics;
 
     @Inject
+    RequestMetrics requestMetrics;
+
+    @Inject
     MigrationConfig migration;
 
     @Inject
@@ -87,6 +92,10 @@ public class OpenAiRoutes {
 
     // Vert.x's HTTP router, fully qualified: Router here is the instance router.
     void install(@Observes io.vertx.ext.web.Router http) {
+        requestMetrics.modelReadiness(name -> {
+            ServedModels.Model model = models.find(name);
+            return model != null && router.routableCount(model) > 0;
+        });
         http.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         http.get("/v1/models").handler(this::listModels);
         http.get("/v1/models/:model/ready").handler(this::modelReady);
@@ -133,8 +142,15 @@ public class OpenAiRoutes {
     }
 
     private void complete(RoutingContext ctx, Kind kind) {
+        RequestMetrics.Request tracked = null;
         try {
             CompletionRequest request = CompletionRequest.parse(kind, body(ctx));
+            // Counted from here, as Dynamo counts a request once it is parsed; a model nobody serves
+            // is not put in a label (see MetricNames.UNKNOWN_MODEL).
+            tracked = requestMetrics.start(
+                    models.find(request.model()) == null ? MetricNames.UNKNOWN_MODEL : request.model(),
+                    kind.endpointLabel(),
+                    request.stream());
             List<Integer> prompt = tokenizer.encode(request.prompt());
             checkPromptFits(request, prompt.size());
             GenerateRequest generate = new GenerateRequest(
@@ -172,6 +188,7 @@ public class OpenAiRoutes {
                             client,
                             new OpenAiResponses(json, kind, requestId, request.model(), created),
                             metrics,
+                            tracked,
                             migration.limit(),
                             migration.maxSeqLen().orElse(null),
                             new AttemptPolicy(
@@ -183,6 +200,9 @@ public class OpenAiRoutes {
                                     retryBudget))
                     .start(routed.target());
         } catch (ApiError e) {
+            if (tracked != null) {
+                tracked.failed(e.status(), e.overload());
+            }
             e.sendTo(ctx.response());
         }
     }

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
@@ -44,6 +45,9 @@ public class DiscoveryFeed {
     @Inject
     Probes probes;
 
+    @Inject
+    RequestMetrics requestMetrics;
+
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
@@ -57,6 +61,8 @@ public class DiscoveryFeed {
         }));
         subscriptions.add(discovery.watchModels(change -> {
             models.replace(change.current().values());
+            // Every request series of a model exists, at 0, from the moment it is discovered.
+            requestMetrics.modelsKnown(models.all().keySet());
             change.added().forEach(key -> LOG.infof("Model added: %s", key));
             change.removed().forEach(key -> LOG.infof("Model removed: %s", key));
         }));

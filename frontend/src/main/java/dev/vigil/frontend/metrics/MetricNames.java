@@ -8,6 +8,31 @@ package dev.vigil.frontend.metrics;
  */
 public final class MetricNames {
 
+    // Dynamo's request metrics (lib/llm/src/http/service/metrics.rs), same names, labels and buckets.
+
+    /** {@code dynamo_frontend_requests_total{model,endpoint,request_type,status,error_type}}. */
+    public static final String REQUESTS = "dynamo.frontend.requests";
+    /** {@code dynamo_frontend_inflight_requests{model}}: from the handler until the response ended. */
+    public static final String INFLIGHT_REQUESTS = "dynamo.frontend.inflight.requests";
+    /** {@code dynamo_frontend_queued_requests{model}}: from the handler until the first token. */
+    public static final String QUEUED_REQUESTS = "dynamo.frontend.queued.requests";
+    /** {@code dynamo_frontend_disconnected_clients}: clients that left before their response ended. */
+    public static final String DISCONNECTED_CLIENTS = "dynamo.frontend.disconnected.clients";
+    /** {@code dynamo_frontend_request_duration_seconds{model}}, a histogram. */
+    public static final String REQUEST_DURATION = "dynamo.frontend.request.duration";
+    /** {@code dynamo_frontend_time_to_first_token_seconds{model}}, a histogram. */
+    public static final String TIME_TO_FIRST_TOKEN = "dynamo.frontend.time.to.first.token";
+    /** {@code dynamo_frontend_inter_token_latency_seconds{model}}, a histogram. */
+    public static final String INTER_TOKEN_LATENCY = "dynamo.frontend.inter.token.latency";
+    /** {@code dynamo_frontend_input_sequence_tokens{model}}, a histogram. */
+    public static final String INPUT_SEQUENCE_TOKENS = "dynamo.frontend.input.sequence.tokens";
+    /** {@code dynamo_frontend_output_sequence_tokens{model}}, a histogram. */
+    public static final String OUTPUT_SEQUENCE_TOKENS = "dynamo.frontend.output.sequence.tokens";
+    /** {@code dynamo_frontend_output_tokens_total{model}}, counted as tokens arrive. */
+    public static final String OUTPUT_TOKENS = "dynamo.frontend.output.tokens";
+    /** {@code dynamo_frontend_model_ready{model}}: 1 while at least one instance may take the model's requests. */
+    public static final String MODEL_READY = "dynamo.frontend.model.ready";
+
     /** {@code dynamo_frontend_model_migration_total{model,migration_type}}. */
     public static final String MIGRATION = "dynamo.frontend.model.migration";
     /** {@code dynamo_frontend_model_migration_max_seq_len_exceeded_total{model}}. */
@@ -17,24 +42,24 @@ public final class MetricNames {
     /** {@code dynamo_frontend_model_rejection_total{model,endpoint}}. */
     public static final String REJECTION = "dynamo.frontend.model.rejection";
 
-    /** {@code dynamo_frontend_probe_total{instance,probe,result}} (Vigil's). */
+    /** {@code dynamo_frontend_probe_total{worker_id,probe,result}} (Vigil's). */
     public static final String PROBES = "dynamo.frontend.probe";
-    /** {@code dynamo_frontend_probe_duration_seconds{instance,probe}}, a histogram (Vigil's). */
+    /** {@code dynamo_frontend_probe_duration_seconds{worker_id,probe}}, a histogram (Vigil's). */
     public static final String PROBE_DURATION = "dynamo.frontend.probe.duration";
     /** {@code dynamo_frontend_routable_instances} (Vigil's). */
     public static final String ROUTABLE_INSTANCES = "dynamo.frontend.routable.instances";
 
     /**
-     * Renders as {@code vigil_frontend_worker_state{instance,state}}: 1 for the state this frontend
+     * Renders as {@code vigil_frontend_worker_state{worker_id,state}}: 1 for the state this frontend
      * sees each worker process in (joining, probing, ready, inhibited, open_circuit, draining, gone).
      */
     public static final String WORKER_STATE = "vigil.frontend.worker.state";
     /**
-     * Renders as {@code vigil_frontend_circuit_breaker_state{instance,state}}: 1 for the state each
+     * Renders as {@code vigil_frontend_circuit_breaker_state{worker_id,state}}: 1 for the state each
      * worker instance's circuit is in, 0 for the others ({@code DYN_CB_ENABLED}).
      */
     public static final String CIRCUIT_STATE = "vigil.frontend.circuit.breaker.state";
-    /** Renders as {@code vigil_frontend_circuit_breaker_transitions_total{instance,from,to}}. */
+    /** Renders as {@code vigil_frontend_circuit_breaker_transitions_total{worker_id,from,to}}. */
     public static final String CIRCUIT_TRANSITIONS = "vigil.frontend.circuit.breaker.transitions";
     /**
      * Renders as {@code vigil_frontend_retry_total{model,outcome}}: attempts that failed before the
@@ -48,13 +73,21 @@ public final class MetricNames {
     public static final String ENDPOINT = "endpoint";
     public static final String MIGRATION_TYPE = "migration_type";
     public static final String REQUEST_TYPE = "request_type";
-    public static final String INSTANCE = "instance";
+    /**
+     * The worker instance a series is about, in decimal: Dynamo's {@code worker_id} label. Not
+     * {@code instance}, which Prometheus sets on every scraped series to the scrape target (a
+     * clash renames the scraped one {@code exported_instance}).
+     */
+    public static final String WORKER_ID = "worker_id";
+
     public static final String PROBE = "probe";
     public static final String RESULT = "result";
     public static final String STATE = "state";
     public static final String FROM = "from";
     public static final String TO = "to";
     public static final String OUTCOME = "outcome";
+    public static final String STATUS = "status";
+    public static final String ERROR_TYPE = "error_type";
 
     // Label values.
     public static final String NEW_REQUEST = "new_request";
@@ -63,6 +96,31 @@ public final class MetricNames {
     public static final String RETRIED = "retried";
     public static final String BUDGET_EXHAUSTED = "budget_exhausted";
     public static final String UNARY = "unary";
+    public static final String SUCCESS = "success";
+    public static final String ERROR = "error";
+    /** The endpoint label values, as Dynamo names the OpenAI routes. */
+    public static final String CHAT_COMPLETIONS = "chat_completions";
+
+    public static final String COMPLETIONS = "completions";
+
+    /**
+     * The model label of a request for a model no worker serves: the name a client sent is not put in
+     * a label, so random names cannot grow {@code /metrics} without end.
+     */
+    public static final String UNKNOWN_MODEL = "";
+
+    /**
+     * {@code error_type} values (Dynamo's {@code frontend_service::error_type}); a success has the
+     * empty value, which Prometheus treats as no label.
+     */
+    public static final String NO_ERROR = "";
+
+    public static final String VALIDATION = "validation";
+    public static final String NOT_FOUND = "not_found";
+    public static final String OVERLOAD = "overload";
+    public static final String UNAVAILABLE = "unavailable";
+    public static final String CANCELLED = "cancelled";
+    public static final String INTERNAL = "internal";
 
     private MetricNames() {}
 }

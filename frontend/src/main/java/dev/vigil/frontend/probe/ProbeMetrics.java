@@ -49,7 +49,7 @@ public final class ProbeMetrics {
         Counter counter = Counter.builder(MetricNames.PROBES)
                 .description("Probe executions by outcome")
                 .tags(
-                        MetricNames.INSTANCE,
+                        MetricNames.WORKER_ID,
                         instance,
                         MetricNames.PROBE,
                         index,
@@ -59,7 +59,7 @@ public final class ProbeMetrics {
         counter.increment();
         Timer timer = Timer.builder(MetricNames.PROBE_DURATION)
                 .description("Probe round trip, connect to last byte")
-                .tags(MetricNames.INSTANCE, instance, MetricNames.PROBE, index)
+                .tags(MetricNames.WORKER_ID, instance, MetricNames.PROBE, index)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
         timer.record(outcome.latency());

@@ -85,7 +85,7 @@ public class CircuitBreakers {
         for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
             Gauge.builder(MetricNames.CIRCUIT_STATE, current, c -> c.get() == state ? 1 : 0)
                     .description("1 for the state of the worker instance's circuit, 0 for the others")
-                    .tag(MetricNames.INSTANCE, instance)
+                    .tag(MetricNames.WORKER_ID, instance)
                     .tag(MetricNames.STATE, state.wireName())
                     .register(registry);
         }
@@ -98,7 +98,7 @@ public class CircuitBreakers {
                     current.set(to);
                     registry.counter(
                                     MetricNames.CIRCUIT_TRANSITIONS,
-                                    MetricNames.INSTANCE,
+                                    MetricNames.WORKER_ID,
                                     instance,
                                     MetricNames.FROM,
                                     from.wireName(),

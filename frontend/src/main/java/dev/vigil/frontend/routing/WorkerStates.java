@@ -232,7 +232,7 @@ public class WorkerStates {
             t.meters.add(Gauge.builder(
                             MetricNames.WORKER_STATE, t.status, h -> h.get().state() == state ? 1 : 0)
                     .description("1 for the state this frontend sees the worker in, 0 for the others")
-                    .tag(MetricNames.INSTANCE, id.hex())
+                    .tag(MetricNames.WORKER_ID, id.hex())
                     .tag(MetricNames.STATE, state.wireName())
                     .register(registry));
         }

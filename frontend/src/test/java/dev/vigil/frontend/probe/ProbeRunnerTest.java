@@ -129,17 +129,17 @@ class ProbeRunnerTest {
         assertEquals("ready", runner.view().get(0).state());
         assertEquals(1.0, registry.get(MetricNames.ROUTABLE_INSTANCES).gauge().value());
         assertTrue(registry.get(MetricNames.PROBES)
-                        .tags("instance", ID.decimal(), "probe", "1", "result", "http_status")
+                        .tags("worker_id", ID.decimal(), "probe", "1", "result", "http_status")
                         .counter()
                         .count()
                 >= 3);
         assertTrue(registry.get(MetricNames.PROBES)
-                        .tags("instance", ID.decimal(), "probe", "1", "result", "success")
+                        .tags("worker_id", ID.decimal(), "probe", "1", "result", "success")
                         .counter()
                         .count()
                 >= 3);
         assertTrue(registry.get(MetricNames.PROBE_DURATION)
-                        .tags("instance", ID.decimal(), "probe", "1")
+                        .tags("worker_id", ID.decimal(), "probe", "1")
                         .timer()
                         .count()
                 >= 6);

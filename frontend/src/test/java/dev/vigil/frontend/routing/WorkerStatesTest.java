@@ -53,7 +53,11 @@ class WorkerStatesTest {
                     .body("data.find { it.instance_hex == '" + hex + "' }.worker_state.state", equalTo("inhibited"));
             String metrics = given().get("/metrics").asString();
             assertTrue(
-                    metrics.contains("vigil_frontend_worker_state{instance=\"" + hex + "\",state=\"inhibited\"} 1.0"),
+                    metrics.lines()
+                            .anyMatch(l -> l.startsWith("vigil_frontend_worker_state{")
+                                    && l.contains("worker_id=\"" + hex + "\"")
+                                    && l.contains("state=\"inhibited\"")
+                                    && l.endsWith(" 1.0")),
                     metrics);
             String table = given().get("/v1/instances?format=table").asString();
             assertTrue(table.lines().anyMatch(l -> l.startsWith(hex) && l.endsWith("inhibited")), table);

@@ -3,6 +3,7 @@ package dev.vigil.health.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -35,7 +36,10 @@ public class HealthMetrics implements EndpointHealthListener {
     private final Map<String, Meter> endpointGauges = new ConcurrentHashMap<>();
     private SystemHealth health;
 
-    void attach(@Observes StartupEvent event) {
+    // Before other start-up observers (the default priority is 2500): the HTTP server already answers
+    // while they run, and the worker's connects to etcd first, so a scrape in that window saw no
+    // endpoint gauges (WorkerSystemStatusIT under load).
+    void attach(@Observes @Priority(10) StartupEvent event) {
         if (!views.isResolvable()) {
             return;
         }

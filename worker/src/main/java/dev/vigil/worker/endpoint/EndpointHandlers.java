@@ -18,6 +18,8 @@ import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.TokenSink;
+import dev.vigil.worker.metrics.EndpointMetrics;
+import dev.vigil.worker.metrics.WorkerMetricNames;
 
 /** The request-plane handlers of the worker's three endpoints, in front of the engine. */
 public final class EndpointHandlers {
@@ -28,34 +30,42 @@ public final class EndpointHandlers {
     private final InstanceId id;
     private final EndpointActivity generateActivity;
     private final Runnable cancelled;
+    private final Function<WorkerEndpoint, EndpointMetrics> metrics;
 
     /**
      * @param activities where each endpoint reports its requests to the canary (its tokens and
      *     successful ends); only {@code generate} streams tokens, so only it reports
      * @param cancelled counts a cancelled request; called at most once per request
+     * @param metrics each endpoint's request metrics
      */
     public EndpointHandlers(
-            Engine engine, InstanceId id, Function<WorkerEndpoint, EndpointActivity> activities, Runnable cancelled) {
+            Engine engine,
+            InstanceId id,
+            Function<WorkerEndpoint, EndpointActivity> activities,
+            Runnable cancelled,
+            Function<WorkerEndpoint, EndpointMetrics> metrics) {
         this.engine = engine;
         this.id = id;
         this.generateActivity = activities.apply(WorkerEndpoint.GENERATE);
         this.cancelled = cancelled;
+        this.metrics = metrics;
     }
 
     public RequestHandler forEndpoint(WorkerEndpoint endpoint) {
+        EndpointMetrics meters = metrics.apply(endpoint);
         return switch (endpoint) {
-            case GENERATE -> this::generate;
-            case CLEAR_KV_BLOCKS -> this::clearKvBlocks;
-            case LOAD_METRICS -> this::loadMetrics;
+            case GENERATE -> request -> generate(new MeteredRequest(request, meters));
+            case CLEAR_KV_BLOCKS -> request -> clearKvBlocks(new MeteredRequest(request, meters));
+            case LOAD_METRICS -> request -> loadMetrics(new MeteredRequest(request, meters));
         };
     }
 
-    private void generate(IncomingRequest request) {
+    private void generate(MeteredRequest request) {
         GenerateRequest body;
         try {
             body = WireCodec.decodeGenerateRequest(request.payload());
         } catch (WireFormatException e) {
-            request.fail("invalid generate request: " + e.getMessage());
+            request.fail(WorkerMetricNames.DESERIALIZATION, "invalid generate request: " + e.getMessage());
             return;
         }
         if (body.tokenIds() == null || body.tokenIds().isEmpty()) {

@@ -1,8 +1,11 @@
 package dev.vigil.worker.lifecycle;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -35,6 +38,7 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.EngineCapacity;
+import dev.vigil.worker.metrics.EndpointMetrics;
 import dev.vigil.worker.metrics.ShutdownMetrics;
 import dev.vigil.worker.metrics.WorkerMetricNames;
 import dev.vigil.worker.status.StatusServerAddress;
@@ -83,6 +87,8 @@ public class WorkerLifecycle {
     ShutdownMetrics shutdownMetrics;
 
     private EndpointServer endpoints;
+    private final Map<WorkerEndpoint, EndpointMetrics> endpointMetrics = new EnumMap<>(WorkerEndpoint.class);
+    private Runnable cancelled;
     private LoadPublisher loadPublisher;
     private volatile ModelCard modelCard;
     private volatile boolean stopping;
@@ -92,6 +98,20 @@ public class WorkerLifecycle {
     @PostConstruct
     void create() {
         endpoints = new EndpointServer(plane, discovery, health);
+    }
+
+    /**
+     * Each endpoint's request series exist, at 0, before the engine loads; registered ahead of the
+     * other start-up observers (default priority 2500), since the status server already answers
+     * scrapes while they run and {@link #start} first connects to etcd.
+     */
+    void registerMetrics(@Observes @Priority(10) StartupEvent event) {
+        for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
+            endpointMetrics.put(
+                    endpoint,
+                    new EndpointMetrics(registry, runtime.namespace(), worker.component(), endpoint.wireName()));
+        }
+        cancelled = cancellations();
     }
 
     void start(@Observes StartupEvent event) {
@@ -120,7 +140,7 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancellations());
+        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancelled, endpointMetrics::get);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             // Published with every endpoint, so a frontend's probes can reach this process's status server.

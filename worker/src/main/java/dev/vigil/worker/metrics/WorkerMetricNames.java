@@ -16,6 +16,31 @@ public final class WorkerMetricNames {
      */
     public static final String CANCELLATION = "dynamo.component.cancellation";
 
+    // Dynamo's work-handler metrics (lib/runtime/src/pipeline/network/ingress), one set per endpoint.
+
+    /** Renders as {@code dynamo_component_requests_total}: requests the endpoint received. */
+    public static final String REQUESTS = "dynamo.component.requests";
+    /** Renders as {@code dynamo_component_inflight_requests}: requests the endpoint is handling. */
+    public static final String INFLIGHT_REQUESTS = "dynamo.component.inflight.requests";
+    /**
+     * Renders as {@code dynamo_component_request_duration_seconds}: from receipt to the end of the
+     * response, a histogram with the Prometheus client's default buckets, as Dynamo's.
+     */
+    public static final String REQUEST_DURATION = "dynamo.component.request.duration";
+    /** Renders as {@code dynamo_component_request_bytes_total}: request payload bytes received. */
+    public static final String REQUEST_BYTES = "dynamo.component.request.bytes";
+    /** Renders as {@code dynamo_component_response_bytes_total}: response payload bytes sent. */
+    public static final String RESPONSE_BYTES = "dynamo.component.response.bytes";
+    /** Renders as {@code dynamo_component_errors_total{error_type}}: requests that ended in an error. */
+    public static final String ERRORS = "dynamo.component.errors";
+
+    /** How a request failed: Dynamo's {@code work_handler::ERROR_TYPE_LABEL}. */
+    public static final String ERROR_TYPE_TAG = "error_type";
+    /** The request payload could not be decoded. */
+    public static final String DESERIALIZATION = "deserialization";
+    /** The engine refused or failed the request. */
+    public static final String GENERATE = "generate";
+
     /** The namespace the endpoint belongs to ({@code DYN_NAMESPACE}). */
     public static final String NAMESPACE_TAG = "dynamo_namespace";
     /** The component the endpoint belongs to ({@code DYN_COMPONENT}). */

@@ -43,7 +43,11 @@ class FrontendSwitchesIT {
     @BeforeAll
     static void start() {
         cluster = Cluster.builder("switches")
-                .workerEnv("DYN_MOCKER_NUM_BLOCKS", "64", "DYN_MOCKER_ITL_MS", "5")
+                // A slow prefill: 2 s per 1000 prompt tokens.
+                .workerEnv(
+                        "DYN_MOCKER_NUM_BLOCKS", "64",
+                        "DYN_MOCKER_ITL_MS", "5",
+                        "DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS", "2000")
                 .frontendEnv(
                         "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0",
                         "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD", "0.1",
@@ -114,8 +118,8 @@ class FrontendSwitchesIT {
 
     @Test
     void aLongPrefillIsBridgedWithKeepAlives() throws Exception {
-        // About 20 000 prompt tokens at the mocker's 50 ms per 1000: about a second before the first token.
-        String prompt = " word".repeat(20_000);
+        // About 500 prompt tokens (the context holds 1024) at 2 s per 1000: a second before the first token.
+        String prompt = " word".repeat(500);
         String body = "{\"model\":\"mock-model\",\"prompt\":\"" + prompt + "\",\"max_tokens\":2,\"stream\":true}";
         HttpResponse<String> response = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

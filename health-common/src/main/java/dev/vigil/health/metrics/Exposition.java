@@ -34,8 +34,9 @@ import io.vertx.ext.web.Router;
  *   <li><b>Lint.</b> Micrometer's binders register some meters without a description (promtool: "no
  *       help text"); they get one here. {@code process_cpu_time_ns_total} (an abbreviated unit) is
  *       replaced by Prometheus' own {@code process_cpu_seconds_total}; {@code system_cpu_count}
- *       (a gauge named like a histogram's count) and {@code http_server_connections_seconds} (a long
- *       task timer written as a malformed summary) are dropped.
+ *       (a gauge named like a histogram's count), {@code http_server_connections_seconds} and, with
+ *       the TCP request plane's Vert.x net server and client, {@code tcp_connections_seconds} (long
+ *       task timers written as malformed summaries) are dropped.
  * </ul>
  */
 @ApplicationScoped
@@ -61,7 +62,7 @@ public class Exposition {
      * _active_count}, {@code _duration_sum}).
      */
     private static final Set<String> DROPPED =
-            Set.of("process.cpu.time", "system.cpu.count", "http.server.connections");
+            Set.of("process.cpu.time", "system.cpu.count", "http.server.connections", "tcp.connections");
 
     @Inject
     MeterRegistry registry;

@@ -79,6 +79,8 @@ echo "worker generate transport: $TRANSPORT"
 
 # CPU ticks (user + system) a process has used so far: fields 14 and 15 of /proc/<pid>/stat.
 ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+# The kernel's share (system ticks, field 15): socket reads and writes, wake-ups between threads.
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 # Resident set of a process in MiB (VmRSS), to see whether memory grows with load or over rounds.
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 HZ=$(getconf CLK_TCK)
@@ -89,13 +91,13 @@ RESULTS=()
 # measure NAME UNITS-EXPECTED LOAD-ARGS...: runs the load, prints CPU per unit for every process.
 measure() {
   local name="$1" units="$2"; shift 2
-  local f0 w0 n0 f1 w1 n1 out r0 r1
-  r0=$(rss_mb "$FRONTEND_PID")
+  local f0 w0 n0 f1 w1 n1 out r0 r1 s0 s1
+  r0=$(rss_mb "$FRONTEND_PID"); s0=$(sys_ticks "$FRONTEND_PID")
   f0=$(ticks "$FRONTEND_PID"); w0=$(ticks "$WORKER_PID"); n0=$(ticks "$NATS_PID")
   out=$("${LOAD[@]}" "$@")
   f1=$(ticks "$FRONTEND_PID"); w1=$(ticks "$WORKER_PID"); n1=$(ticks "$NATS_PID")
-  r1=$(rss_mb "$FRONTEND_PID")
-  out="$out frontend_rss_mb=$r0->$r1"
+  r1=$(rss_mb "$FRONTEND_PID"); s1=$(sys_ticks "$FRONTEND_PID")
+  out="$out frontend_rss_mb=$r0->$r1 frontend_sys_pct=$(( f1 > f0 ? 100 * (s1 - s0) / (f1 - f0) : 0 ))"
   RESULTS+=("$(python3 - "$name" "$units" "$HZ" "$f0" "$f1" "$w0" "$w1" "$n0" "$n1" "$out" <<'PY'
 import re, sys
 name, units, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

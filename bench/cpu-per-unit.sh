@@ -16,6 +16,7 @@
 #   BENCH_STREAMS="16 64 128 256"  the scale table: the streamed-token measurement once per number of
 #                          concurrent streams (instead of once with [streams]); the frontend's resident
 #                          set (VmRSS) is printed before and after every measurement
+#   BENCH_LIVE_HEAP=1      after every measurement, a full GC in the frontend and its live heap
 #   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR  run other builds (a before/after from one script)
 # Needs: etcd-server, nats-server, packaged apps (./mvnw -B package -DskipTests).
 set -euo pipefail
@@ -81,6 +82,11 @@ echo "worker generate transport: $TRANSPORT"
 ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 # The kernel's share (system ticks, field 15): socket reads and writes, wake-ups between threads.
 sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
+# Heap still in use after a full GC, in MiB (jcmd GC.run, then GC.heap_info's "used").
+live_heap_mb() {
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | awk '/garbage-first heap|def new generation|PSYoungGen/ && !d {for (i = 1; i <= NF; i++) if ($i == "used") {sub(/K,?/, "", $(i+1)); printf "%.0f", $(i+1) / 1024; d = 1}}'
+}
 # Resident set of a process in MiB (VmRSS), to see whether memory grows with load or over rounds.
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 HZ=$(getconf CLK_TCK)
@@ -98,6 +104,9 @@ measure() {
   f1=$(ticks "$FRONTEND_PID"); w1=$(ticks "$WORKER_PID"); n1=$(ticks "$NATS_PID")
   r1=$(rss_mb "$FRONTEND_PID"); s1=$(sys_ticks "$FRONTEND_PID")
   out="$out frontend_rss_mb=$r0->$r1 frontend_sys_pct=$(( f1 > f0 ? 100 * (s1 - s0) / (f1 - f0) : 0 ))"
+  # RSS only grows while the JVM sizes its heap; what is still live after a full GC (outside the CPU
+  # window) tells growth from a leak.
+  [ -n "${BENCH_LIVE_HEAP:-}" ] && out="$out frontend_live_heap_mb=$(live_heap_mb "$FRONTEND_PID")"
   RESULTS+=("$(python3 - "$name" "$units" "$HZ" "$f0" "$f1" "$w0" "$w1" "$n0" "$n1" "$out" <<'PY'
 import re, sys
 name, units, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

@@ -73,12 +73,15 @@ final class OpenAiResponses {
      * A token chunk in the middle of a stream (a piece, no finish reason, not a chat stream's first)
      * is this prefix, the piece as a JSON string's contents, and this suffix: the per-token path
      * then escapes one string instead of serializing four records (issue 14). Both halves are cut
-     * out of a chunk the mapper wrote, so the bytes are the mapper's; null when the mapper escapes
-     * differently from Jackson's standard string encoder, and every chunk goes through the mapper.
+     * out of a chunk the mapper wrote, so the bytes are the mapper's. Cut at the first token chunk
+     * (an unstreamed request never needs them); left null when the mapper escapes differently from
+     * Jackson's standard string encoder, and then every chunk goes through the mapper.
      */
-    private final String tokenChunkPrefix;
+    private String tokenChunkPrefix;
 
-    private final String tokenChunkSuffix;
+    private String tokenChunkSuffix;
+
+    private boolean templateCut;
 
     /** A piece no chunk can otherwise end with in its last string: where the template is cut. */
     private static final String MARK = "\u0001piece\u0001";
@@ -89,20 +92,22 @@ final class OpenAiResponses {
         this.id = (chat ? "chatcmpl-" : "cmpl-") + requestId;
         this.model = model;
         this.created = created;
-        String prefix = null;
-        String suffix = null;
-        if (standardEscaping(json)) {
-            String template = writeChunk(MARK, null, false);
-            String marked = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(MARK)) + "\"";
-            // The piece is written after the id and the model, so its occurrence is the last one.
-            int at = template.lastIndexOf(marked);
-            if (at >= 0) {
-                prefix = template.substring(0, at + 1);
-                suffix = template.substring(at + marked.length() - 1);
-            }
+    }
+
+    /** Cuts the token chunk's template once; callers hold the request's lock, as for every chunk. */
+    private void cutTemplate() {
+        templateCut = true;
+        if (!standardEscaping(json)) {
+            return;
         }
-        this.tokenChunkPrefix = prefix;
-        this.tokenChunkSuffix = suffix;
+        String template = writeChunk(MARK, null, false);
+        String marked = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(MARK)) + "\"";
+        // The piece is written after the id and the model, so its occurrence is the last one.
+        int at = template.lastIndexOf(marked);
+        if (at >= 0) {
+            tokenChunkPrefix = template.substring(0, at + 1);
+            tokenChunkSuffix = template.substring(at + marked.length() - 1);
+        }
     }
 
     private static boolean standardEscaping(ObjectMapper json) {
@@ -120,7 +125,11 @@ final class OpenAiResponses {
      * generating); the first chunk of a chat stream also names the role.
      */
     String chunk(String piece, String finishReason, boolean first) {
-        if (piece != null && finishReason == null && !(chat && first) && tokenChunkPrefix != null) {
+        boolean tokenChunk = piece != null && finishReason == null && !(chat && first);
+        if (tokenChunk && !templateCut) {
+            cutTemplate();
+        }
+        if (tokenChunk && tokenChunkPrefix != null) {
             StringBuilder out = new StringBuilder(tokenChunkPrefix.length() + tokenChunkSuffix.length() + 16);
             out.append(tokenChunkPrefix);
             JsonStringEncoder.getInstance().quoteAsString(piece, out);

@@ -13,6 +13,10 @@
 #   BENCH_JFR=DIR          record a JFR profile of the frontend and the worker into DIR and print
 #                          their top frames (bench/jfr-top.py)
 #   BENCH_ONLY=unary|stream|live   run one measurement only
+#   BENCH_STREAMS="16 64 128 256"  the scale table: the streamed-token measurement once per number of
+#                          concurrent streams (instead of once with [streams]); the frontend's resident
+#                          set (VmRSS) is printed before and after every measurement
+#   BENCH_LIVE_HEAP=1      after every measurement, a full GC in the frontend and its live heap
 #   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR  run other builds (a before/after from one script)
 # Needs: etcd-server, nats-server, packaged apps (./mvnw -B package -DskipTests).
 set -euo pipefail
@@ -76,6 +80,15 @@ echo "worker generate transport: $TRANSPORT"
 
 # CPU ticks (user + system) a process has used so far: fields 14 and 15 of /proc/<pid>/stat.
 ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+# The kernel's share (system ticks, field 15): socket reads and writes, wake-ups between threads.
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
+# Heap still in use after a full GC, in MiB (jcmd GC.run, then GC.heap_info's "used").
+live_heap_mb() {
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | awk '/garbage-first heap|def new generation|PSYoungGen/ && !d {for (i = 1; i <= NF; i++) if ($i == "used") {sub(/K,?/, "", $(i+1)); printf "%.0f", $(i+1) / 1024; d = 1}}'
+}
+# Resident set of a process in MiB (VmRSS), to see whether memory grows with load or over rounds.
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 HZ=$(getconf CLK_TCK)
 LOAD=(java "$ROOT/bench/CpuLoad.java")
 URL="http://127.0.0.1:$FRONTEND_PORT"
@@ -84,10 +97,16 @@ RESULTS=()
 # measure NAME UNITS-EXPECTED LOAD-ARGS...: runs the load, prints CPU per unit for every process.
 measure() {
   local name="$1" units="$2"; shift 2
-  local f0 w0 n0 f1 w1 n1 out
+  local f0 w0 n0 f1 w1 n1 out r0 r1 s0 s1
+  r0=$(rss_mb "$FRONTEND_PID"); s0=$(sys_ticks "$FRONTEND_PID")
   f0=$(ticks "$FRONTEND_PID"); w0=$(ticks "$WORKER_PID"); n0=$(ticks "$NATS_PID")
   out=$("${LOAD[@]}" "$@")
   f1=$(ticks "$FRONTEND_PID"); w1=$(ticks "$WORKER_PID"); n1=$(ticks "$NATS_PID")
+  r1=$(rss_mb "$FRONTEND_PID"); s1=$(sys_ticks "$FRONTEND_PID")
+  out="$out frontend_rss_mb=$r0->$r1 frontend_sys_pct=$(( f1 > f0 ? 100 * (s1 - s0) / (f1 - f0) : 0 ))"
+  # RSS only grows while the JVM sizes its heap; what is still live after a full GC (outside the CPU
+  # window) tells growth from a leak.
+  [ -n "${BENCH_LIVE_HEAP:-}" ] && out="$out frontend_live_heap_mb=$(live_heap_mb "$FRONTEND_PID")"
   RESULTS+=("$(python3 - "$name" "$units" "$HZ" "$f0" "$f1" "$w0" "$w1" "$n0" "$n1" "$out" <<'PY'
 import re, sys
 name, units, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -121,7 +140,12 @@ echo "|---|---:|---:|---:|---:|---:|---|"
 if [ -z "$ONLY" ] || [ "$ONLY" = unary ]; then
   measure "unary 1-token /v1/completions ($CONNECTIONS conns)" "$REQUESTS" unary "$URL" "model=mock-model" "$REQUESTS" "$CONNECTIONS"
 fi
-if [ -z "$ONLY" ] || [ "$ONLY" = stream ]; then
+if [ -n "${BENCH_STREAMS:-}" ]; then
+  for n in $BENCH_STREAMS; do
+    measure "streamed token ($n streams × $TOKENS tokens × $STREAM_ROUNDS)" $((n * TOKENS * STREAM_ROUNDS)) \
+      stream "$URL" mock-model "$n" "$TOKENS" "$STREAM_ROUNDS"
+  done
+elif [ -z "$ONLY" ] || [ "$ONLY" = stream ]; then
   measure "streamed token ($STREAMS streams × $TOKENS tokens × $STREAM_ROUNDS)" $((STREAMS * TOKENS * STREAM_ROUNDS)) \
     stream "$URL" mock-model "$STREAMS" "$TOKENS" "$STREAM_ROUNDS"
 fi

@@ -1,6 +1,7 @@
 package dev.vigil.frontend.api;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.vertx.core.Vertx;
@@ -10,10 +11,18 @@ import dev.vigil.frontend.routing.RetryBudget;
 /**
  * How one request's attempts are run: the backend stream timeout ({@code
  * DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}) and the retries before its first token ({@code
- * DYN_RETRY_*}), with the timers both run on.
+ * DYN_RETRY_*}), with the timers both run on, and where the attempts' responses are handled: {@code
+ * callbacks} runs the request plane's callbacks on the HTTP request's event loop, where the response
+ * is written, so a token crosses one thread boundary on its way to the client, not two (issue 14).
  */
 record AttemptPolicy(
-        Vertx vertx, Duration streamTimeout, int maxRetries, int backoffBaseMs, int backoffMaxMs, RetryBudget budget) {
+        Vertx vertx,
+        Duration streamTimeout,
+        int maxRetries,
+        int backoffBaseMs,
+        int backoffMaxMs,
+        RetryBudget budget,
+        Executor callbacks) {
 
     StreamWatchdog.Settings watchdog() {
         return new StreamWatchdog.Settings(vertx, streamTimeout);

@@ -130,7 +130,7 @@ final class MigrationOperator {
             watchdog.stop();
         }
         watchdog = StreamWatchdog.start(watchdogSettings, () -> silent(thisAttempt));
-        stream = plane.call(target.address(), requestId, payload, new AttemptObserver(thisAttempt));
+        stream = plane.call(target.address(), requestId, payload, new AttemptObserver(thisAttempt), policy.callbacks());
         if (finished) {
             stream.kill();
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -67,12 +69,50 @@ final class OpenAiResponses {
     private final long created;
     private final String model;
 
+    /**
+     * A token chunk in the middle of a stream (a piece, no finish reason, not a chat stream's first)
+     * is this prefix, the piece as a JSON string's contents, and this suffix: the per-token path
+     * then escapes one string instead of serializing four records (issue 14). Both halves are cut
+     * out of a chunk the mapper wrote, so the bytes are the mapper's. Cut at the first token chunk
+     * (an unstreamed request never needs them); left null when the mapper escapes differently from
+     * Jackson's standard string encoder, and then every chunk goes through the mapper.
+     */
+    private String tokenChunkPrefix;
+
+    private String tokenChunkSuffix;
+
+    private boolean templateCut;
+
+    /** A piece no chunk can otherwise end with in its last string: where the template is cut. */
+    private static final String MARK = "\u0001piece\u0001";
+
     OpenAiResponses(ObjectMapper json, Kind kind, String requestId, String model, long created) {
         this.json = json;
         this.chat = kind == Kind.CHAT;
         this.id = (chat ? "chatcmpl-" : "cmpl-") + requestId;
         this.model = model;
         this.created = created;
+    }
+
+    /** Cuts the token chunk's template once; callers hold the request's lock, as for every chunk. */
+    private void cutTemplate() {
+        templateCut = true;
+        if (!standardEscaping(json)) {
+            return;
+        }
+        String template = writeChunk(MARK, null, false);
+        String marked = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(MARK)) + "\"";
+        // The piece is written after the id and the model, so its occurrence is the last one.
+        int at = template.lastIndexOf(marked);
+        if (at >= 0) {
+            tokenChunkPrefix = template.substring(0, at + 1);
+            tokenChunkSuffix = template.substring(at + marked.length() - 1);
+        }
+    }
+
+    private static boolean standardEscaping(ObjectMapper json) {
+        return json.getFactory().getCharacterEscapes() == null
+                && !json.getFactory().isEnabled(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
     }
 
     /** The id clients see: {@code chatcmpl-…} or {@code cmpl-…}. */
@@ -85,6 +125,21 @@ final class OpenAiResponses {
      * generating); the first chunk of a chat stream also names the role.
      */
     String chunk(String piece, String finishReason, boolean first) {
+        boolean tokenChunk = piece != null && finishReason == null && !(chat && first);
+        if (tokenChunk && !templateCut) {
+            cutTemplate();
+        }
+        if (tokenChunk && tokenChunkPrefix != null) {
+            StringBuilder out = new StringBuilder(tokenChunkPrefix.length() + tokenChunkSuffix.length() + 16);
+            out.append(tokenChunkPrefix);
+            JsonStringEncoder.getInstance().quoteAsString(piece, out);
+            return out.append(tokenChunkSuffix).toString();
+        }
+        return writeChunk(piece, finishReason, first);
+    }
+
+    /** The chunk as the mapper writes it: what {@link #chunk} must equal byte for byte. */
+    String writeChunk(String piece, String finishReason, boolean first) {
         Choice choice = chat
                 ? new Choice(0, null, new Message(first ? ASSISTANT : null, piece), null, null, finishReason)
                 : new Choice(0, null, null, piece == null ? "" : piece, null, finishReason);

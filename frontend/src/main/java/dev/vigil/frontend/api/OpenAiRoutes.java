@@ -175,6 +175,8 @@ public class OpenAiRoutes {
             String requestId = UUID.randomUUID().toString();
             long created = System.currentTimeMillis() / 1000;
             ClientResponse client = new ClientResponse(ctx.response());
+            // The request's own context (its event loop): responses are handled where they are written.
+            io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
             if (request.stream()) {
                 client.keepAlive(ctx.vertx(), http.sseKeepAliveIntervalMs());
             }
@@ -197,7 +199,8 @@ public class OpenAiRoutes {
                                     retry.maxAttempts(),
                                     retry.backoffBaseMs(),
                                     retry.backoffMaxMs(),
-                                    retryBudget))
+                                    retryBudget,
+                                    task -> context.runOnContext(v -> task.run())))
                     .start(routed.target());
         } catch (ApiError e) {
             if (tracked != null) {

@@ -176,7 +176,7 @@ public class RequestMetrics {
             if (outputTokens > 0) {
                 model.outputSequence.record(outputTokens);
             }
-            model.requests(endpoint, requestType, status, errorType).increment();
+            model.requestsCached(endpoint, requestType, status, errorType).increment();
             return true;
         }
     }
@@ -291,6 +291,15 @@ public class RequestMetrics {
                 migrations(registry, name, MetricNames.ONGOING_REQUEST);
                 maxSeqLenExceeded(registry, name);
             }
+        }
+
+        /** The request counters by their label values, so a request's end does not rebuild its meter id. */
+        private final Map<List<String>, Counter> requestCounters = new ConcurrentHashMap<>();
+
+        Counter requestsCached(String endpoint, String requestType, String status, String errorType) {
+            return requestCounters.computeIfAbsent(
+                    List.of(endpoint, requestType, status, errorType),
+                    k -> requests(k.get(0), k.get(1), k.get(2), k.get(3)));
         }
 
         Counter requests(String endpoint, String requestType, String status, String errorType) {

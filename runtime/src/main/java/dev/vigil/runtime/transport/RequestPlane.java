@@ -1,5 +1,6 @@
 package dev.vigil.runtime.transport;
 
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import dev.vigil.runtime.discovery.Subscription;
@@ -45,6 +46,18 @@ public interface RequestPlane extends AutoCloseable {
      * @param requestId the caller's id, kept across retries of the same request
      */
     ResponseStream call(String subject, String requestId, byte[] payload, ResponseObserver observer);
+
+    /**
+     * As {@link #call(String, String, byte[], ResponseObserver)}, with the observer called through
+     * {@code callbacks} (still one call at a time, in order, never on the receiving thread's stack)
+     * instead of the plane's own pool. A caller that answers on an event loop passes that loop: each
+     * frame then costs one thread hand-off instead of two (plane pool, then the event loop; issue 14).
+     * {@code callbacks} must not run tasks inline. Planes that cannot honour it ignore it.
+     */
+    default ResponseStream call(
+            String subject, String requestId, byte[] payload, ResponseObserver observer, Executor callbacks) {
+        return call(subject, requestId, payload, observer);
+    }
 
     /**
      * The largest request body {@link #call} can carry (NATS: the server's {@code max_payload}, less

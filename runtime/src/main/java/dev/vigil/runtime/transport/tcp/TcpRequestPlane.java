@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -217,9 +218,16 @@ public final class TcpRequestPlane implements RequestPlane {
 
     @Override
     public ResponseStream call(String subject, String requestId, byte[] payload, ResponseObserver observer) {
+        return call(subject, requestId, payload, observer, callbacks);
+    }
+
+    @Override
+    public ResponseStream call(
+            String subject, String requestId, byte[] payload, ResponseObserver observer, Executor callbacks) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(callbacks, "callbacks");
         requireOpen();
         ObserverChannel channel = new ObserverChannel(observer, callbacks);
         Optional<TcpAddress> parsed = TcpAddress.parse(subject);

@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -123,6 +127,32 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
         String json = DiscoveryJson.encode(instance);
         assertTrue(json.contains("\"transport\":{\"tcp\":\"" + expected + "\"}"), json);
         assertEquals(instance, DiscoveryJson.parseInstance(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A caller that answers on an event loop hands the plane that loop: every callback, data and
+     * end alike, runs there, in order (the frontend writes the HTTP response from it, issue 14).
+     */
+    @Test
+    void callbacksRunOnTheCallersExecutorWhenOneIsGiven() {
+        String subject = newSubject();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        Context context = rawVertx.getOrCreateContext();
+        Executor callerLoop = task -> context.runOnContext(v -> task.run());
+        try (ServedEndpoint served = worker.serve(subject, request -> {
+            RecordingObserver.numbered(50).forEach(text -> request.send(bytes(text)));
+            request.complete();
+        })) {
+            RecordingObserver observer = new RecordingObserver()
+                    .onEachData(text -> threads.add(Thread.currentThread().getName()));
+            frontend.call(subject, "req-executor", bytes("x"), observer, callerLoop);
+            observer.awaitCompleted(patience());
+            observer.assertData(RecordingObserver.numbered(50));
+            observer.assertContractHeld();
+            // One Vert.x context, one event-loop thread: nothing ran on the plane's own pool.
+            assertEquals(1, threads.size(), threads.toString());
+            assertTrue(threads.iterator().next().startsWith("vert.x-eventloop-thread-"), threads.toString());
+        }
     }
 
     @Test

@@ -201,23 +201,28 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
                     .findFirst()
                     .orElseThrow()
                     .substring("ADDRESS ".length());
-            RecordingObserver observer = new RecordingObserver();
-            frontend.call(address, "req-dead-worker", bytes("x"), observer);
-            observer.awaitData(5, patience());
+            // A caller whose silence timeout is far longer than the test: a Disconnected can only
+            // come from the closed connection, however slowly a loaded machine reaps the process.
+            TcpPlaneSettings patient = new TcpPlaneSettings(
+                    "127.0.0.1", 0, SETTINGS.heartbeatInterval(), Duration.ofMinutes(10), SETTINGS.ackTimeout());
+            TcpRequestPlane caller = TcpRequestPlane.create(patient, new InMemoryDiscovery(store));
+            try {
+                RecordingObserver observer = new RecordingObserver();
+                caller.call(address, "req-dead-worker", bytes("x"), observer);
+                observer.awaitData(5, patience());
 
-            long killedAt = System.nanoTime();
-            child.destroyForcibly(); // SIGKILL: no goodbye, like a crashed worker
-            StreamError.Disconnected error = observer.awaitError(StreamError.Disconnected.class, patience());
-
-            Duration detected = Duration.ofNanos(observer.outcome().atNanos() - killedAt);
-            System.out.printf(
-                    "Dead worker detected %d ms after SIGKILL (silence timeout %d ms): %s%n",
-                    detected.toMillis(), SETTINGS.silenceTimeout().toMillis(), error.message());
-            // The kernel closes a killed process's sockets: no waiting for the silence.
-            assertTrue(
-                    detected.compareTo(SETTINGS.silenceTimeout().dividedBy(2)) < 0,
-                    "took " + detected.toMillis() + " ms: " + error.message());
-            assertTrue(error.message().contains("closed"), error.message());
+                long killedAt = System.nanoTime();
+                child.destroyForcibly(); // SIGKILL: no goodbye, like a crashed worker
+                StreamError.Disconnected error =
+                        observer.awaitError(StreamError.Disconnected.class, Duration.ofMinutes(1));
+                Duration detected = Duration.ofNanos(observer.outcome().atNanos() - killedAt);
+                System.out.printf(
+                        "Dead worker detected %d ms after SIGKILL: %s%n", detected.toMillis(), error.message());
+                // The kernel closes a killed process's sockets: the stream ends on that, not on silence.
+                assertTrue(error.message().contains("closed"), error.message());
+            } finally {
+                caller.close();
+            }
 
             // The next call to the dead process cannot connect, at once.
             RecordingObserver next = new RecordingObserver();

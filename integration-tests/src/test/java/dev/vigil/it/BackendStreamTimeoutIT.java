@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,13 +52,7 @@ class BackendStreamTimeoutIT {
                 .answerWithin(START)
                 .start();
         api = cluster.frontend().url();
-        Awaitility.await("the frontend knows both workers")
-                .atMost(START)
-                .until(() -> given().get(api + "/health")
-                                .jsonPath()
-                                .getList("instances")
-                                .size()
-                        == 6);
+        FrontendClient.awaitWorkers(api, 2, START);
     }
 
     @AfterAll

@@ -51,13 +51,7 @@ class CircuitBreakerIT {
                 .answerWithin(START)
                 .start();
         api = cluster.frontend().url();
-        Awaitility.await("the frontend knows both workers")
-                .atMost(START)
-                .until(() -> given().get(api + "/health")
-                                .jsonPath()
-                                .getList("instances")
-                                .size()
-                        == 6);
+        FrontendClient.awaitWorkers(api, 2, START);
     }
 
     @AfterAll
@@ -66,10 +60,7 @@ class CircuitBreakerIT {
     }
 
     static int completion() {
-        return given().contentType("application/json")
-                .body("{\"model\":\"mock-model\",\"prompt\":\"circuit\",\"max_tokens\":2}")
-                .post(api + "/v1/completions")
-                .statusCode();
+        return FrontendClient.completion(api, "circuit", 2);
     }
 
     static int decodes(Cluster.App worker) {

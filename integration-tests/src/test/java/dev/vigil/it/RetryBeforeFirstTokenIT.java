@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,13 +54,7 @@ class RetryBeforeFirstTokenIT {
                 .answerWithin(START)
                 .start();
         api = cluster.frontend().url();
-        Awaitility.await("the frontend knows both workers")
-                .atMost(START)
-                .until(() -> given().get(api + "/health")
-                                .jsonPath()
-                                .getList("instances")
-                                .size()
-                        == 6);
+        FrontendClient.awaitWorkers(api, 2, START);
     }
 
     @AfterAll
@@ -70,10 +63,7 @@ class RetryBeforeFirstTokenIT {
     }
 
     static int completion() {
-        return given().contentType("application/json")
-                .body("{\"model\":\"mock-model\",\"prompt\":\"retry\",\"max_tokens\":2}")
-                .post(api + "/v1/completions")
-                .statusCode();
+        return FrontendClient.completion(api, "retry", 2);
     }
 
     static double counter(String outcome) {

@@ -47,13 +47,7 @@ class ShutdownBudgetIT {
                 .answerWithin(START)
                 .start();
         api = cluster.frontend().url();
-        Awaitility.await("the frontend knows both workers")
-                .atMost(START)
-                .until(() -> given().get(api + "/health")
-                                .jsonPath()
-                                .getList("instances")
-                                .size()
-                        == 6);
+        FrontendClient.awaitWorkers(api, 2, START);
     }
 
     @AfterAll

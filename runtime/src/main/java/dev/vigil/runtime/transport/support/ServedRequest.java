@@ -6,8 +6,11 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import org.jboss.logging.Logger;
+
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.IncomingRequest;
+import dev.vigil.runtime.transport.RequestHandler;
 
 /**
  * The serving side's bookkeeping for one request, shared by the request planes: numbers the data
@@ -24,6 +27,8 @@ import dev.vigil.runtime.transport.IncomingRequest;
  * more, so what the handler still sends is dropped.
  */
 public abstract class ServedRequest implements IncomingRequest {
+
+    private static final Logger LOG = Logger.getLogger(ServedRequest.class);
 
     private final String requestId;
     private final byte[] payload;
@@ -124,6 +129,25 @@ public abstract class ServedRequest implements IncomingRequest {
      * At most one STOP and one KILL are passed on; a STOP after a KILL, or anything after the end,
      * is ignored.
      */
+    /**
+     * Runs {@code handler} on {@code pool} (after the acknowledgement went out). A handler that throws
+     * fails the request with the reason; a pool that refuses the task (the plane is closing) kills it.
+     */
+    public final void dispatch(Executor pool, RequestHandler handler, String subject) {
+        try {
+            pool.execute(() -> {
+                try {
+                    handler.handle(this);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Handler of %s failed request %s", subject, requestId());
+                    fail("handler failed: " + e);
+                }
+            });
+        } catch (RuntimeException e) {
+            control(Control.KILL);
+        }
+    }
+
     public final void control(Control control) {
         Objects.requireNonNull(control, "control");
         boolean endsNow = false;

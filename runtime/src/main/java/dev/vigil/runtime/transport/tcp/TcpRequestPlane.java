@@ -376,19 +376,7 @@ public final class TcpRequestPlane implements RequestPlane {
         }
         // Acknowledge before the handler runs: the caller learns at once that somebody has it.
         request.acknowledge();
-        try {
-            callbacks.execute(() -> {
-                try {
-                    endpoint.handler().handle(request);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "Handler of %s failed request %s", endpoint.subject(), requestId);
-                    request.fail("handler failed: " + e);
-                }
-            });
-        } catch (RuntimeException e) {
-            // The plane is closing.
-            request.control(Control.KILL);
-        }
+        request.dispatch(callbacks, endpoint.handler(), endpoint.subject());
     }
 
     void disconnected(TcpServerConnection connection) {

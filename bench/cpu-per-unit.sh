@@ -16,8 +16,10 @@
 #   BENCH_STREAMS="16 64 128 256"  the scale table: the streamed-token measurement once per number of
 #                          concurrent streams (instead of once with [streams]); the frontend's resident
 #                          set (VmRSS) is printed before and after every measurement
-#   BENCH_LIVE_HEAP=1      after every measurement, a full GC in the frontend and its live heap
-#   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR  run other builds (a before/after from one script)
+#   BENCH_LIVE_HEAP=1      after every measurement, a full GC in the frontend and its live heap (JVM only:
+#                          it uses jcmd)
+#   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR  run other builds (a before/after from one script); a path
+#                          that does not end in .jar is run as a native executable (docs/native.md)
 # Needs: etcd-server, nats-server, packaged apps (./mvnw -B package -DskipTests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,6 +49,9 @@ cleanup() {
   wait 2>/dev/null || true; rm -rf "$TMP"
 }
 trap cleanup EXIT
+# A packaged app: `java -jar` for a jar, the native executable itself otherwise.
+WORKER_CMD=("$WORKER_JAR"); [[ "$WORKER_JAR" == *.jar ]] && WORKER_CMD=(java -jar "$WORKER_JAR")
+FRONTEND_CMD=("$FRONTEND_JAR"); [[ "$FRONTEND_JAR" == *.jar ]] && FRONTEND_CMD=(java -jar "$FRONTEND_JAR")
 
 /usr/bin/etcd --name b --data-dir "$TMP/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
   --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" \
@@ -64,10 +69,10 @@ for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$ETCD_PORT/health" | grep -q
 
 [ -n "${BENCH_JFR:-}" ] && mkdir -p "$BENCH_JFR"
 env "${COMMON[@]}" DYN_SYSTEM_HOST=127.0.0.1 DYN_SYSTEM_PORT="$WORKER_PORT" DYN_TCP_RPC_HOST=127.0.0.1 \
-  DYN_MOCKER_ITL_MS=2 java -jar "$WORKER_JAR" >"$TMP/worker.log" 2>&1 & APP_PIDS+=($!)
+  DYN_MOCKER_ITL_MS=2 "${WORKER_CMD[@]}" >"$TMP/worker.log" 2>&1 & APP_PIDS+=($!)
 WORKER_PID=$!
 env "${COMMON[@]}" DYN_HTTP_HOST=127.0.0.1 DYN_HTTP_PORT="$FRONTEND_PORT" DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS=0 \
-  java -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & APP_PIDS+=($!)
+  "${FRONTEND_CMD[@]}" >"$TMP/frontend.log" 2>&1 & APP_PIDS+=($!)
 FRONTEND_PID=$!
 for _ in $(seq 1 300); do
   curl -s "http://127.0.0.1:$FRONTEND_PORT/v1/models" | grep -q mock-model && break; sleep 0.1

@@ -17,6 +17,7 @@ import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
 import dev.vigil.frontend.routing.Quarantine;
+import dev.vigil.frontend.routing.WorkerStates;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.Subscription;
 
@@ -48,6 +49,9 @@ public class DiscoveryFeed {
     @Inject
     RequestMetrics requestMetrics;
 
+    @Inject
+    WorkerStates workerStates;
+
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
@@ -58,6 +62,7 @@ public class DiscoveryFeed {
             quarantine.clear();
             change.added().forEach(key -> LOG.infof("Instance added: %s", key));
             change.removed().forEach(key -> LOG.infof("Instance removed: %s", key));
+            workerStates.refresh();
         }));
         subscriptions.add(discovery.watchModels(change -> {
             models.replace(change.current().values());
@@ -65,6 +70,7 @@ public class DiscoveryFeed {
             requestMetrics.modelsKnown(models.all().keySet());
             change.added().forEach(key -> LOG.infof("Model added: %s", key));
             change.removed().forEach(key -> LOG.infof("Model removed: %s", key));
+            workerStates.refresh();
         }));
     }
 

@@ -145,8 +145,13 @@ public class WorkerStates {
         return Optional.ofNullable(all().get(id));
     }
 
-    /** Re-evaluates every worker, records changes, forgets workers gone for long. */
-    synchronized void refresh() {
+    /**
+     * Re-evaluates every worker, records changes, forgets workers gone for long. The discovery feed
+     * calls it on every change as well as the timer: a worker that joins, serves and leaves between
+     * two ticks (a native worker is ready in tens of milliseconds) must still be seen, and shown
+     * draining while this frontend's requests run on it.
+     */
+    public synchronized void refresh() {
         Set<InstanceId> listed = instances.list().stream().map(Instance::id).collect(Collectors.toSet());
         Set<InstanceId> serving = new HashSet<>();
         models.all().values().forEach(m -> serving.addAll(m.instanceIds()));

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.vigil.frontend.model.KnownInstances;
+import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
@@ -32,6 +34,12 @@ class WorkerStatesTest {
 
     @Inject
     Router router;
+
+    @Inject
+    KnownInstances instances;
+
+    @Inject
+    ServedModels models;
 
     @Test
     void aWorkerGoesFromJoiningToReadyToInhibitedToDrainingToGone() {
@@ -71,6 +79,41 @@ class WorkerStatesTest {
         Awaitility.await()
                 .atMost(SOON)
                 .until(() -> states.all().get(instance.id()).state() == WorkerStates.State.GONE);
+    }
+
+    /**
+     * Found against the native apps (issue 16): a worker ready in milliseconds took a request and was
+     * stopped before the once-a-second sampling had seen it, so it was never listed as draining.
+     */
+    @Test
+    void aWorkerThatLeavesWhileServingIsDrainingThoughItWasListedOnlyBriefly() {
+        InMemoryDiscovery worker = new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
+        EndpointId generate = new EndpointId("dynamo", "brief", "generate");
+        Instance instance = generate.instance(worker.instanceId());
+        ModelCard card = new ModelCard("brief-model", generate, worker.instanceId(), 100, 16, 8);
+        try {
+            worker.register(instance);
+            worker.registerModel(card);
+            // Wait for the feed, not for a refresh of the states (that would hide the bug).
+            Awaitility.await("the feed has listed it")
+                    .atMost(SOON)
+                    .until(() -> instances.list().stream().anyMatch(i -> i.id().equals(instance.id()))
+                            && models.all().containsKey("brief-model"));
+            router.attemptStarted(instance);
+            worker.unregisterModel(card);
+            worker.unregister(instance);
+            awaitState(worker, WorkerStates.State.DRAINING);
+            given().get("/v1/instances")
+                    .then()
+                    .body(
+                            "data.find { it.instance_hex == '"
+                                    + worker.instanceId().hex() + "' }.worker_state.state",
+                            equalTo("draining"));
+        } finally {
+            router.attemptEnded(instance);
+            worker.close();
+        }
+        awaitState(worker, WorkerStates.State.GONE);
     }
 
     private void awaitState(InMemoryDiscovery worker, WorkerStates.State state) {

@@ -24,6 +24,7 @@ final class TcpPeer {
     private static final Logger LOG = Logger.getLogger(TcpPeer.class);
 
     private final TcpRequestPlane plane;
+    private final TcpRequestPlane.PeerKey key;
     private final String server;
     private final Map<Long, TcpCall> calls = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
@@ -34,9 +35,14 @@ final class TcpPeer {
     private boolean closed;
     private volatile long lastReadNanos = System.nanoTime();
 
-    TcpPeer(TcpRequestPlane plane, String server) {
+    TcpPeer(TcpRequestPlane plane, TcpRequestPlane.PeerKey key, String server) {
         this.plane = plane;
+        this.key = key;
         this.server = server;
+    }
+
+    TcpRequestPlane.PeerKey key() {
+        return key;
     }
 
     String server() {

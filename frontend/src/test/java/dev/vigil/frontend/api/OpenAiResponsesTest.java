@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -102,13 +103,16 @@ class OpenAiResponsesTest {
         }
     }
 
-    /** A mapper that writes differently (indented here) is not bypassed: its own bytes go out. */
+    /**
+     * A mapper that names the records' fields otherwise is not bypassed: its own bytes go out. (An
+     * indenting one is honoured by the direct writer too: it uses the mapper's generator set-up.)
+     */
     @Test
     void aMapperConfiguredOtherwiseIsUsedAsItIs() throws Exception {
-        ObjectMapper indented =
-                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-        assertFalse(OpenAiResponses.writesDirectly(indented));
-        OpenAiResponses responses = new OpenAiResponses(indented, Kind.COMPLETION, "r", "m", 1);
+        ObjectMapper renaming = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
+                .build();
+        assertFalse(OpenAiResponses.writesDirectly(renaming));
         Completion expected = new Completion(
                 "cmpl-r",
                 "text_completion",
@@ -116,7 +120,14 @@ class OpenAiResponsesTest {
                 "m",
                 List.of(new Choice(0, null, null, "x", null, "stop")),
                 Usage.of(1, 1));
-        assertEquals(indented.writeValueAsString(expected), responses.whole("x", "stop", Usage.of(1, 1)));
+        assertEquals(
+                renaming.writeValueAsString(expected),
+                new OpenAiResponses(renaming, Kind.COMPLETION, "r", "m", 1).whole("x", "stop", Usage.of(1, 1)));
+        ObjectMapper indented =
+                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        assertEquals(
+                indented.writeValueAsString(expected),
+                new OpenAiResponses(indented, Kind.COMPLETION, "r", "m", 1).whole("x", "stop", Usage.of(1, 1)));
         // The plain mapper again: the check follows the mapper in use.
         assertTrue(OpenAiResponses.writesDirectly(JSON));
     }

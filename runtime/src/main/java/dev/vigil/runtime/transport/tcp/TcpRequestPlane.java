@@ -56,9 +56,9 @@ import dev.vigil.runtime.transport.support.Subjects;
 
 /**
  * The direct request plane ({@code DYN_REQUEST_PLANE=tcp}): a serving process listens on one TCP
- * port for all its endpoints; a calling process keeps one persistent connection per serving process
- * and multiplexes its streams on it. No broker sits in between, and a connection that closes ends its
- * streams at once.
+ * port for all its endpoints; a calling process keeps persistent connections to each serving process
+ * (one per event loop that calls, one shared by other threads) and multiplexes its streams on them.
+ * No broker sits in between, and a connection that closes ends its streams at once.
  *
  * <p>The wire protocol, its threads and how events find their subscribers are described in this
  * package's documentation ({@code package-info.java}).

@@ -20,6 +20,12 @@
 #                          it uses jcmd)
 #   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR  run other builds (a before/after from one script); a path
 #                          that does not end in .jar is run as a native executable (docs/native.md)
+#   BENCH_WARMUP=N         unary requests (and as many to /live) before measuring; default half of
+#                          [unary-requests]. The client column's frontend_jit_pct is the share of the
+#                          frontend's CPU its JIT compiler threads took in the measured window, and
+#                          frontend_without_jit_us the frontend's CPU per unit without them: with the
+#                          default warm-up the JIT still compiles the request path for about half of the
+#                          unary window, so a longer warm-up shows the cost of the compiled code.
 # Needs: etcd-server, nats-server, packaged apps (./mvnw -B package -DskipTests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -87,6 +93,17 @@ echo "worker generate transport: $TRANSPORT"
 ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 # The kernel's share (system ticks, field 15): socket reads and writes, wake-ups between threads.
 sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
+# The JIT compilers' share (threads named "C1 CompilerThre…", "C2 CompilerThre…"): CPU the JVM spends
+# compiling the code under load, not running it; large while a code path is still warming up.
+jit_ticks() {
+  local t sum=0
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      C1\ Compiler*|C2\ Compiler*) sum=$(( sum + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) )) ;;
+    esac
+  done
+  echo "$sum"
+}
 # Heap still in use after a full GC, in MiB (jcmd GC.run, then GC.heap_info's "used").
 live_heap_mb() {
   jcmd "$1" GC.run >/dev/null
@@ -102,26 +119,29 @@ RESULTS=()
 # measure NAME UNITS-EXPECTED LOAD-ARGS...: runs the load, prints CPU per unit for every process.
 measure() {
   local name="$1" units="$2"; shift 2
-  local f0 w0 n0 f1 w1 n1 out r0 r1 s0 s1
-  r0=$(rss_mb "$FRONTEND_PID"); s0=$(sys_ticks "$FRONTEND_PID")
+  local f0 w0 n0 f1 w1 n1 out r0 r1 s0 s1 j0 j1
+  r0=$(rss_mb "$FRONTEND_PID"); s0=$(sys_ticks "$FRONTEND_PID"); j0=$(jit_ticks "$FRONTEND_PID")
   f0=$(ticks "$FRONTEND_PID"); w0=$(ticks "$WORKER_PID"); n0=$(ticks "$NATS_PID")
   out=$("${LOAD[@]}" "$@")
   f1=$(ticks "$FRONTEND_PID"); w1=$(ticks "$WORKER_PID"); n1=$(ticks "$NATS_PID")
-  r1=$(rss_mb "$FRONTEND_PID"); s1=$(sys_ticks "$FRONTEND_PID")
+  r1=$(rss_mb "$FRONTEND_PID"); s1=$(sys_ticks "$FRONTEND_PID"); j1=$(jit_ticks "$FRONTEND_PID")
   out="$out frontend_rss_mb=$r0->$r1 frontend_sys_pct=$(( f1 > f0 ? 100 * (s1 - s0) / (f1 - f0) : 0 ))"
   # RSS only grows while the JVM sizes its heap; what is still live after a full GC (outside the CPU
   # window) tells growth from a leak.
   [ -n "${BENCH_LIVE_HEAP:-}" ] && out="$out frontend_live_heap_mb=$(live_heap_mb "$FRONTEND_PID")"
-  RESULTS+=("$(python3 - "$name" "$units" "$HZ" "$f0" "$f1" "$w0" "$w1" "$n0" "$n1" "$out" <<'PY'
+  RESULTS+=("$(python3 - "$name" "$units" "$HZ" "$f0" "$f1" "$w0" "$w1" "$n0" "$n1" "$j0" "$j1" "$out" <<'PY'
 import re, sys
 name, units, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-f0, f1, w0, w1, n0, n1 = map(int, sys.argv[4:10])
-out = sys.argv[10]
+f0, f1, w0, w1, n0, n1, j0, j1 = map(int, sys.argv[4:12])
+out = sys.argv[12]
 m = re.search(r"chunks=(\d+)", out)
 if m:
     units = int(m.group(1))
 us = lambda a, b: (b - a) / hz / units * 1e6
 f, w, n = us(f0, f1), us(w0, w1), us(n0, n1)
+# The frontend's CPU without its JIT compiler threads: what the code costs once compiled.
+jit = max(0, j1 - j0)
+out += f" frontend_jit_pct={100 * jit / (f1 - f0) if f1 > f0 else 0:.0f} frontend_without_jit_us={us(f0 + jit, f1):.1f}"
 print(f"| {name} | {units} | {f:.1f} | {w:.1f} | {n:.1f} | {f + w + n:.1f} | {out} |")
 PY
 )")
@@ -129,8 +149,9 @@ PY
 }
 
 echo "warming up (not measured)"
-"${LOAD[@]}" unary "$URL" "model=mock-model" $((REQUESTS / 2)) "$CONNECTIONS" >/dev/null
-"${LOAD[@]}" unary "$URL" /live $((REQUESTS / 2)) "$CONNECTIONS" >/dev/null
+WARMUP="${BENCH_WARMUP:-$((REQUESTS / 2))}"
+"${LOAD[@]}" unary "$URL" "model=mock-model" "$WARMUP" "$CONNECTIONS" >/dev/null
+"${LOAD[@]}" unary "$URL" /live "$WARMUP" "$CONNECTIONS" >/dev/null
 "${LOAD[@]}" stream "$URL" mock-model "$STREAMS" "$TOKENS" 1 >/dev/null
 
 # The profile covers the measured load only (not start-up, not the warm-up): CPU samples every 2 ms.

@@ -3,6 +3,7 @@ package dev.vigil.frontend.api;
 import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -172,7 +173,7 @@ public class OpenAiRoutes {
             if (!(admission instanceof Admission.Routed routed)) {
                 throw refusal(ctx, request, admission);
             }
-            String requestId = UUID.randomUUID().toString();
+            String requestId = requestId();
             long created = System.currentTimeMillis() / 1000;
             ClientResponse client = new ClientResponse(ctx.response());
             // The request's own context (its event loop): responses are handled where they are written.
@@ -208,6 +209,19 @@ public class OpenAiRoutes {
             }
             e.sendTo(ctx.response());
         }
+    }
+
+    /**
+     * A random (version 4) UUID, as {@link UUID#randomUUID} gives, drawn from {@link
+     * ThreadLocalRandom} instead of the shared {@code SecureRandom} (a lock and 16 bytes of the
+     * system's entropy per request, 2–3 % of a unary request's CPU; issue 14): the id must be unique
+     * among requests, nothing guards anything with it being unguessable.
+     */
+    static String requestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0xCL << 60)) | (0x8L << 60);
+        return new UUID(high, low).toString();
     }
 
     /**

@@ -32,9 +32,12 @@ public class ServedModels {
 
         /** The instances among {@code known} that serve this model. */
         public List<Instance> instancesIn(List<Instance> known) {
-            return known.stream()
-                    .filter(i -> endpoints.contains(i.endpointId()) && instanceIds.contains(i.id()))
-                    .toList();
+            return known.stream().filter(this::serves).toList();
+        }
+
+        /** Whether {@code instance} is one of this model's. */
+        public boolean serves(Instance instance) {
+            return endpoints.contains(instance.endpointId()) && instanceIds.contains(instance.id());
         }
     }
 

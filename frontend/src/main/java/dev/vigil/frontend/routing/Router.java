@@ -1,12 +1,13 @@
 package dev.vigil.frontend.routing;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -61,7 +62,7 @@ public class Router {
         if (served == null) {
             return new Admission.UnknownModel(model);
         }
-        List<Instance> live = served.instancesIn(routable());
+        List<Instance> live = routableInstances(served);
         if (live.isEmpty()) {
             return new Admission.Unavailable(whyUnavailable(served));
         }
@@ -84,7 +85,7 @@ public class Router {
         if (served == null) {
             return Optional.empty();
         }
-        List<Instance> live = served.instancesIn(routable());
+        List<Instance> live = routableInstances(served);
         return pickAmong(live, busyAmong(model, live));
     }
 
@@ -145,7 +146,7 @@ public class Router {
 
     /** How many of the model's instances may take traffic now (load aside). */
     public int routableCount(ServedModels.Model model) {
-        return model.instancesIn(routable()).size();
+        return routableInstances(model).size();
     }
 
     /** What is missing for a model none of whose instances may take traffic, as clients are told. */
@@ -160,27 +161,53 @@ public class Router {
         return "Model temporarily unavailable: no live instance serves " + model;
     }
 
-    /** The known instances that may receive traffic: all of them unless probes hold some back. */
-    private List<Instance> routable() {
-        return instances.list().stream().filter(i -> probes.routable(i.id())).toList();
+    /**
+     * The model's instances that may receive traffic: all of them unless probes hold some back.
+     * Plain loops, not streams, here and below: this runs for every request (issue 14).
+     */
+    private List<Instance> routableInstances(ServedModels.Model model) {
+        List<Instance> known = instances.list();
+        List<Instance> live = new ArrayList<>(known.size());
+        for (Instance instance : known) {
+            if (model.serves(instance) && probes.routable(instance.id())) {
+                live.add(instance);
+            }
+        }
+        return live;
     }
 
     private Set<InstanceId> busyAmong(String model, List<Instance> live) {
-        return live.stream()
-                .map(Instance::id)
-                .filter(id -> busy.busy(model, id))
-                .collect(Collectors.toUnmodifiableSet());
+        Set<InstanceId> busyIds = null;
+        for (Instance instance : live) {
+            if (busy.busy(model, instance.id())) {
+                if (busyIds == null) {
+                    busyIds = new HashSet<>();
+                }
+                busyIds.add(instance.id());
+            }
+        }
+        return busyIds == null ? Set.of() : busyIds;
     }
 
     private Optional<Instance> pickAmong(List<Instance> live, Set<InstanceId> busyIds) {
-        List<Instance> candidates = live.stream()
-                .filter(i -> !quarantine.contains(i.id()) && breakers.permits(i.id()))
-                .toList();
+        List<Instance> candidates = new ArrayList<>(live.size());
+        for (Instance instance : live) {
+            if (!quarantine.contains(instance.id()) && breakers.permits(instance.id())) {
+                candidates.add(instance);
+            }
+        }
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
-        List<Instance> free =
-                candidates.stream().filter(i -> !busyIds.contains(i.id())).toList();
+        List<Instance> free = candidates;
+        if (!busyIds.isEmpty()) {
+            free = new ArrayList<>(candidates.size());
+            for (Instance instance : candidates) {
+                if (!busyIds.contains(instance.id())) {
+                    free.add(instance);
+                }
+            }
+        }
         Instance picked = picker.pick(free.isEmpty() ? candidates : free);
         breakers.acquire(picked.id());
         return Optional.of(picked);

@@ -1,7 +1,9 @@
 package dev.vigil.health.http;
 
+import java.util.Iterator;
 import java.util.Map;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -78,8 +80,19 @@ public final class RequestHeadLimits {
 
     /** Header bytes as sent: {@code name: value} and a line end per header. */
     static int headerBytes(HttpServerRequest request) {
+        MultiMap headers = request.headers();
         int total = 0;
-        for (Map.Entry<String, String> header : request.headers()) {
+        if (headers instanceof io.netty.handler.codec.http.HttpHeaders codecHeaders) {
+            // Vert.x's HTTP/1 headers are Netty's: their names and values are read as they were
+            // decoded, not copied into a String each (this runs for every request; issue 14).
+            Iterator<Map.Entry<CharSequence, CharSequence>> it = codecHeaders.iteratorCharSequence();
+            while (it.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> header = it.next();
+                total += header.getKey().length() + 2 + header.getValue().length() + 2;
+            }
+            return total;
+        }
+        for (Map.Entry<String, String> header : headers) {
             total += header.getKey().length() + 2 + header.getValue().length() + 2;
         }
         return total;

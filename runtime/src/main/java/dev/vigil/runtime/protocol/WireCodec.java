@@ -1,8 +1,14 @@
 package dev.vigil.runtime.protocol;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -26,8 +32,97 @@ public final class WireCodec {
 
     private WireCodec() {}
 
+    /**
+     * Written field by field with the mapper's generator, in the records' order and with their
+     * {@code NON_NULL} rule: the bytes {@code writeValueAsBytes} gives, without its reflective accessor
+     * calls (the frontend encodes one per request and attempt; issue 14). {@code WireCodecTest}
+     * compares the two.
+     */
     public static byte[] encode(GenerateRequest request) {
-        return bytes(request);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 8 * sizeOf(request.tokenIds()));
+        try (JsonGenerator gen = MAPPER.createGenerator(out)) {
+            gen.writeStartObject();
+            stringField(gen, "model", request.model());
+            intsField(gen, "token_ids", request.tokenIds());
+            StopConditions stop = request.stopConditions();
+            if (stop != null) {
+                gen.writeObjectFieldStart("stop_conditions");
+                intField(gen, "max_tokens", stop.maxTokens());
+                if (stop.stop() != null) {
+                    gen.writeArrayFieldStart("stop");
+                    for (String s : stop.stop()) {
+                        gen.writeString(s);
+                    }
+                    gen.writeEndArray();
+                }
+                intsField(gen, "stop_token_ids", stop.stopTokenIds());
+                if (stop.ignoreEos() != null) {
+                    gen.writeBooleanField("ignore_eos", stop.ignoreEos());
+                }
+                gen.writeEndObject();
+            }
+            SamplingOptions sampling = request.samplingOptions();
+            if (sampling != null) {
+                gen.writeObjectFieldStart("sampling_options");
+                if (sampling.temperature() != null) {
+                    gen.writeNumberField("temperature", sampling.temperature());
+                }
+                if (sampling.topP() != null) {
+                    gen.writeNumberField("top_p", sampling.topP());
+                }
+                if (sampling.seed() != null) {
+                    gen.writeNumberField("seed", sampling.seed());
+                }
+                gen.writeEndObject();
+            }
+            intField(gen, "prior_output_tokens", request.priorOutputTokens());
+            TextInput text = request.textInput();
+            if (text != null) {
+                gen.writeObjectFieldStart("text_input");
+                stringField(gen, "prompt", text.prompt());
+                if (text.messages() != null) {
+                    gen.writeFieldName("messages");
+                    MAPPER.writeTree(gen, text.messages());
+                }
+                stringField(gen, "prior_output", text.priorOutput());
+                gen.writeEndObject();
+            }
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not encode " + request, e);
+        }
+        return out.toByteArray();
+    }
+
+    private static int sizeOf(List<?> list) {
+        return list == null ? 0 : list.size();
+    }
+
+    private static void stringField(JsonGenerator gen, String field, String value) throws IOException {
+        if (value != null) {
+            gen.writeStringField(field, value);
+        }
+    }
+
+    private static void intField(JsonGenerator gen, String field, Integer value) throws IOException {
+        if (value != null) {
+            gen.writeNumberField(field, value.intValue());
+        }
+    }
+
+    private static void intsField(JsonGenerator gen, String field, List<Integer> values) throws IOException {
+        if (values == null) {
+            return;
+        }
+        gen.writeArrayFieldStart(field);
+        for (Integer value : values) {
+            if (value == null) {
+                gen.writeNull();
+            } else {
+                gen.writeNumber(value.intValue());
+            }
+        }
+        gen.writeEndArray();
     }
 
     public static byte[] encode(EngineOutput output) {
@@ -56,9 +151,76 @@ public final class WireCodec {
         return read(body, GenerateRequest.class);
     }
 
-    /** @throws WireFormatException when {@code body} is not an engine output */
+    /**
+     * Read with the mapper's parser when the body has the shape engines write (an object whose {@code
+     * token_ids} are integers, {@code text} and {@code finish_reason} strings or null, anything else
+     * skipped), without the reflective record construction (the frontend decodes one per response;
+     * issue 14); any other body, and every malformed one, goes through the mapper, which decides as
+     * before (coercions, error messages).
+     *
+     * @throws WireFormatException when {@code body} is not an engine output
+     */
     public static EngineOutput decodeEngineOutput(byte[] body) {
-        return read(body, EngineOutput.class);
+        EngineOutput plain = plainEngineOutput(body);
+        return plain != null ? plain : read(body, EngineOutput.class);
+    }
+
+    /** The engine output in {@code body} if it has the plain shape, else null. */
+    private static EngineOutput plainEngineOutput(byte[] body) {
+        try (JsonParser parser = MAPPER.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            List<Integer> tokenIds = null;
+            String text = null;
+            String finishReason = null;
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+                if (token != JsonToken.FIELD_NAME) {
+                    return null;
+                }
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "token_ids" -> {
+                        if (value == JsonToken.VALUE_NULL) {
+                            tokenIds = null;
+                        } else if (value == JsonToken.START_ARRAY) {
+                            tokenIds = new ArrayList<>();
+                            for (JsonToken id = parser.nextToken();
+                                    id != JsonToken.END_ARRAY;
+                                    id = parser.nextToken()) {
+                                if (id != JsonToken.VALUE_NUMBER_INT
+                                        || parser.getNumberType() != JsonParser.NumberType.INT) {
+                                    return null;
+                                }
+                                tokenIds.add(parser.getIntValue());
+                            }
+                        } else {
+                            return null;
+                        }
+                    }
+                    case "text", "finish_reason" -> {
+                        String string;
+                        if (value == JsonToken.VALUE_NULL) {
+                            string = null;
+                        } else if (value == JsonToken.VALUE_STRING) {
+                            string = parser.getText();
+                        } else {
+                            return null;
+                        }
+                        if (field.equals("text")) {
+                            text = string;
+                        } else {
+                            finishReason = string;
+                        }
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
+            return new EngineOutput(tokenIds, text, finishReason);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** @throws WireFormatException when {@code body} is not a load report */

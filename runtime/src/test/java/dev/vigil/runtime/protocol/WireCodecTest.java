@@ -107,4 +107,68 @@ class WireCodecTest {
                 null,
                 WireCodec.decodeGenerateRequest(utf8("{\"token_ids\":[1]}")).textInput());
     }
+
+    /** The mapper WireCodec wrote with before it wrote field by field: the bytes must not change. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper RECORDS =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .build();
+
+    @Test
+    void generateRequestsAreWrittenAsTheMapperWritesTheRecords() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode messages = RECORDS.readTree(
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"é \\u2028 \\\" x\"}]}]");
+        List<StopConditions> stops = java.util.Arrays.asList(
+                null,
+                new StopConditions(null, null, null, null),
+                new StopConditions(1, List.of("a", "\"\n"), List.of(2, 3), Boolean.FALSE),
+                new StopConditions(Integer.MAX_VALUE, java.util.Arrays.asList("x", null), List.of(), Boolean.TRUE));
+        List<SamplingOptions> samplings = java.util.Arrays.asList(
+                null,
+                new SamplingOptions(0.7, null, null),
+                new SamplingOptions(0.1 + 0.2, 1e-9, Long.MIN_VALUE),
+                new SamplingOptions(Double.NaN, 2.0, 0L));
+        List<TextInput> texts = java.util.Arrays.asList(
+                null,
+                TextInput.completion("tell me \uD83D\uDE00 </script>"),
+                TextInput.chat(messages).continuing("so far"),
+                TextInput.chat(com.fasterxml.jackson.databind.node.NullNode.getInstance()));
+        for (StopConditions stop : stops) {
+            for (SamplingOptions sampling : samplings) {
+                for (TextInput text : texts) {
+                    for (Integer prior : java.util.Arrays.asList(null, 0, 5)) {
+                        for (List<Integer> ids :
+                                java.util.Arrays.asList(null, List.<Integer>of(), List.of(1, -2, 100277))) {
+                            GenerateRequest request = new GenerateRequest("m\u0001", ids, stop, sampling, prior, text);
+                            assertEquals(text(RECORDS.writeValueAsBytes(request)), text(WireCodec.encode(request)));
+                        }
+                    }
+                }
+            }
+        }
+        GenerateRequest noModel = new GenerateRequest(null, List.of(1), null, null);
+        assertEquals(text(RECORDS.writeValueAsBytes(noModel)), text(WireCodec.encode(noModel)));
+    }
+
+    @Test
+    void engineOutputsAreReadAsTheMapperReadsThem() throws Exception {
+        List<String> bodies = List.of(
+                "{\"token_ids\":[42],\"text\":\" end\",\"finish_reason\":\"length\"}",
+                "{\"token_ids\":[],\"text\":\"\"}",
+                "{\"token_ids\":null,\"text\":null,\"finish_reason\":null}",
+                "{}",
+                "{\"text\":\"a\\u00e9\\n\",\"extra\":{\"nested\":[1,{\"x\":2}]},\"token_ids\":[1,2,3],\"more\":[true]}",
+                "{\"token_ids\":[1],\"token_ids\":[2]}",
+                "{\"text\":5,\"token_ids\":[\"7\"]}",
+                "{\"token_ids\":[1.0]}",
+                "{\"finish_reason\":\"stop\"} trailing");
+        for (String body : bodies) {
+            assertEquals(
+                    RECORDS.readValue(utf8(body), EngineOutput.class), WireCodec.decodeEngineOutput(utf8(body)), body);
+        }
+        for (String bad :
+                List.of("{\"token_ids\":[1,", "{\"token_ids\":[3000000000]}", "[1]", "null", "", "{\"text\":[]}")) {
+            assertThrows(WireFormatException.class, () -> WireCodec.decodeEngineOutput(utf8(bad)), bad);
+        }
+    }
 }

@@ -13,17 +13,19 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 
 /**
- * The calling side's one connection to one listener ({@code host:port}): every call to any endpoint
- * of that process is a stream on it, and so are the process's event subscriptions. Created on first
- * use; frames sent while it is still connecting wait, in order, and go out once it is open. When it
- * closes (the process died, the listener closed, the network reset it) every stream on it ends at once
- * and the plane forgets it, so the next call opens a new one.
+ * One of the calling side's connections to one listener ({@code host:port}): the one of an event
+ * loop, whose calls to any endpoint of that process are streams on it, or the one shared by other
+ * threads, which also carries the process's event subscriptions ({@link TcpRequestPlane.PeerKey}).
+ * Created on first use; frames sent while it is still connecting wait, in order, and go out once it
+ * is open. When it closes (the process died, the listener closed, the network reset it) every stream
+ * on it ends at once and the plane forgets it, so the next call opens a new one.
  */
 final class TcpPeer {
 
     private static final Logger LOG = Logger.getLogger(TcpPeer.class);
 
     private final TcpRequestPlane plane;
+    private final TcpRequestPlane.PeerKey key;
     private final String server;
     private final Map<Long, TcpCall> calls = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
@@ -34,9 +36,14 @@ final class TcpPeer {
     private boolean closed;
     private volatile long lastReadNanos = System.nanoTime();
 
-    TcpPeer(TcpRequestPlane plane, String server) {
+    TcpPeer(TcpRequestPlane plane, TcpRequestPlane.PeerKey key, String server) {
         this.plane = plane;
+        this.key = key;
         this.server = server;
+    }
+
+    TcpRequestPlane.PeerKey key() {
+        return key;
     }
 
     String server() {

@@ -25,9 +25,11 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
@@ -54,9 +56,9 @@ import dev.vigil.runtime.transport.support.Subjects;
 
 /**
  * The direct request plane ({@code DYN_REQUEST_PLANE=tcp}): a serving process listens on one TCP
- * port for all its endpoints; a calling process keeps one persistent connection per serving process
- * and multiplexes its streams on it. No broker sits in between, and a connection that closes ends its
- * streams at once.
+ * port for all its endpoints; a calling process keeps persistent connections to each serving process
+ * (one per event loop that calls, one shared by other threads) and multiplexes its streams on them.
+ * No broker sits in between, and a connection that closes ends its streams at once.
  *
  * <p>The wire protocol, its threads and how events find their subscribers are described in this
  * package's documentation ({@code package-info.java}).
@@ -78,7 +80,12 @@ public final class TcpRequestPlane implements RequestPlane {
     private final ExecutorService callbacks;
     private final ScheduledExecutorService timer;
     private final AtomicLong nextId = new AtomicLong();
-    private final ConcurrentMap<String, TcpPeer> peers = new ConcurrentHashMap<>();
+    /**
+     * Connections by listener and, for calls made on one of this plane's Vert.x event loops, by that
+     * loop (null for other threads): see {@link #peer(TcpAddress, ContextInternal)}.
+     */
+    private final ConcurrentMap<PeerKey, TcpPeer> peers = new ConcurrentHashMap<>();
+
     private final ConcurrentMap<String, TcpEndpoint> endpoints = new ConcurrentHashMap<>();
     private final Set<TcpServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<Long, EventSubscription> subscriptions = new ConcurrentHashMap<>();
@@ -243,8 +250,9 @@ public final class TcpRequestPlane implements RequestPlane {
         // A connection found closed between lookup and use is replaced once; a second closed one
         // means the server is going away.
         TcpCall call = null;
+        ContextInternal loop = callingLoop();
         for (int attempt = 0; attempt < 2; attempt++) {
-            TcpPeer peer = peer(address);
+            TcpPeer peer = peer(address, loop);
             call = new TcpCall(peer, stream, subject, requestId, channel);
             if (peer.start(call, request)) {
                 return call;
@@ -385,7 +393,7 @@ public final class TcpRequestPlane implements RequestPlane {
 
     /** The connection is gone: the next call to that process opens a new one. */
     void forget(TcpPeer peer) {
-        peers.remove(peer.server(), peer);
+        peers.remove(peer.key(), peer);
     }
 
     void unserve(TcpEndpoint endpoint) {
@@ -412,22 +420,50 @@ public final class TcpRequestPlane implements RequestPlane {
 
     // Inside.
 
-    private TcpPeer peer(TcpAddress address) {
-        TcpPeer existing = peers.get(address.server());
+    /**
+     * The connection for a call made on {@code loop}, one of this plane's event loops (an HTTP
+     * request's handler in the frontend), or null for any other thread. A loop gets connections of
+     * its own: the request frame is written, and the response frames read and handed to the caller,
+     * on the thread the call came from, with no hand-off to another loop and back (two wake-ups per
+     * unary request when one connection served every loop; issue 14). Other threads, and event
+     * links, share one connection per listener. A connection is opened on first use, on its loop.
+     */
+    private TcpPeer peer(TcpAddress address, ContextInternal loop) {
+        PeerKey key = new PeerKey(address.server(), loop == null ? null : loop.nettyEventLoop());
+        TcpPeer existing = peers.get(key);
         if (existing != null) {
             return existing;
         }
-        TcpPeer created = new TcpPeer(this, address.server());
-        existing = peers.putIfAbsent(address.server(), created);
+        TcpPeer created = new TcpPeer(this, key, address.server());
+        existing = peers.putIfAbsent(key, created);
         if (existing != null) {
             return existing;
         }
-        created.connect(client, address.host(), address.port());
+        if (loop == null) {
+            created.connect(client, address.host(), address.port());
+        } else {
+            // On the loop's own context, not the request's duplicate of it: the connection outlives
+            // the request, and Vert.x binds a socket to the context it was opened on.
+            loop.dispatch(() -> created.connect(client, address.host(), address.port()));
+        }
         return created;
     }
 
+    /** The event loop context (of this plane's Vert.x) the current thread runs, or null. */
+    private ContextInternal callingLoop() {
+        if (!Context.isOnEventLoopThread()) {
+            return null;
+        }
+        Context current = Vertx.currentContext();
+        if (!(current instanceof ContextInternal internal) || internal.owner() != vertx) {
+            return null;
+        }
+        ContextInternal root = internal.unwrap();
+        return root.isEventLoopContext() ? root : null;
+    }
+
     private TcpPeer peer(String server) {
-        return peer(TcpAddress.parse(server + "/events").orElseThrow());
+        return peer(TcpAddress.parse(server + "/events").orElseThrow(), null);
     }
 
     /** Starts following which processes serve on the TCP plane (event publishers), once. */
@@ -527,6 +563,9 @@ public final class TcpRequestPlane implements RequestPlane {
             return InetAddress.getLoopbackAddress().getHostAddress();
         }
     }
+
+    /** A connection's key: the listener ({@code host:port}) and the caller's event loop, or null. */
+    record PeerKey(String server, EventLoop loop) {}
 
     private record EventSubscription(String pattern, Consumer<byte[]> handler, SerialExecutor serial) {}
 

@@ -13,10 +13,14 @@
  *
  * <h2>Connections</h2>
  *
- * A calling process opens one connection per serving process ({@code host:port}) on its first call
+ * A calling process opens a connection to a serving process ({@code host:port}) on its first call
  * there and keeps it; every call to any endpoint of that process is a stream on it, numbered by the
- * caller. Frames sent while the connection is still opening wait in order. When a connection closes
- * the caller forgets it, and the next call opens a new one.
+ * caller. Calls made on one of the plane's Vert.x event loops (the frontend's HTTP handlers) get one
+ * such connection per loop, opened on that loop, so a request's frames are written and its answer
+ * read on the loop that handles the HTTP request, with no hand-off between loops; calls from other
+ * threads, and event subscriptions, share one connection per serving process. Frames sent while a
+ * connection is still opening wait in order. When a connection closes the caller forgets it, and
+ * the next call opens a new one.
  *
  * <h2>Frames</h2>
  *

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Timeout;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 
@@ -152,6 +154,47 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
             // One Vert.x context, one event-loop thread: nothing ran on the plane's own pool.
             assertEquals(1, threads.size(), threads.toString());
             assertTrue(threads.iterator().next().startsWith("vert.x-eventloop-thread-"), threads.toString());
+        }
+    }
+
+    /**
+     * A call made on one of the caller's event loops goes on a connection of that loop: its frames are
+     * read on the thread that made the call, with no hop to another loop (issue 14). Two loops, two
+     * calls: each call's frames come in on its own loop. The observer runs inline on the reading
+     * thread ({@code Runnable::run}) only so that the test sees which thread read the frames.
+     */
+    @Test
+    void aCallMadeOnAnEventLoopIsReadOnThatLoop() throws Exception {
+        String subject = newSubject();
+        Vertx callerVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        TcpRequestPlane caller = TcpRequestPlane.create(callerVertx, SETTINGS, null);
+        try (ServedEndpoint served = worker.serve(subject, request -> {
+            RecordingObserver.numbered(20).forEach(text -> request.send(bytes(text)));
+            request.complete();
+        })) {
+            Set<String> callingThreads = ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < 2; i++) {
+                Set<String> readingThreads = ConcurrentHashMap.newKeySet();
+                CompletableFuture<String> callingThread = new CompletableFuture<>();
+                RecordingObserver observer = new RecordingObserver()
+                        .onEachData(text ->
+                                readingThreads.add(Thread.currentThread().getName()));
+                String requestId = "req-loop-" + i;
+                ((VertxInternal) callerVertx).createEventLoopContext().runOnContext(v -> {
+                    callingThread.complete(Thread.currentThread().getName());
+                    caller.call(subject, requestId, bytes("x"), observer, Runnable::run);
+                });
+                observer.awaitCompleted(patience());
+                observer.assertData(RecordingObserver.numbered(20));
+                observer.assertContractHeld();
+                String calling = callingThread.get(5, TimeUnit.SECONDS);
+                assertEquals(Set.of(calling), readingThreads);
+                callingThreads.add(calling);
+            }
+            assertEquals(2, callingThreads.size(), "the two calls ran on two loops: " + callingThreads);
+        } finally {
+            caller.close();
+            callerVertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 

@@ -11,21 +11,32 @@
 #   defaults 20000 8 16 1000 3
 #   BENCH_PLANE=nats|tcp   request plane of both apps (default: the apps' default)
 #   BENCH_JFR=DIR          record a JFR profile of the frontend and the worker into DIR and print
-#                          their top frames (bench/jfr-top.py)
+#                          the top frames of the measured windows (bench/jfr-top.py); recording starts
+#                          before the warm-up, because starting it makes the JIT compile again
+#   BENCH_PERF=DIR         record the frontend with Linux perf (software CPU clock, call graphs) over
+#                          the measured windows and print where its CPU went: kernel, JIT, GC, Java by
+#                          library (bench/perf-top.py). JVM builds only; runs the frontend with
+#                          -XX:+PreserveFramePointer. Needs perf (linux-perf) and root or
+#                          perf_event_paranoid <= 1
 #   BENCH_ONLY=unary|stream|live   run one measurement only
+#   BENCH_ROUNDS=N         measure each unit N times in a row and print the median too (default 3): on a
+#                          shared machine one window can be 25 % off
 #   BENCH_STREAMS="16 64 128 256"  the scale table: the streamed-token measurement once per number of
-#                          concurrent streams (instead of once with [streams]); the frontend's resident
-#                          set (VmRSS) is printed before and after every measurement
+#                          concurrent streams (instead of BENCH_ROUNDS times with [streams]); the
+#                          frontend's resident set (VmRSS) is printed before and after every measurement
 #   BENCH_LIVE_HEAP=1      after every measurement, a full GC in the frontend and its live heap (JVM only:
 #                          it uses jcmd)
 #   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR  run other builds (a before/after from one script); a path
 #                          that does not end in .jar is run as a native executable (docs/native.md)
-#   BENCH_WARMUP=N         unary requests (and as many to /live) before measuring; default half of
-#                          [unary-requests]. The client column's frontend_jit_pct is the share of the
-#                          frontend's CPU its JIT compiler threads took in the measured window, and
-#                          frontend_without_jit_us the frontend's CPU per unit without them: with the
-#                          default warm-up the JIT still compiles the request path for about half of the
-#                          unary window, so a longer warm-up shows the cost of the compiled code.
+#   BENCH_WARMUP=N         requests of a unit sent right before it is measured, not measured (default
+#                          3 × [unary-requests]; streams: one round). Each unit is warmed just before
+#                          its own measurement: warming another path in between makes the JIT throw
+#                          away and recompile code of the first. The client column's frontend_jit_pct
+#                          is the share of the frontend's CPU its JIT compiler threads took in the
+#                          window (near 0 once the path is compiled), frontend_without_jit_us the
+#                          frontend's CPU per unit without them. BENCH_WARMUP=10000 BENCH_ROUNDS=1 is
+#                          the measurement of earlier entries in docs/benchmarks.md, taken while the
+#                          JIT was still compiling.
 # Needs: etcd-server, nats-server, packaged apps (./mvnw -B package -DskipTests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,11 +64,19 @@ cleanup() {
   done
   for pid in "${APP_PIDS[@]}" "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true; rm -rf "$TMP"
+  [ -n "${FRONTEND_PID:-}" ] && rm -f "/tmp/perf-$FRONTEND_PID.map"
 }
 trap cleanup EXIT
 # A packaged app: `java -jar` for a jar, the native executable itself otherwise.
 WORKER_CMD=("$WORKER_JAR"); [[ "$WORKER_JAR" == *.jar ]] && WORKER_CMD=(java -jar "$WORKER_JAR")
 FRONTEND_CMD=("$FRONTEND_JAR"); [[ "$FRONTEND_JAR" == *.jar ]] && FRONTEND_CMD=(java -jar "$FRONTEND_JAR")
+if [ -n "${BENCH_PERF:-}" ]; then
+  [[ "$FRONTEND_JAR" == *.jar ]] || { echo "BENCH_PERF profiles JVM builds only" >&2; exit 1; }
+  command -v perf >/dev/null || { echo "BENCH_PERF needs perf (apt-get install linux-perf)" >&2; exit 1; }
+  mkdir -p "$BENCH_PERF"
+  # Frame pointers let perf walk the JIT-compiled stacks (a few per cent slower; profile runs only).
+  FRONTEND_CMD=(java -XX:+PreserveFramePointer -jar "$FRONTEND_JAR")
+fi
 
 /usr/bin/etcd --name b --data-dir "$TMP/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
   --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" \
@@ -148,36 +167,79 @@ PY
   echo "${RESULTS[-1]}"
 }
 
-echo "warming up (not measured)"
-WARMUP="${BENCH_WARMUP:-$((REQUESTS / 2))}"
-"${LOAD[@]}" unary "$URL" "model=mock-model" "$WARMUP" "$CONNECTIONS" >/dev/null
-"${LOAD[@]}" unary "$URL" /live "$WARMUP" "$CONNECTIONS" >/dev/null
-"${LOAD[@]}" stream "$URL" mock-model "$STREAMS" "$TOKENS" 1 >/dev/null
-
-# The profile covers the measured load only (not start-up, not the warm-up): CPU samples every 2 ms.
+WARMUP="${BENCH_WARMUP:-$((REQUESTS * 3))}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+[[ "$WARMUP" =~ ^[0-9]+$ && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_WARMUP must be >= 0 and BENCH_ROUNDS >= 1" >&2; exit 1; }
+# Started before the warm-up: starting a recording makes the JIT recompile, which the warm-up absorbs;
+# bench/jfr-top.py then keeps the samples taken from the first measured window on.
 if [ -n "${BENCH_JFR:-}" ]; then
   for pid in "$FRONTEND_PID" "$WORKER_PID"; do
     jcmd "$pid" JFR.start name=bench settings="$ROOT/bench/cpu-samples.jfc" >/dev/null
   done
 fi
+PERF_PID=""
+MEASURED_SINCE=""
+# warm LOAD-ARGS...: the unit's own load, not measured, right before its measurement.
+warm() {
+  echo "warming up: $* (not measured)" >&2
+  "${LOAD[@]}" "$@" >/dev/null
+}
+# Marks the start of the measured part: the profilers' windows start here.
+measuring() {
+  [ -n "$MEASURED_SINCE" ] && return
+  MEASURED_SINCE=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+  if [ -n "${BENCH_PERF:-}" ]; then
+    perf record -q -e cpu-clock -F 999 -g -p "$FRONTEND_PID" -o "$BENCH_PERF/frontend.perf" 2>"$BENCH_PERF/perf.log" &
+    PERF_PID=$!
+  fi
+}
+# median NAME: the median row of the last rounds of one unit (frontend, worker, nats-server, whole path).
+median() {
+  [ "$ROUNDS" -gt 1 ] || return 0
+  local rows=("${RESULTS[@]: -$ROUNDS}")
+  python3 - "$1" "$ROUNDS" "${rows[@]}" <<'PY'
+import statistics, sys
+name, rounds, rows = sys.argv[1], sys.argv[2], sys.argv[3:]
+cols = [[float(r.split("|")[i]) for r in rows] for i in (3, 4, 5, 6)]
+print(f"| **{name}, median of {rounds}** | | " + " | ".join(f"**{statistics.median(c):.1f}**" for c in cols) + " | |")
+PY
+}
 ONLY="${BENCH_ONLY:-}"
-echo "| unit | units | frontend µs | worker µs | nats-server µs | whole path µs | client |"
-echo "|---|---:|---:|---:|---:|---:|---|"
+TABLE=("| unit | units | frontend µs | worker µs | nats-server µs | whole path µs | client |" "|---|---:|---:|---:|---:|---:|---|")
+printf '%s\n' "${TABLE[@]}"
 if [ -z "$ONLY" ] || [ "$ONLY" = unary ]; then
-  measure "unary 1-token /v1/completions ($CONNECTIONS conns)" "$REQUESTS" unary "$URL" "model=mock-model" "$REQUESTS" "$CONNECTIONS"
-fi
-if [ -n "${BENCH_STREAMS:-}" ]; then
-  for n in $BENCH_STREAMS; do
-    measure "streamed token ($n streams × $TOKENS tokens × $STREAM_ROUNDS)" $((n * TOKENS * STREAM_ROUNDS)) \
-      stream "$URL" mock-model "$n" "$TOKENS" "$STREAM_ROUNDS"
+  [ "$WARMUP" -gt 0 ] && warm unary "$URL" "model=mock-model" "$WARMUP" "$CONNECTIONS"
+  measuring
+  for _ in $(seq 1 "$ROUNDS"); do
+    measure "unary 1-token /v1/completions ($CONNECTIONS conns)" "$REQUESTS" unary "$URL" "model=mock-model" "$REQUESTS" "$CONNECTIONS"
   done
-elif [ -z "$ONLY" ] || [ "$ONLY" = stream ]; then
-  measure "streamed token ($STREAMS streams × $TOKENS tokens × $STREAM_ROUNDS)" $((STREAMS * TOKENS * STREAM_ROUNDS)) \
-    stream "$URL" mock-model "$STREAMS" "$TOKENS" "$STREAM_ROUNDS"
+  median "unary 1-token /v1/completions"
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = stream ] || [ -n "${BENCH_STREAMS:-}" ]; then
+  [ "$WARMUP" -gt 0 ] && warm stream "$URL" mock-model "$STREAMS" "$TOKENS" 1
+  measuring
+  if [ -n "${BENCH_STREAMS:-}" ]; then
+    for n in $BENCH_STREAMS; do
+      measure "streamed token ($n streams × $TOKENS tokens × $STREAM_ROUNDS)" $((n * TOKENS * STREAM_ROUNDS)) \
+        stream "$URL" mock-model "$n" "$TOKENS" "$STREAM_ROUNDS"
+    done
+  else
+    for _ in $(seq 1 "$ROUNDS"); do
+      measure "streamed token ($STREAMS streams × $TOKENS tokens × $STREAM_ROUNDS)" $((STREAMS * TOKENS * STREAM_ROUNDS)) \
+        stream "$URL" mock-model "$STREAMS" "$TOKENS" "$STREAM_ROUNDS"
+    done
+    median "streamed token"
+  fi
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = live ]; then
-  measure "GET /live ($CONNECTIONS conns, the floor)" "$REQUESTS" unary "$URL" /live "$REQUESTS" "$CONNECTIONS"
+  [ "$WARMUP" -gt 0 ] && warm unary "$URL" /live "$WARMUP" "$CONNECTIONS"
+  measuring
+  for _ in $(seq 1 "$ROUNDS"); do
+    measure "GET /live ($CONNECTIONS conns, the floor)" "$REQUESTS" unary "$URL" /live "$REQUESTS" "$CONNECTIONS"
+  done
+  median "GET /live"
 fi
+[ -n "$PERF_PID" ] && { kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; }
 echo
 echo "plane: ${PLANE:-default}; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%F)"
 
@@ -186,7 +248,14 @@ if [ -n "${BENCH_JFR:-}" ]; then
   jcmd "$WORKER_PID" JFR.stop name=bench filename="$BENCH_JFR/worker.jfr" >/dev/null
   for app in frontend worker; do
     echo
-    echo "## $app: top frames (JFR execution samples)"
-    python3 "$ROOT/bench/jfr-top.py" "$BENCH_JFR/$app.jfr" 25
+    echo "## $app: top frames (JFR execution samples, measured windows)"
+    python3 "$ROOT/bench/jfr-top.py" "$BENCH_JFR/$app.jfr" 25 "$MEASURED_SINCE"
   done
+fi
+if [ -n "$PERF_PID" ]; then
+  # Names for the JIT-compiled code, written by the JVM itself (/tmp/perf-<pid>.map, read by perf).
+  jcmd "$FRONTEND_PID" Compiler.perfmap >/dev/null
+  echo
+  echo "## frontend: where its CPU went (perf, measured windows)"
+  python3 "$ROOT/bench/perf-top.py" "$BENCH_PERF/frontend.perf" 25
 fi

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Top frames of a JFR recording's CPU samples (jdk.ExecutionSample), from the JDK's `jfr` tool.
 
-Usage: bench/jfr-top.py RECORDING.jfr [N]
+Usage: bench/jfr-top.py RECORDING.jfr [N] [SINCE]
+
+SINCE (an ISO 8601 UTC time, as `date -u +%Y-%m-%dT%H:%M:%S.%NZ` prints it) keeps only the samples
+taken from then on: the measured windows of a recording that started before the warm-up.
 
 Prints two tables: the methods the samples were in (self time), and, for Vigil's own code and the
 libraries on its path, the methods the samples were under (total time, each method counted once
@@ -15,10 +18,22 @@ import sys
 
 path = sys.argv[1]
 top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
+since = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
 raw = subprocess.run(
     ["jfr", "print", "--json", "--stack-depth", "96", "--events", "jdk.ExecutionSample", path],
     check=True, capture_output=True, text=True).stdout
 events = json.loads(raw)["recording"]["events"]
+
+
+def instant(text):
+    """A JFR or `date` timestamp as a comparable tuple, to the microsecond (digits vary by tool)."""
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?", text)
+    return (m.group(1), int((m.group(2) or "0")[:6].ljust(6, "0")))
+
+
+if since:
+    start = instant(since)
+    events = [e for e in events if instant(e["values"]["startTime"]) >= start]
 
 def name(frame):
     m = frame["method"]

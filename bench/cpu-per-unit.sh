@@ -29,14 +29,16 @@
 #   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR  run other builds (a before/after from one script); a path
 #                          that does not end in .jar is run as a native executable (docs/native.md)
 #   BENCH_WARMUP=N         requests of a unit sent right before it is measured, not measured (default
-#                          3 × [unary-requests]; streams: one round). Each unit is warmed just before
-#                          its own measurement: warming another path in between makes the JIT throw
-#                          away and recompile code of the first. The client column's frontend_jit_pct
+#                          3 × [unary-requests], in runs of at most 10 000 on new connections; streams:
+#                          three rounds; 0: none). Each unit is warmed just before its own measurement:
+#                          warming another path in between makes the JIT throw away and recompile
+#                          code of the first. The client column's frontend_jit_pct
 #                          is the share of the frontend's CPU its JIT compiler threads took in the
 #                          window (near 0 once the path is compiled), frontend_without_jit_us the
-#                          frontend's CPU per unit without them. BENCH_WARMUP=10000 BENCH_ROUNDS=1 is
-#                          the measurement of earlier entries in docs/benchmarks.md, taken while the
-#                          JIT was still compiling.
+#                          frontend's CPU per unit without them. Entries in docs/benchmarks.md before
+#                          2026-11-29's steady-state section warmed 10 000 unary, 10 000 /live and one
+#                          round of streams in one go, then measured once: BENCH_WARMUP=10000
+#                          BENCH_ROUNDS=1 comes close; those windows were half JIT.
 # Needs: etcd-server, nats-server, packaged apps (./mvnw -B package -DskipTests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -179,10 +181,22 @@ if [ -n "${BENCH_JFR:-}" ]; then
 fi
 PERF_PID=""
 MEASURED_SINCE=""
-# warm LOAD-ARGS...: the unit's own load, not measured, right before its measurement.
-warm() {
-  echo "warming up: $* (not measured)" >&2
-  "${LOAD[@]}" "$@" >/dev/null
+# warm_unary PATH-OR-BODY: WARMUP requests of that kind, not measured, right before its measurement, in
+# runs of at most 10 000, each on new connections as every measured round is: the first connections
+# that close send the event loops down paths the JIT had compiled without, and it compiles them again
+# (one long warm-up run left 14–26 % of the next windows' CPU to the JIT; six runs, 0–2 %).
+warm_unary() {
+  local left="$WARMUP" n
+  echo "warming up: $WARMUP × $1 (not measured)" >&2
+  while [ "$left" -gt 0 ]; do
+    n=$(( left < 10000 ? left : 10000 )); left=$(( left - n ))
+    "${LOAD[@]}" unary "$URL" "$1" "$n" "$CONNECTIONS" >/dev/null
+  done
+}
+# warm_stream: three single rounds of the streams, each on its own connections (as above).
+warm_stream() {
+  echo "warming up: 3 × $STREAMS streams × $TOKENS tokens (not measured)" >&2
+  for _ in 1 2 3; do "${LOAD[@]}" stream "$URL" mock-model "$STREAMS" "$TOKENS" 1 >/dev/null; done
 }
 # Marks the start of the measured part: the profilers' windows start here.
 measuring() {
@@ -208,7 +222,7 @@ ONLY="${BENCH_ONLY:-}"
 TABLE=("| unit | units | frontend µs | worker µs | nats-server µs | whole path µs | client |" "|---|---:|---:|---:|---:|---:|---|")
 printf '%s\n' "${TABLE[@]}"
 if [ -z "$ONLY" ] || [ "$ONLY" = unary ]; then
-  [ "$WARMUP" -gt 0 ] && warm unary "$URL" "model=mock-model" "$WARMUP" "$CONNECTIONS"
+  [ "$WARMUP" -gt 0 ] && warm_unary "model=mock-model"
   measuring
   for _ in $(seq 1 "$ROUNDS"); do
     measure "unary 1-token /v1/completions ($CONNECTIONS conns)" "$REQUESTS" unary "$URL" "model=mock-model" "$REQUESTS" "$CONNECTIONS"
@@ -216,7 +230,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = unary ]; then
   median "unary 1-token /v1/completions"
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = stream ] || [ -n "${BENCH_STREAMS:-}" ]; then
-  [ "$WARMUP" -gt 0 ] && warm stream "$URL" mock-model "$STREAMS" "$TOKENS" 1
+  [ "$WARMUP" -gt 0 ] && warm_stream
   measuring
   if [ -n "${BENCH_STREAMS:-}" ]; then
     for n in $BENCH_STREAMS; do
@@ -232,7 +246,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = stream ] || [ -n "${BENCH_STREAMS:-}" ]; then
   fi
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = live ]; then
-  [ "$WARMUP" -gt 0 ] && warm unary "$URL" /live "$WARMUP" "$CONNECTIONS"
+  [ "$WARMUP" -gt 0 ] && warm_unary /live
   measuring
   for _ in $(seq 1 "$ROUNDS"); do
     measure "GET /live ($CONNECTIONS conns, the floor)" "$REQUESTS" unary "$URL" /live "$REQUESTS" "$CONNECTIONS"

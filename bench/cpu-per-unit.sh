@@ -269,6 +269,8 @@ fi
 if [ -n "$PERF_PID" ]; then
   # Names for the JIT-compiled code, written by the JVM itself (/tmp/perf-<pid>.map, read by perf).
   jcmd "$FRONTEND_PID" Compiler.perfmap >/dev/null
+  # Kept beside the recording: copy it back to /tmp to run perf report on frontend.perf later.
+  cp "/tmp/perf-$FRONTEND_PID.map" "$BENCH_PERF/"
   echo
   echo "## frontend: where its CPU went (perf, measured windows)"
   python3 "$ROOT/bench/perf-top.py" "$BENCH_PERF/frontend.perf" 25

@@ -17,7 +17,8 @@
 #                          the measured windows and print where its CPU went: kernel, JIT, GC, Java by
 #                          library (bench/perf-top.py). JVM builds only; runs the frontend with
 #                          -XX:+PreserveFramePointer. Needs perf (linux-perf) and root or
-#                          perf_event_paranoid <= 1
+#                          perf_event_paranoid <= 1. With BENCH_ONLY the profiles (perf and JFR) cover
+#                          exactly that unit's measured rounds
 #   BENCH_ONLY=unary|stream|live   run one measurement only
 #   BENCH_ROUNDS=N         measure each unit N times in a row and print the median too (default 3): on a
 #                          shared machine one window can be 25 % off
@@ -48,6 +49,9 @@ STREAMS="${3:-16}"
 TOKENS="${4:-1000}"
 STREAM_ROUNDS="${5:-3}"
 PLANE="${BENCH_PLANE:-}"
+WARMUP="${BENCH_WARMUP:-$((REQUESTS * 3))}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+[[ "$WARMUP" =~ ^[0-9]+$ && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_WARMUP must be >= 0 and BENCH_ROUNDS >= 1" >&2; exit 1; }
 WORKER_JAR="${BENCH_WORKER_JAR:-$ROOT/worker/target/quarkus-app/quarkus-run.jar}"
 FRONTEND_JAR="${BENCH_FRONTEND_JAR:-$ROOT/frontend/target/quarkus-app/quarkus-run.jar}"
 [ -f "$WORKER_JAR" ] && [ -f "$FRONTEND_JAR" ] || { echo "package first: ./mvnw -B package -DskipTests" >&2; exit 1; }
@@ -169,9 +173,6 @@ PY
   echo "${RESULTS[-1]}"
 }
 
-WARMUP="${BENCH_WARMUP:-$((REQUESTS * 3))}"
-ROUNDS="${BENCH_ROUNDS:-3}"
-[[ "$WARMUP" =~ ^[0-9]+$ && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_WARMUP must be >= 0 and BENCH_ROUNDS >= 1" >&2; exit 1; }
 # Started before the warm-up: starting a recording makes the JIT recompile, which the warm-up absorbs;
 # bench/jfr-top.py then keeps the samples taken from the first measured window on.
 if [ -n "${BENCH_JFR:-}" ]; then
@@ -198,7 +199,8 @@ warm_stream() {
   echo "warming up: 3 × $STREAMS streams × $TOKENS tokens (not measured)" >&2
   for _ in 1 2 3; do "${LOAD[@]}" stream "$URL" mock-model "$STREAMS" "$TOKENS" 1 >/dev/null; done
 }
-# Marks the start of the measured part: the profilers' windows start here.
+# Marks the start of the first measured rounds: the profilers' windows start here and run to the end,
+# so with more than one unit they include the later units' warm-ups (BENCH_ONLY profiles one unit).
 measuring() {
   [ -n "$MEASURED_SINCE" ] && return
   MEASURED_SINCE=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
@@ -219,8 +221,8 @@ print(f"| **{name}, median of {rounds}** | | " + " | ".join(f"**{statistics.medi
 PY
 }
 ONLY="${BENCH_ONLY:-}"
-TABLE=("| unit | units | frontend µs | worker µs | nats-server µs | whole path µs | client |" "|---|---:|---:|---:|---:|---:|---|")
-printf '%s\n' "${TABLE[@]}"
+echo "| unit | units | frontend µs | worker µs | nats-server µs | whole path µs | client |"
+echo "|---|---:|---:|---:|---:|---:|---|"
 if [ -z "$ONLY" ] || [ "$ONLY" = unary ]; then
   [ "$WARMUP" -gt 0 ] && warm_unary "model=mock-model"
   measuring

@@ -1,7 +1,6 @@
 package dev.vigil.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import dev.vigil.testing.TestTools;
 
 /**
  * Prometheus' own checks of {@code observability/prometheus}: the alert rules parse, their unit
@@ -32,7 +33,7 @@ class PromtoolIT {
                 .filter(Files::isExecutable)
                 .findFirst()
                 .orElse(null);
-        assumeTrue(
+        TestTools.assumeInstalled(
                 promtool != null,
                 "promtool not installed (Debian: apt-get install prometheus): alert rules and their tests not checked");
     }

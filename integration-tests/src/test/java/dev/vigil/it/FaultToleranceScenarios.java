@@ -87,6 +87,13 @@ abstract class FaultToleranceScenarios {
      */
     abstract Duration migrationGapBound();
 
+    /**
+     * Whether this plane notices a SIGKILLed worker by its silence (NATS: no heartbeat within the
+     * silence timeout) rather than by its closed connection (TCP). Asserted from the frontend's log,
+     * so the test tells the two apart by cause, not by how long the gap was on this machine.
+     */
+    abstract boolean deathNoticedBySilence();
+
     @BeforeAll
     void startCluster() {
         workers.clear();
@@ -199,6 +206,11 @@ abstract class FaultToleranceScenarios {
         assertTrue(
                 run.maxGapMillis() <= migrationGapBound().toMillis(),
                 "longest gap between chunks: " + run.maxGapMillis() + " ms");
+        String migrated = frontends.get(0).output();
+        Matcher cause = Pattern.compile("Stream disconnected\\.\\.\\. recreating stream\\.\\.\\. Disconnected: (.*)")
+                .matcher(migrated);
+        assertTrue(cause.find(), "the migrating frontend logged why it migrated:\n" + migrated);
+        assertEquals(deathNoticedBySilence(), cause.group(1).contains("silence timeout"), cause.group(1));
         // The mock engine is deterministic and its next token depends only on the tokens so far, so
         // an uninterrupted run of the same request is the reference: no token lost, none repeated.
         String reference = given().contentType("application/json")

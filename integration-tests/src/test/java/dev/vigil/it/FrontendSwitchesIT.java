@@ -2,6 +2,7 @@ package dev.vigil.it;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -10,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +28,7 @@ import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
 /**
- * Issue 15 §3, §6 and §7 with real processes, on one frontend that sets them all: the all-busy
+ * Real processes, on one frontend that sets all these switches: the all-busy
  * status 529 with Retry-After, per-model readiness, the admin API turned off, and SSE keep-alives
  * during a long prefill.
  */
@@ -34,8 +38,26 @@ class FrontendSwitchesIT {
     static final Duration START = Duration.ofSeconds(60);
     static final String CHAT =
             "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":2}";
+    /** The mock's KV cache: 64 blocks of 16 tokens. */
+    static final int KV_BLOCKS = 64;
+
+    static final int BLOCK_SIZE = 16;
+    /** Busy once the blocks held by running sequences exceed a tenth of the cache: 6.4 blocks. */
+    static final double BUSY_FRACTION = 0.1;
+    /** Between tokens: the long stream below lasts 45 s, longer than any wait while it runs. */
+    static final int ITL_MS = 50;
+    /**
+     * The long stream: 900 tokens (with its prompt it fits the 1,024-token cache, so it is never
+     * preempted) at 50 ms each.
+     */
+    static final int LONG_TOKENS = 900;
+
     static final String LONG = "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Go on\"}],"
-            + "\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true}";
+            + "\"max_tokens\":" + LONG_TOKENS + ",\"ignore_eos\":true,\"stream\":true}";
+    /** Tokens the long stream has delivered once the blocks it holds are over the busy threshold. */
+    static final int TOKENS_OVER_THRESHOLD = ((int) Math.floor(BUSY_FRACTION * KV_BLOCKS) + 1) * BLOCK_SIZE;
+    /** How long the busy state may take to show: the worker publishes its load every second. */
+    static final Duration BUSY_SEEN_WITHIN = Duration.ofSeconds(30);
 
     static Cluster cluster;
     static String api;
@@ -45,12 +67,13 @@ class FrontendSwitchesIT {
         cluster = Cluster.builder("switches")
                 // A slow prefill: 2 s per 1000 prompt tokens.
                 .workerEnv(
-                        "DYN_MOCKER_NUM_BLOCKS", "64",
-                        "DYN_MOCKER_ITL_MS", "5",
+                        "DYN_MOCKER_NUM_BLOCKS", String.valueOf(KV_BLOCKS),
+                        "DYN_MOCKER_BLOCK_SIZE", String.valueOf(BLOCK_SIZE),
+                        "DYN_MOCKER_ITL_MS", String.valueOf(ITL_MS),
                         "DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS", "2000")
                 .frontendEnv(
                         "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0",
-                        "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD", "0.1",
+                        "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD", String.valueOf(BUSY_FRACTION),
                         "DYN_HTTP_OVERLOAD_STATUS_CODE", "529",
                         "DYN_DISABLE_FRONTEND_ADMIN_API", "true",
                         "DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS", "100")
@@ -87,19 +110,44 @@ class FrontendSwitchesIT {
                 .statusCode(404);
     }
 
+    /**
+     * The busy state is reached by construction, not by a race: the long stream is known to hold more
+     * blocks than the threshold (it has delivered that many tokens) and to be still running (it lasts
+     * longer than the wait for 529) while the test waits for the rejection.
+     */
     @Test
-    void allBusyIs529WithRetryAfter() {
+    void allBusyIs529WithRetryAfter() throws Exception {
+        // Another test's request may have left the worker's load over the threshold; the long stream
+        // itself would then be rejected.
+        Awaitility.await("the worker is free")
+                .atMost(BUSY_SEEN_WITHIN)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> chat().statusCode() == 200);
         AtomicBoolean hangUp = new AtomicBoolean();
-        CompletableFuture<Void> longRequest = CompletableFuture.runAsync(() -> {
+        AtomicInteger delivered = new AtomicInteger();
+        CompletableFuture<StreamRun> longRequest = CompletableFuture.supplyAsync(() -> {
             try {
-                StreamRun.post(api + "/v1/chat/completions", LONG, (count, run) -> !hangUp.get());
+                return StreamRun.post(api + "/v1/chat/completions", LONG, (count, run) -> {
+                    delivered.set(count);
+                    return !hangUp.get();
+                });
             } catch (Exception e) {
-                // the hang-up ends it
+                throw new CompletionException(e);
             }
         });
         try {
+            Awaitility.await("the long stream holds more blocks than the threshold")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> {
+                        if (longRequest.isDone()) {
+                            StreamRun run = longRequest.join();
+                            throw new AssertionError("the long stream ended after " + delivered.get()
+                                    + " tokens: status " + run.status + ", error " + run.errorData);
+                        }
+                        return delivered.get() >= TOKENS_OVER_THRESHOLD;
+                    });
             Awaitility.await("the only worker turns busy")
-                    .atMost(Duration.ofSeconds(30))
+                    .atMost(BUSY_SEEN_WITHIN)
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> chat().statusCode() == 529);
             Response rejected = chat();
@@ -109,11 +157,14 @@ class FrontendSwitchesIT {
                     "{\"message\":\"ResourceExhausted: All workers are busy, please retry later\","
                             + "\"type\":\"Site is overloaded\",\"code\":529}",
                     rejected.asString());
+            assertFalse(longRequest.isDone(), "the long stream ran throughout");
         } finally {
             hangUp.set(true);
-            longRequest.join();
         }
-        Awaitility.await("load goes away").atMost(Duration.ofSeconds(30)).until(() -> chat().statusCode() == 200);
+        StreamRun run = longRequest.get(60, TimeUnit.SECONDS);
+        assertEquals(200, run.status);
+        assertTrue(run.pieces.size() < LONG_TOKENS, "the client hung up before the end: " + run.pieces.size());
+        Awaitility.await("load goes away").atMost(BUSY_SEEN_WITHIN).until(() -> chat().statusCode() == 200);
     }
 
     @Test

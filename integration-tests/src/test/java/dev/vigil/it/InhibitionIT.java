@@ -122,7 +122,9 @@ class InhibitionIT {
             assertEquals(200, completion(afterwards));
             sent++;
         }
-        assertTrue(sent > 5, "requests were sent during the inhibition: " + sent);
+        // Round robin between two workers: any two requests in a row would include one for the
+        // frozen worker, had it not been inhibited.
+        assertTrue(sent >= 2, "requests were sent during the inhibition: " + sent);
         assertEquals(0, decodes(frozen, afterwards), "the inhibited worker got requests");
         // Then it comes back by itself, without any discovery change.
         Awaitility.await("the worker gets traffic again")

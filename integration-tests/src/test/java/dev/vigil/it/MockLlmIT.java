@@ -14,7 +14,6 @@ import java.util.List;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +22,7 @@ import io.restassured.path.json.JsonPath;
 
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
+import dev.vigil.testing.TestTools;
 
 /**
  * A Vigil worker in front of an OpenAI-compatible server this project did not write: {@code
@@ -45,7 +45,7 @@ class MockLlmIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(
+        TestTools.assumeInstalled(
                 NodeScript.available(),
                 "node and npm are not installed: MockLlmIT needs them to run @dwmkerr/mock-llm (.ci/run installs them)");
         Path dir = NodeScript.install("mock-llm");

@@ -2,7 +2,6 @@ package dev.vigil.it;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.restassured.path.json.JsonPath;
 
@@ -28,6 +28,7 @@ import dev.vigil.testing.Processes;
 import dev.vigil.testing.PromQl;
 import dev.vigil.testing.PrometheusServer;
 import dev.vigil.testing.PrometheusText;
+import dev.vigil.testing.TestTools;
 
 /**
  * What an operator gets from the first scrape: a real Prometheus scrapes a running cluster (two
@@ -36,6 +37,8 @@ import dev.vigil.testing.PrometheusText;
  * Needs Prometheus (Debian: {@code apt-get install prometheus}); {@code .ci/run} installs it. What
  * Prometheus returned is written to {@code target/observability-it.txt}.
  */
+// A cluster of two workers and a frontend, a Prometheus scraping it, and its queries' waits.
+@Timeout(240)
 class ObservabilityIT {
 
     static final String MODEL = "observed-model";
@@ -46,7 +49,7 @@ class ObservabilityIT {
 
     @BeforeAll
     static void start() {
-        assumeTrue(
+        TestTools.assumeInstalled(
                 PrometheusServer.installed(),
                 "prometheus not installed (Debian: apt-get install prometheus): real scrape not checked");
         cluster = Cluster.builder("observed")

@@ -25,16 +25,24 @@ import org.awaitility.Awaitility;
  * Stopped by PID: {@link #stop()} sends SIGTERM, {@link #kill()} SIGKILL; {@link #close()} makes sure
  * nothing outlives the test.
  *
+ * <p>An app warns at start-up about every {@code DYN_…}/{@code VIGIL_…} variable it does not know (a
+ * typo, or a name renamed since the test was written); {@link #awaitHttp} fails the test on such a
+ * warning, so no test can go on setting a variable nobody reads, unless it says it means to ({@link
+ * #expectingUnknownVariables()}).
+ *
  * <p>The system properties {@code vigil.worker.binary} and {@code vigil.frontend.binary} name native
  * executables to run instead of the jars (docs/native.md), so the same tests check both builds.
  */
 public final class AppProcess implements AutoCloseable {
 
     private static final Path LOGS = Path.of("target", "it-logs");
+    /** What the apps' warning about an unknown variable says (UnknownVariables in the runtime). */
+    static final String UNKNOWN_VARIABLE = " is not a Vigil variable";
 
     private final String name;
     private final Process process;
     private final Path log;
+    private volatile boolean unknownVariablesExpected;
 
     private AppProcess(String name, Process process, Path log) {
         this.name = name;
@@ -97,6 +105,12 @@ public final class AppProcess implements AutoCloseable {
         return env;
     }
 
+    /** This app is started with an unknown variable on purpose (a test of the warning itself). */
+    public AppProcess expectingUnknownVariables() {
+        unknownVariablesExpected = true;
+        return this;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -125,7 +139,26 @@ public final class AppProcess implements AutoCloseable {
                         return false;
                     }
                 });
+        assertKnowsEveryVariable();
         return this;
+    }
+
+    /**
+     * Fails if the app warned that it was given a variable it does not read: the test sets a name
+     * that is misspelt or was renamed, and so tests nothing.
+     */
+    private void assertKnowsEveryVariable() {
+        if (unknownVariablesExpected) {
+            return;
+        }
+        String out = output();
+        int at = out.indexOf(UNKNOWN_VARIABLE);
+        if (at >= 0) {
+            int from = out.lastIndexOf('\n', at) + 1;
+            int to = out.indexOf('\n', at);
+            throw new AssertionError(name + " was started with a variable no Vigil app reads: "
+                    + out.substring(from, to < 0 ? out.length() : to));
+        }
     }
 
     /** Waits for the process to end by itself and returns its exit code. */

@@ -41,6 +41,7 @@ public final class Cluster implements AutoCloseable {
     private final Map<String, String> workerEnv;
     private final Map<String, String> frontendEnv;
     private final String requestPlane;
+    private final boolean unknownVariablesExpected;
     private final EtcdServer etcd;
     private final NatsServer nats;
     private final List<App> workers = new CopyOnWriteArrayList<>();
@@ -53,6 +54,7 @@ public final class Cluster implements AutoCloseable {
         this.workerEnv = Map.copyOf(builder.workerEnv);
         this.frontendEnv = Map.copyOf(builder.frontendEnv);
         this.requestPlane = builder.requestPlane;
+        this.unknownVariablesExpected = builder.unknownVariablesExpected;
         this.etcd = etcd;
         this.nats = nats;
     }
@@ -75,6 +77,7 @@ public final class Cluster implements AutoCloseable {
         private boolean frontend;
         private Duration answerWithin = Duration.ofSeconds(60);
         private String requestPlane = "tcp";
+        private boolean unknownVariablesExpected;
 
         private Builder(String prefix) {
             this.prefix = prefix;
@@ -119,6 +122,15 @@ public final class Cluster implements AutoCloseable {
                 throw new IllegalArgumentException("request plane tcp or nats, not " + plane);
             }
             this.requestPlane = plane;
+            return this;
+        }
+
+        /**
+         * The apps are given variables they do not know on purpose (a test of their warning); without
+         * this, an app that warns about one fails the test ({@link AppProcess}).
+         */
+        public Builder expectingUnknownVariables() {
+            this.unknownVariablesExpected = true;
             return this;
         }
 
@@ -229,6 +241,9 @@ public final class Cluster implements AutoCloseable {
                 .filter(a -> a.name().startsWith(app.baseName + "-restart-"))
                 .count();
         App again = app.role.start(app.baseName + "-restart-" + (restarts + 1), app.baseName, app.port, app.env);
+        if (unknownVariablesExpected) {
+            again.process().expectingUnknownVariables();
+        }
         list.add(again);
         return again;
     }
@@ -321,6 +336,9 @@ public final class Cluster implements AutoCloseable {
             vars.put(role.hostVariable, HOST);
             vars.put(role.portVariable, String.valueOf(port));
             App app = role.start(name, name, port, Map.copyOf(vars));
+            if (unknownVariablesExpected) {
+                app.process().expectingUnknownVariables();
+            }
             (role == Role.WORKER ? workers : frontends).add(app);
             return app;
         }

@@ -1,6 +1,10 @@
 package dev.vigil.runtime.config;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Every environment variable Vigil reads, in one place. The names are Dynamo's where Dynamo has the
@@ -190,6 +194,40 @@ public final class EnvNames {
             DYN_RETRY_BACKOFF_MAX_MS,
             DYN_RETRY_BUDGET_RATIO,
             DYN_RETRY_BUDGET_MIN_PER_SEC);
+
+    /**
+     * The {@code VIGIL_…} variables of Vigil's own tools ({@code ./vigil}, {@code bench/}, the test
+     * support), which the apps do not read but often inherit from the shell that runs the tools; {@code
+     * EnvNamesTest} finds every one the tools use here.
+     */
+    public static final List<String> TOOLS = List.of(
+            "VIGIL_CACHE_DIR",
+            "VIGIL_ENGINE_MODEL",
+            "VIGIL_ENGINE_URL",
+            "VIGIL_ETCD_BIN",
+            "VIGIL_ETCD_PEER_PORT",
+            "VIGIL_ETCD_PORT",
+            "VIGIL_FRONTEND_PORT",
+            "VIGIL_MODEL",
+            "VIGIL_NATS_BIN",
+            "VIGIL_NATS_PORT",
+            "VIGIL_PROBES",
+            "VIGIL_PROMETHEUS_BIN",
+            "VIGIL_REBUILD",
+            "VIGIL_REQUEST_PLANE",
+            "VIGIL_ROLL_ENV",
+            "VIGIL_START_SECS",
+            "VIGIL_TEST_TOOLS",
+            "VIGIL_WORKER_PORT");
+
+    /** Every name a Vigil app or tool reads: {@link #ALL} and {@link #TOOLS}. */
+    public static final Set<String> KNOWN = Collections.unmodifiableSet(
+            new LinkedHashSet<>(Stream.concat(ALL.stream(), TOOLS.stream()).toList()));
+
+    /** Whether a Vigil app or tool reads {@code name}. */
+    public static boolean known(String name) {
+        return KNOWN.contains(name);
+    }
 
     /**
      * The variable a property is read from: {@code dyn.system.live-path} → {@code

@@ -45,4 +45,29 @@ class EnvNamesTest {
             }
         }
     }
+
+    /** Every {@code VIGIL_…} name the tools use is one {@link UnknownVariables} knows. */
+    @Test
+    void everyToolVariableIsKnown() throws IOException {
+        Pattern name = Pattern.compile("VIGIL_[A-Z0-9_]+");
+        List<Path> sources = new java.util.ArrayList<>(List.of(Path.of("..", "vigil")));
+        for (String dir : List.of("../bench", "../engines", "../testing/src/main")) {
+            if (Files.isDirectory(Path.of(dir))) {
+                try (var files = Files.walk(Path.of(dir))) {
+                    files.filter(Files::isRegularFile)
+                            .filter(f -> !f.toString().contains("node_modules"))
+                            .forEach(sources::add);
+                }
+            }
+        }
+        for (Path source : sources) {
+            Matcher m =
+                    name.matcher(new String(Files.readAllBytes(source), java.nio.charset.StandardCharsets.ISO_8859_1));
+            while (m.find()) {
+                assertTrue(
+                        EnvNames.TOOLS.contains(m.group()),
+                        m.group() + " (in " + source + ") is not in EnvNames.TOOLS");
+            }
+        }
+    }
 }

@@ -67,8 +67,13 @@ public abstract class RequestPlaneContract {
     /** A bound for anything that should happen promptly (derived from the plane's timeouts). */
     protected abstract Duration patience();
 
-    /** How fast "nobody serves this" must be known: well under any timeout. */
-    protected abstract Duration cannotConnectBound();
+    /**
+     * "Nobody serves this" was known at once (a refusal, no responders), not from the acknowledgement
+     * timeout running out: told by the cause, which a slow machine cannot change, not by a duration.
+     */
+    public static void assertKnownAtOnce(StreamError.CannotConnect error) {
+        assertFalse(error.message().contains("no acknowledgement"), "it took the ack timeout: " + error.message());
+    }
 
     /** How long to watch that nothing more happens. */
     protected abstract Duration quietPeriod();
@@ -120,17 +125,10 @@ public abstract class RequestPlaneContract {
     @Test
     void unservedSubjectCannotConnectAtOnce() {
         RecordingObserver observer = new RecordingObserver();
-        long start = System.nanoTime();
         client().call(newSubject(), "req-nobody", bytes("x"), observer);
 
         StreamError.CannotConnect error = observer.awaitError(StreamError.CannotConnect.class, patience());
-        Duration took = Duration.ofNanos(observer.outcome().atNanos() - start);
-        System.out.printf(
-                "%s: CannotConnect for an unserved subject after %d ms%n",
-                getClass().getSimpleName(), took.toMillis());
-        assertTrue(
-                took.compareTo(cannotConnectBound()) < 0,
-                "CannotConnect took " + took.toMillis() + " ms: " + error.message());
+        assertKnownAtOnce(error);
         assertEquals(0, observer.dataCount());
     }
 

@@ -54,9 +54,9 @@ public final class NatsRequestPlane implements RequestPlane {
 
     static final long RECONNECT_WAIT_MILLIS = 250;
     /** How long one connection attempt may take; {@link #connect} makes one per resolved address. */
-    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
     /** How long nats-server has to confirm a subscription, and {@link #close} to drain. */
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     /** nats-server's default {@code max_payload}, 1 MiB. */
     private static final long DEFAULT_MAX_PAYLOAD = 1024 * 1024;

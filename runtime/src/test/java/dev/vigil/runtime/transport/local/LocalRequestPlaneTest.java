@@ -52,11 +52,6 @@ class LocalRequestPlaneTest extends RequestPlaneContract {
     }
 
     @Override
-    protected Duration cannotConnectBound() {
-        return Duration.ofMillis(500);
-    }
-
-    @Override
     protected Duration quietPeriod() {
         return Duration.ofMillis(200);
     }

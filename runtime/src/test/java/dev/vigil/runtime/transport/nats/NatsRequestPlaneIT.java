@@ -85,12 +85,6 @@ class NatsRequestPlaneIT extends RequestPlaneContract {
         return SETTINGS.ackTimeout().plus(SETTINGS.silenceTimeout()).plusSeconds(2);
     }
 
-    /** "No responders" answers in a round trip; half the ack timeout proves it was not the timeout. */
-    @Override
-    protected Duration cannotConnectBound() {
-        return SETTINGS.ackTimeout().dividedBy(2);
-    }
-
     @Override
     protected Duration quietPeriod() {
         return SETTINGS.heartbeatInterval().multipliedBy(2);
@@ -151,11 +145,12 @@ class NatsRequestPlaneIT extends RequestPlaneContract {
             StreamError.Disconnected error = observer.awaitError(StreamError.Disconnected.class, patience());
 
             Duration detected = Duration.ofNanos(observer.outcome().atNanos() - killedAt);
-            // Silence timeout, plus the timer's check period (a tenth of it), plus two heartbeats
-            // of scheduling slack on a busy machine.
+            // Silence timeout, plus the timer's check period (a tenth of it), plus 2 s of scheduling
+            // slack on a loaded machine: what matters is that the silence timeout, not something
+            // slower, ended the stream (the lower bound below says it was not anything faster).
             Duration bound = SETTINGS.silenceTimeout()
                     .plus(SETTINGS.silenceTimeout().dividedBy(10))
-                    .plus(SETTINGS.heartbeatInterval().multipliedBy(2));
+                    .plusSeconds(2);
             System.out.printf(
                     "Dead worker detected %d ms after SIGKILL (silence timeout %d ms): %s%n",
                     detected.toMillis(), SETTINGS.silenceTimeout().toMillis(), error.message());

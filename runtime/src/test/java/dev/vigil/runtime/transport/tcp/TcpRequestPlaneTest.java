@@ -105,12 +105,6 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
         return SETTINGS.ackTimeout().plus(SETTINGS.silenceTimeout()).plusSeconds(2);
     }
 
-    /** A REJECT answers in a round trip; half the ack timeout proves it was not the timeout. */
-    @Override
-    protected Duration cannotConnectBound() {
-        return SETTINGS.ackTimeout().dividedBy(2);
-    }
-
     @Override
     protected Duration quietPeriod() {
         return SETTINGS.heartbeatInterval().multipliedBy(2);
@@ -269,10 +263,8 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
 
             // The next call to the dead process cannot connect, at once.
             RecordingObserver next = new RecordingObserver();
-            long start = System.nanoTime();
             frontend.call(address, "req-after-death", bytes("x"), next);
-            next.awaitError(StreamError.CannotConnect.class, patience());
-            assertTrue(Duration.ofNanos(next.outcome().atNanos() - start).compareTo(cannotConnectBound()) < 0);
+            RequestPlaneContract.assertKnownAtOnce(next.awaitError(StreamError.CannotConnect.class, patience()));
         } finally {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -329,12 +321,12 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
     @Test
     void nobodyListeningCannotConnectAtOnce() {
         RecordingObserver observer = new RecordingObserver();
-        long start = System.nanoTime();
         frontend.call("127.0.0.1:" + FreePort.next() + "/7/generate", "req-nobody", bytes("x"), observer);
         StreamError.CannotConnect error = observer.awaitError(StreamError.CannotConnect.class, patience());
-        Duration took = Duration.ofNanos(observer.outcome().atNanos() - start);
-        assertTrue(took.compareTo(cannotConnectBound()) < 0, "took " + took.toMillis() + " ms");
+        // At once means from the refused connection, not from the acknowledgement timeout: told by
+        // the cause, which a slow machine cannot change.
         assertTrue(error.message().contains("cannot connect"), error.message());
+        RequestPlaneContract.assertKnownAtOnce(error);
     }
 
     @Test

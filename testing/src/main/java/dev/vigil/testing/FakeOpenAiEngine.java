@@ -33,7 +33,8 @@ import com.sun.net.httpserver.HttpServer;
  * assistant message (chat) produces exactly the rest of the uninterrupted answer.
  *
  * <p>Faults for tests ({@link #mode}): an HTTP 500, HTML, malformed JSON, an error event, a stream
- * that ends without a finish reason, a connection cut after some tokens, a hang; and the health
+ * that ends without a finish reason, a connection cut after some tokens, a hang, a full engine (429
+ * or 503 with Retry-After); and the health
  * route's status. It counts requests and sees a client that goes away ({@link #cancelled()}).
  *
  * <p>Runs in process ({@link #start}) or as its own process ({@link #main}, see {@link
@@ -53,7 +54,11 @@ public final class FakeOpenAiEngine implements AutoCloseable {
         /** The connection is closed after {@value #CUT_AFTER} tokens, as when the engine dies. */
         CUT,
         /** Headers are sent, then nothing, until the mode changes. */
-        HANG
+        HANG,
+        /** 429 with {@code Retry-After: 2}: every slot is busy (vLLM's and SGLang's overload answer). */
+        FULL_429,
+        /** 503 with {@code Retry-After: 2}: the queue is full (llama.cpp's and a proxy's answer). */
+        FULL_503
     }
 
     static final int CUT_AFTER = 3;
@@ -273,6 +278,15 @@ public final class FakeOpenAiEngine implements AutoCloseable {
             }
             case HTML -> {
                 send(exchange, 200, "text/html", "<html><body>502 Bad Gateway</body></html>");
+                return;
+            }
+            case FULL_429, FULL_503 -> {
+                exchange.getResponseHeaders().add("Retry-After", "2");
+                send(
+                        exchange,
+                        now == Mode.FULL_429 ? 429 : 503,
+                        "application/json",
+                        "{\"error\":{\"message\":\"no free slot\",\"type\":\"unavailable_error\"}}");
                 return;
             }
             default -> {}

@@ -14,15 +14,18 @@ public final class ApiError extends RuntimeException {
 
     private final int status;
     private final boolean overload;
+    /** The {@code Retry-After} header in seconds; 0 for none. */
+    private final int retryAfterSecs;
 
     private ApiError(int status, String message) {
-        this(status, message, false);
+        this(status, message, false, 0);
     }
 
-    private ApiError(int status, String message, boolean overload) {
+    private ApiError(int status, String message, boolean overload, int retryAfterSecs) {
         super(message, null, false, false);
         this.status = status;
         this.overload = overload;
+        this.retryAfterSecs = retryAfterSecs;
     }
 
     public static ApiError badRequest(String message) {
@@ -44,10 +47,12 @@ public final class ApiError extends RuntimeException {
 
     /**
      * Every worker of the model is busy: Dynamo's {@code ResourceExhausted} rejection, sent at once
-     * instead of queueing. The body is Dynamo's exactly.
+     * instead of queueing. The body is Dynamo's exactly; the {@code Retry-After} header is Vigil's
+     * (Dynamo sends none), so clients back off that long.
      */
-    public static ApiError allWorkersBusy(int status) {
-        return new ApiError(status, "ResourceExhausted: All workers are busy, please retry later", true);
+    public static ApiError allWorkersBusy(int status, int retryAfterSecs) {
+        return new ApiError(
+                status, "ResourceExhausted: All workers are busy, please retry later", true, retryAfterSecs);
     }
 
     /** An error with any status, for the HTTP layer's own (unknown route, wrong method, oversized request). */
@@ -98,6 +103,9 @@ public final class ApiError extends RuntimeException {
     public void sendTo(HttpServerResponse response) {
         if (response.ended() || response.closed()) {
             return;
+        }
+        if (retryAfterSecs > 0) {
+            response.putHeader("retry-after", String.valueOf(retryAfterSecs));
         }
         response.setStatusCode(status)
                 .putHeader("content-type", "application/json")

@@ -13,7 +13,9 @@ import dev.vigil.frontend.routing.RetryBudget;
  * DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}) and the retries before its first token ({@code
  * DYN_RETRY_*}), with the timers both run on, and where the attempts' responses are handled: {@code
  * callbacks} runs the request plane's callbacks on the HTTP request's event loop, where the response
- * is written, so a token crosses one thread boundary on its way to the client, not two (issue 14).
+ * is written, so a token crosses one thread boundary on its way to the client, not two. {@code
+ * overloadStatus} ({@code DYN_HTTP_OVERLOAD_STATUS_CODE}) answers a request every worker's engine
+ * said it was too full to take.
  */
 record AttemptPolicy(
         Vertx vertx,
@@ -22,7 +24,8 @@ record AttemptPolicy(
         int backoffBaseMs,
         int backoffMaxMs,
         RetryBudget budget,
-        Executor callbacks) {
+        Executor callbacks,
+        int overloadStatus) {
 
     StreamWatchdog.Settings watchdog() {
         return new StreamWatchdog.Settings(vertx, streamTimeout);

@@ -41,6 +41,11 @@ public class FrontendMetrics {
         registry.counter(RETRY, MODEL, model, OUTCOME, outcome).increment();
     }
 
+    /** A worker answered an attempt that its engine is full. */
+    public void busyAnswer(String model) {
+        registry.counter(MetricNames.BUSY_ANSWERS, MODEL, model).increment();
+    }
+
     public void cancellation(String model, String endpoint, boolean stream) {
         RequestMetrics.cancellations(registry, model, endpoint, stream ? STREAM : UNARY)
                 .increment();

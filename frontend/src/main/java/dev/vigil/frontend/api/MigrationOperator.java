@@ -1,7 +1,9 @@
 package dev.vigil.frontend.api;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.jboss.logging.Logger;
 
@@ -10,6 +12,7 @@ import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.routing.Router;
 import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
@@ -62,6 +65,9 @@ final class MigrationOperator {
     private Instance current;
     /** The instance the attempt in flight runs on, until it ends; counted in the router. */
     private Instance runningOn;
+
+    /** Instances whose engine said it was full for this request: it does not ask them again. */
+    private Set<InstanceId> refusedBusy = Set.of();
 
     private int attempt;
     private int migrationsLeft;
@@ -298,6 +304,10 @@ final class MigrationOperator {
             return;
         }
         endAttempt();
+        if (error instanceof StreamError.Busy) {
+            busy(error);
+            return;
+        }
         if (error instanceof StreamError.Backend) {
             router.reportError(current, error.message());
         } else {
@@ -314,6 +324,33 @@ final class MigrationOperator {
                 error instanceof StreamError.Backend
                         ? ApiError.internal("Backend error: " + error.message())
                         : ApiError.unavailable(name(error) + ": " + error.message()));
+    }
+
+    /**
+     * The worker's engine was full and took nothing: busy is not dead. The request goes at once to an
+     * instance that has not refused it, spending no retry or migration and counting nothing against
+     * the busy one; when every instance refused, the client gets the all-busy answer.
+     */
+    private void busy(StreamError error) {
+        router.reportBusy(current);
+        if (refusedBusy.isEmpty()) {
+            refusedBusy = new HashSet<>();
+        }
+        refusedBusy.add(current.id());
+        metrics.busyAnswer(request.model());
+        Instance next = router.next(request.model(), refusedBusy).orElse(null);
+        if (next != null) {
+            LOG.infof(
+                    "Instance %s is busy (%s); sending request %s to instance %s",
+                    current.id().hex(), error.message(), requestId, next.id().hex());
+            send(next);
+            return;
+        }
+        LOG.warnf(
+                "Rejecting request %s: the engines of all %d workers it was sent to are full (last: %s)",
+                requestId, refusedBusy.size(), error.message());
+        metrics.rejection(request.model(), request.kind().endpointLabel());
+        fail(ApiError.allWorkersBusy(policy.overloadStatus(), OpenAiRoutes.RETRY_AFTER_SECS));
     }
 
     /**

@@ -201,7 +201,8 @@ public class OpenAiRoutes {
                                     retry.backoffBaseMs(),
                                     retry.backoffMaxMs(),
                                     retryBudget,
-                                    task -> context.runOnContext(v -> task.run())))
+                                    task -> context.runOnContext(v -> task.run()),
+                                    shedding.overloadStatusCode()))
                     .start(routed.target());
         } catch (ApiError e) {
             if (tracked != null) {
@@ -251,8 +252,7 @@ public class OpenAiRoutes {
                     "Rejecting request: all workers are busy (model %s, total_workers %d)",
                     request.model(), busy.instances());
             metrics.rejection(request.model(), request.kind().endpointLabel());
-            ctx.response().putHeader("retry-after", String.valueOf(RETRY_AFTER_SECS));
-            return ApiError.allWorkersBusy(shedding.overloadStatusCode());
+            return ApiError.allWorkersBusy(shedding.overloadStatusCode(), RETRY_AFTER_SECS);
         }
         return ApiError.unavailable(((Admission.Unavailable) admission).message());
     }

@@ -67,6 +67,11 @@ public final class MetricNames {
      * ({@code budget_exhausted}).
      */
     public static final String RETRY = "vigil.frontend.retry";
+    /**
+     * Vigil's: attempts a worker answered "my engine is full" ({@code StreamError.Busy}); each was
+     * sent on to another worker or, when every one refused, rejected as all busy.
+     */
+    public static final String BUSY_ANSWERS = "vigil.frontend.busy.answers";
 
     // Label keys.
     public static final String MODEL = "model";

@@ -78,6 +78,16 @@ final class CircuitBreaker {
         }
     }
 
+    /**
+     * The request sent ended with neither outcome (the instance said it was busy and took nothing):
+     * half open, another trial may go.
+     */
+    synchronized void release(long now) {
+        if (state(now) == State.HALF_OPEN) {
+            trialInFlight = false;
+        }
+    }
+
     synchronized void success(long now) {
         switch (state(now)) {
             case CLOSED -> {}

@@ -52,6 +52,14 @@ public class CircuitBreakers {
         }
     }
 
+    /** The request sent ended with no outcome for the circuit (busy): a half-open trial is free again. */
+    public void release(InstanceId id) {
+        CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
+        if (circuit != null) {
+            circuit.release(System.nanoTime());
+        }
+    }
+
     public void success(InstanceId id) {
         if (enabled()) {
             circuit(id).success(System.nanoTime());

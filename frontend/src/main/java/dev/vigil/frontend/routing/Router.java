@@ -81,11 +81,22 @@ public class Router {
      * has already been streaming would lose it.
      */
     public Optional<Instance> next(String model) {
+        return next(model, Set.of());
+    }
+
+    /**
+     * As {@link #next(String)}, leaving out {@code refused}: the instances that answered this request
+     * that their engine is full. Empty when only those are left.
+     */
+    public Optional<Instance> next(String model, Set<InstanceId> refused) {
         ServedModels.Model served = models.find(model);
         if (served == null) {
             return Optional.empty();
         }
         List<Instance> live = routableInstances(served);
+        if (!refused.isEmpty()) {
+            live.removeIf(instance -> refused.contains(instance.id()));
+        }
         return pickAmong(live, busyAmong(model, live));
     }
 
@@ -115,6 +126,14 @@ public class Router {
     }
 
     private final Map<InstanceId, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * The instance's engine was full and took nothing of the request: busy is not dead, so nothing
+     * counts against it (no inhibition, no circuit failure); a half-open trial it held is free again.
+     */
+    public void reportBusy(Instance instance) {
+        breakers.release(instance.id());
+    }
 
     /** An attempt of a request was sent to the instance; {@link #attemptEnded} follows once. */
     public void attemptStarted(Instance instance) {

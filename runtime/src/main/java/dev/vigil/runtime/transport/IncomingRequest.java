@@ -24,6 +24,12 @@ public interface IncomingRequest {
      */
     void failEngine(String message);
 
+    /**
+     * Ends the request unserved because the engine is full: the caller sees {@link StreamError.Busy}
+     * and sends it to another worker; nothing counts against this one.
+     */
+    void failBusy(String message);
+
     /** Whether the caller asked to stop or kill, or went away. */
     boolean stopped();
 

@@ -31,4 +31,11 @@ public sealed interface StreamError {
      * serve, so the caller may migrate it.
      */
     record EngineShutdown(String message) implements StreamError {}
+
+    /**
+     * The worker's engine is full (its slots or queue; an HTTP 429 or 503 from it) and took nothing
+     * of the request: try another worker now. Vigil's addition: the worker is healthy, so this never
+     * counts against it (no inhibition, no circuit failure, no migration spent).
+     */
+    record Busy(String message) implements StreamError {}
 }

@@ -167,6 +167,22 @@ public abstract class RequestPlaneContract {
     }
 
     @Test
+    void aFullEngineIsBusyForTheCallerToTryElsewhere() {
+        String subject = newSubject();
+        try (ServedEndpoint served = server().serve(subject, request -> {
+            request.failBusy("the engine answered HTTP 429: no free slot");
+        })) {
+            RecordingObserver observer = new RecordingObserver();
+            client().call(subject, "req-busy", bytes("x"), observer);
+
+            StreamError.Busy error = observer.awaitError(StreamError.Busy.class, patience());
+            assertEquals("the engine answered HTTP 429: no free slot", error.message());
+            assertEquals(0, observer.dataCount());
+            await().atMost(patience()).until(() -> served.inFlight() == 0);
+        }
+    }
+
+    @Test
     void handlerThatThrowsFailsTheRequest() {
         String subject = newSubject();
         try (ServedEndpoint served = server().serve(subject, request -> {

@@ -101,6 +101,12 @@ public final class EndpointHandlers {
                 active.ended();
                 request.failEngine(message);
             }
+
+            @Override
+            public void onBusy(String message) {
+                active.ended();
+                request.failBusy(message);
+            }
         });
         AtomicBoolean counted = new AtomicBoolean();
         request.onControl(control -> {

@@ -70,6 +70,16 @@ final class MeteredRequest implements IncomingRequest {
         }
     }
 
+    /**
+     * The engine was full and took nothing: not an error of this worker (busy is not dead), so it is
+     * not counted as one; the caller sends the request elsewhere.
+     */
+    @Override
+    public void failBusy(String message) {
+        request.failBusy(message);
+        end();
+    }
+
     /** Fails, counted under {@code errorType}, one of Dynamo's work-handler error types. */
     void fail(String errorType, String message) {
         request.fail(message);

@@ -29,4 +29,13 @@ public interface TokenSink {
     default void onEngineError(String message) {
         onError(message);
     }
+
+    /**
+     * The engine is full (its slots or queue: HTTP 429, or 503 once loaded) and took nothing of the
+     * request: the frontend sends it to another worker, and nothing counts against this one. No more
+     * calls follow. By default an {@link #onEngineError}.
+     */
+    default void onBusy(String message) {
+        onEngineError(message);
+    }
 }

@@ -18,6 +18,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.Transport;
 import dev.vigil.runtime.transport.Control;
+import dev.vigil.runtime.transport.ErrorKind;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ResponseObserver;
@@ -216,8 +217,8 @@ public final class LocalRequestPlane implements RequestPlane {
         }
 
         @Override
-        protected void emitError(long count, String message, boolean engine) {
-            channel.error(engine ? new StreamError.EngineShutdown(message) : new StreamError.Backend(message));
+        protected void emitError(long count, String message, ErrorKind kind) {
+            channel.error(kind.error(message));
         }
 
         @Override

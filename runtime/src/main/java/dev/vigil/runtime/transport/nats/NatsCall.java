@@ -101,9 +101,8 @@ final class NatsCall implements ResponseStream {
                 }
                 String text = NatsWire.text(message);
                 end(
-                        NatsWire.ERROR_KIND_ENGINE.equals(NatsWire.header(message, NatsWire.ERROR_KIND))
-                                ? new StreamError.EngineShutdown(text)
-                                : new StreamError.Backend(text),
+                        NatsWire.errorKind(NatsWire.header(message, NatsWire.ERROR_KIND))
+                                .error(text),
                         false);
             }
             default -> {

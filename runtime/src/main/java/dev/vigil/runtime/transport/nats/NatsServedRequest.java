@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 
 import io.nats.client.impl.Headers;
 
+import dev.vigil.runtime.transport.ErrorKind;
 import dev.vigil.runtime.transport.support.ServedRequest;
 
 /**
@@ -67,10 +68,11 @@ final class NatsServedRequest extends ServedRequest {
     }
 
     @Override
-    protected void emitError(long count, String message, boolean engine) {
+    protected void emitError(long count, String message, ErrorKind kind) {
         Headers headers = NatsWire.frame(NatsWire.FRAME_ERROR, count);
-        if (engine) {
-            headers.put(NatsWire.ERROR_KIND, NatsWire.ERROR_KIND_ENGINE);
+        String header = NatsWire.errorKindHeader(kind);
+        if (header != null) {
+            headers.put(NatsWire.ERROR_KIND, header);
         }
         plane.sendFrame(replySubject, controlSubject, headers, message.getBytes(StandardCharsets.UTF_8));
     }

@@ -6,6 +6,7 @@ import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 
 import dev.vigil.runtime.transport.Control;
+import dev.vigil.runtime.transport.ErrorKind;
 
 /**
  * How the wire protocol is spelled: header names and values. The protocol itself is defined in this
@@ -23,10 +24,30 @@ final class NatsWire {
     /** On a control message: {@code stop} or {@code kill}. */
     static final String CONTROL = "Vigil-Control";
 
-    /** On an error frame: {@code engine} when the worker's engine failed (migratable); absent otherwise. */
+    /**
+     * On an error frame: {@code engine} when the worker's engine failed (migratable), {@code busy} when
+     * it had no room for the request (try another worker); absent otherwise.
+     */
     static final String ERROR_KIND = "Vigil-Error";
 
     static final String ERROR_KIND_ENGINE = "engine";
+    static final String ERROR_KIND_BUSY = "busy";
+
+    /** The {@link #ERROR_KIND} header value for an error of this kind; null for a plain one. */
+    static String errorKindHeader(ErrorKind kind) {
+        return switch (kind) {
+            case REQUEST -> null;
+            case ENGINE -> ERROR_KIND_ENGINE;
+            case BUSY -> ERROR_KIND_BUSY;
+        };
+    }
+
+    /** The error kind an error frame's header says; a plain error when absent or unknown. */
+    static ErrorKind errorKind(String header) {
+        return ERROR_KIND_ENGINE.equals(header)
+                ? ErrorKind.ENGINE
+                : ERROR_KIND_BUSY.equals(header) ? ErrorKind.BUSY : ErrorKind.REQUEST;
+    }
 
     static final String FRAME_ACK = "ack";
     static final String FRAME_DATA = "data";

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import dev.vigil.runtime.transport.Control;
+import dev.vigil.runtime.transport.ErrorKind;
 import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.runtime.transport.RequestHandler;
 
@@ -83,22 +84,27 @@ public abstract class ServedRequest implements IncomingRequest {
 
     @Override
     public final void fail(String message) {
-        end(message, false);
+        end(message, ErrorKind.REQUEST);
     }
 
     @Override
     public final void failEngine(String message) {
-        end(message, true);
+        end(message, ErrorKind.ENGINE);
     }
 
-    private void end(String message, boolean engine) {
+    @Override
+    public final void failBusy(String message) {
+        end(message, ErrorKind.BUSY);
+    }
+
+    private void end(String message, ErrorKind kind) {
         String why = message == null || message.isBlank() ? "request failed" : message;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            emitError(sent, why, engine);
+            emitError(sent, why, kind);
         }
         onEnd();
     }
@@ -186,7 +192,7 @@ public abstract class ServedRequest implements IncomingRequest {
      * Puts the error frame on the wire; {@code count} data frames were sent; {@code engine}: the
      * engine failed, the request may go elsewhere. Called under the lock.
      */
-    protected abstract void emitError(long count, String message, boolean engine);
+    protected abstract void emitError(long count, String message, ErrorKind kind);
 
     /** Called once, outside the lock, when the request ends by any means: stop counting it in flight. */
     protected abstract void onEnd();

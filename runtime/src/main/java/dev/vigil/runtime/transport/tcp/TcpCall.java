@@ -65,7 +65,7 @@ final class TcpCall implements ResponseStream {
                 expectedSeq++;
                 channel.data(TcpWire.rest(frame, 8));
             }
-            case TcpWire.END, TcpWire.ERROR, TcpWire.ENGINE_ERROR -> {
+            case TcpWire.END, TcpWire.ERROR, TcpWire.ENGINE_ERROR, TcpWire.BUSY_ERROR -> {
                 long count = TcpWire.number(frame);
                 if (count != expectedSeq) {
                     gap(count);
@@ -76,11 +76,7 @@ final class TcpCall implements ResponseStream {
                 } else {
                     String message = TcpWire.text(frame, 8);
                     String text = message.isEmpty() ? "request failed" : message;
-                    end(
-                            kind == TcpWire.ENGINE_ERROR
-                                    ? new StreamError.EngineShutdown(text)
-                                    : new StreamError.Backend(text),
-                            false);
+                    end(TcpWire.errorKind(kind).error(text), false);
                 }
             }
             case TcpWire.REJECT -> end(new StreamError.CannotConnect(TcpWire.text(frame, 0)), false);

@@ -2,6 +2,7 @@ package dev.vigil.runtime.transport.tcp;
 
 import java.util.concurrent.Executor;
 
+import dev.vigil.runtime.transport.ErrorKind;
 import dev.vigil.runtime.transport.support.ServedRequest;
 
 /** The serving side of one request on the TCP plane: its frames go back on the connection it came on. */
@@ -47,8 +48,8 @@ final class TcpServedRequest extends ServedRequest {
     }
 
     @Override
-    protected void emitError(long count, String message, boolean engine) {
-        connection.write(TcpWire.end(engine ? TcpWire.ENGINE_ERROR : TcpWire.ERROR, stream, count, message));
+    protected void emitError(long count, String message, ErrorKind kind) {
+        connection.write(TcpWire.end(TcpWire.errorFrame(kind), stream, count, message));
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 import io.vertx.core.buffer.Buffer;
 
+import dev.vigil.runtime.transport.ErrorKind;
+
 /**
  * How the TCP plane's frames are spelled: kinds and layouts. The protocol itself is defined in this
  * package's documentation ({@code package-info.java}); this class keeps the byte layout in one place.
@@ -31,6 +33,22 @@ final class TcpWire {
     static final byte SUBSCRIBED = 23;
     /** As {@link #ERROR}, for a request the worker's engine failed: the caller may migrate it. */
     static final byte ENGINE_ERROR = 24;
+    /** As {@link #ERROR}, for a request the worker's engine had no room for: the caller tries another. */
+    static final byte BUSY_ERROR = 25;
+
+    /** The end frame's kind for an error of this kind. */
+    static byte errorFrame(ErrorKind kind) {
+        return switch (kind) {
+            case REQUEST -> ERROR;
+            case ENGINE -> ENGINE_ERROR;
+            case BUSY -> BUSY_ERROR;
+        };
+    }
+
+    /** The error kind an end frame of this kind carries. */
+    static ErrorKind errorKind(byte frame) {
+        return frame == ENGINE_ERROR ? ErrorKind.ENGINE : frame == BUSY_ERROR ? ErrorKind.BUSY : ErrorKind.REQUEST;
+    }
 
     /** Kind and stream: the part of every frame after its length. */
     static final int HEADER = 1 + 8;
@@ -65,7 +83,7 @@ final class TcpWire {
         return start(DATA, stream, 8 + payload.length).appendLong(seq).appendBytes(payload);
     }
 
-    /** {@code END}, {@code ERROR} or {@code ENGINE_ERROR}: how many data frames came, and for an error why. */
+    /** {@code END} or an error ({@code ERROR}, {@code ENGINE_ERROR}, {@code BUSY_ERROR}): how many data frames came, and for an error why. */
     static Buffer end(byte kind, long stream, long count, String message) {
         byte[] m = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
         return start(kind, stream, 8 + m.length).appendLong(count).appendBytes(m);

@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The load an engine reports in its Prometheus text ({@code GET /metrics}), read from the names vLLM
- * and SGLang use. A sample's labels are ignored and samples of one name are summed (one engine
+ * The load an engine reports in its Prometheus text ({@code GET /metrics}), read from the names vLLM,
+ * SGLang and llama.cpp use. A sample's labels are ignored and samples of one name are summed (one engine
  * serves one model).
  *
  * <ul>
@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  *       vllm:kv_cache_usage_perc} (0–1; {@code vllm:gpu_cache_usage_perc} before v0.10), and the KV
  *       cache size from the {@code num_gpu_blocks} label of {@code vllm:cache_config_info};
  *   <li>SGLang: {@code sglang:num_running_reqs}, {@code sglang:num_queue_reqs}, {@code
- *       sglang:token_usage} (0–1).
+ *       sglang:token_usage} (0–1);
+ *   <li>llama.cpp ({@code llama-server --metrics}, and Vigil's llama.cpp engine): {@code
+ *       llamacpp:requests_processing}, {@code llamacpp:requests_deferred}, {@code
+ *       llamacpp:kv_cache_usage_ratio} (0–1).
  * </ul>
  *
  * @param running requests the engine is generating for
@@ -62,9 +65,16 @@ record EngineMetrics(int running, int waiting, double kvUsage, long kvBlocks) {
                 sums.merge(name, value, Double::sum);
             }
         }
-        Double running = first(sums, "vllm:num_requests_running", "sglang:num_running_reqs");
-        Double waiting = first(sums, "vllm:num_requests_waiting", "sglang:num_queue_reqs");
-        Double usage = first(sums, "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage");
+        Double running =
+                first(sums, "vllm:num_requests_running", "sglang:num_running_reqs", "llamacpp:requests_processing");
+        Double waiting =
+                first(sums, "vllm:num_requests_waiting", "sglang:num_queue_reqs", "llamacpp:requests_deferred");
+        Double usage = first(
+                sums,
+                "vllm:kv_cache_usage_perc",
+                "vllm:gpu_cache_usage_perc",
+                "sglang:token_usage",
+                "llamacpp:kv_cache_usage_ratio");
         if (running == null && waiting == null && usage == null) {
             return Optional.empty();
         }

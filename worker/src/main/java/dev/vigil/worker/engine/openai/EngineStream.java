@@ -32,7 +32,9 @@ import dev.vigil.worker.engine.TokenSink;
  * <p>An answer that is not a well-formed stream (an HTTP error status, HTML, malformed JSON, an
  * error object, a stream that ends without a finish reason, a broken connection) ends the request
  * with {@link TokenSink#onEngineError}, which the frontend may migrate; only a 4xx that says the
- * request itself is bad is a plain error. Sink calls hold this object's lock, so they never overlap
+ * request itself is bad is a plain error. An engine that says it is full (429, or 503: it answers
+ * only once loaded, so a 503 then means no free slot or queue) is {@link TokenSink#onBusy}: busy is
+ * not dead, the frontend tries another worker and nothing counts against this one. Sink calls hold this object's lock, so they never overlap
  * and nothing reaches the sink after {@link #kill()}.
  */
 final class EngineStream implements Generation {
@@ -98,16 +100,23 @@ final class EngineStream implements Generation {
                 body.appendBuffer(chunk);
             }
         });
-        response.exceptionHandler(e -> badAnswer(status, type, body));
-        response.endHandler(ignored -> badAnswer(status, type, body));
+        response.exceptionHandler(e -> badAnswer(response, status, type, body));
+        response.endHandler(ignored -> badAnswer(response, status, type, body));
     }
 
-    private void badAnswer(int status, String type, Buffer body) {
+    private static String retryAfter(HttpClientResponse response) {
+        String value = response.getHeader("retry-after");
+        return value == null ? "" : " (Retry-After: " + excerpt(value) + ")";
+    }
+
+    private void badAnswer(HttpClientResponse response, int status, String type, Buffer body) {
         String excerpt = excerpt(body.toString(java.nio.charset.StandardCharsets.UTF_8));
         if (status / 100 == 2) {
             failEngine("the engine answered " + (type == null ? "no content type" : type)
                     + " instead of an event stream: " + excerpt);
-        } else if (status / 100 == 4 && status != 408 && status != 429) {
+        } else if (status == 429 || status == 503) {
+            busy("the engine is full: HTTP " + status + retryAfter(response) + ": " + excerpt);
+        } else if (status / 100 == 4 && status != 408) {
             // The engine refused the request itself (a parameter it rejects): another engine of the
             // same kind would too, so this is the client's error to see, not one to migrate.
             fail("the engine rejected the request with HTTP " + status + ": " + excerpt);
@@ -250,6 +259,19 @@ final class EngineStream implements Generation {
             ended = true;
             LOG.warnf("Request %s failed at the engine: %s", requestId, message);
             sink.onEngineError(message);
+        }
+        listener.ended(this);
+        closeQuietly();
+    }
+
+    private void busy(String message) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            LOG.infof("Request %s not taken, the engine is full: %s", requestId, message);
+            sink.onBusy(message);
         }
         listener.ended(this);
         closeQuietly();

@@ -40,6 +40,19 @@ class EngineMetricsTest {
     }
 
     @Test
+    void llamaCpp() {
+        String text = "# HELP llamacpp:requests_processing Number of requests processing.\n"
+                + "# TYPE llamacpp:requests_processing gauge\n"
+                + "llamacpp:requests_processing 2\n"
+                + "llamacpp:requests_deferred 3\n"
+                + "llamacpp:kv_cache_usage_ratio 0.5\n"
+                + "llamacpp:kv_cache_tokens 512\n";
+        EngineMetrics m = EngineMetrics.parse(text).orElseThrow();
+        assertEquals(new EngineMetrics(2, 3, 0.5, 0), m);
+        assertEquals(500, m.usedBlocks());
+    }
+
+    @Test
     void otherMetricsAreNoLoad() {
         assertTrue(EngineMetrics.parse("process_cpu_seconds_total 12.5\n").isEmpty());
     }

@@ -135,6 +135,14 @@ class OpenAiEngineTest {
             end.complete(message);
         }
 
+        volatile boolean busy;
+
+        @Override
+        public void onBusy(String message) {
+            busy = true;
+            end.complete(message);
+        }
+
         String error() throws Exception {
             return end.get(10, TimeUnit.SECONDS);
         }
@@ -248,6 +256,24 @@ class OpenAiEngineTest {
         String error = sink.error();
         assertTrue(error != null && !error.isBlank(), "an error for " + mode);
         assertTrue(sink.migratable, mode + ": " + error);
+        await().atMost(PATIENCE).until(() -> engine.inFlight() == 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = FakeOpenAiEngine.Mode.class,
+            names = {"FULL_429", "FULL_503"})
+    void aFullEngineIsBusyNotFailed(FakeOpenAiEngine.Mode mode) throws Exception {
+        started();
+        fake.mode(mode);
+        Sink sink = new Sink();
+        engine.generate("full", completion("Anything", null, 10), sink);
+        String message = sink.error();
+        assertTrue(sink.busy, mode + ": " + message);
+        assertFalse(sink.migratable, mode + ": busy is not an engine failure");
+        assertTrue(message.contains("the engine is full: HTTP " + mode.name().substring(5)), message);
+        assertTrue(message.contains("Retry-After: 2"), message);
+        assertFalse(engine.isDead(), "a full engine is alive");
         await().atMost(PATIENCE).until(() -> engine.inFlight() == 0);
     }
 

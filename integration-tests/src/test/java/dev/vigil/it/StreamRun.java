@@ -15,7 +15,7 @@ import java.util.function.BiPredicate;
 import io.restassured.path.json.JsonPath;
 
 /**
- * One streamed chat completion read as a client reads it, chunk by chunk with arrival times. After
+ * One streamed chat completion (or completion) read as a client reads it, chunk by chunk with arrival times. After
  * each data chunk {@code onChunk(count, run)} runs; returning false closes the connection (a client
  * that goes away).
  */
@@ -29,6 +29,8 @@ final class StreamRun {
     boolean errorEvent;
     String errorData;
     int status;
+    /** The last usage seen ({@code stream_options.include_usage}), or -1. */
+    int completionTokens = -1;
 
     static StreamRun post(String url, String body, BiPredicate<Integer, StreamRun> onChunk)
             throws IOException, InterruptedException {
@@ -69,9 +71,16 @@ final class StreamRun {
                     } else {
                         JsonPath chunk = JsonPath.from(data);
                         if (run.requestId == null) {
-                            run.requestId = chunk.getString("id").substring("chatcmpl-".length());
+                            String id = chunk.getString("id");
+                            run.requestId = id.substring(id.indexOf('-') + 1);
                         }
-                        String piece = chunk.getString("choices[0].delta.content");
+                        if (chunk.get("usage.completion_tokens") != null) {
+                            run.completionTokens = chunk.getInt("usage.completion_tokens");
+                        }
+                        // A chat chunk's delta, or a completion chunk's text.
+                        String piece = chunk.get("choices[0].delta") != null
+                                ? chunk.getString("choices[0].delta.content")
+                                : chunk.getString("choices[0].text");
                         String reason = chunk.getString("choices[0].finish_reason");
                         if (reason != null) {
                             run.finishReason = reason;

@@ -25,7 +25,8 @@ import dev.vigil.runtime.protocol.TextInput;
  * string); a chat request appends it as a final assistant message with {@code
  * continue_final_message: true} and {@code add_generation_prompt: false} (vLLM's and SGLang's
  * parameters; the chat template then leaves the assistant turn open instead of closing it and
- * starting a new one). {@code max_tokens} is already reduced by the frontend.
+ * starting a new one). {@code max_tokens} is already reduced by the frontend. Where the engine has a
+ * token API, the continuation is the exact token sequence instead ({@link #ofIds}, {@link TokenRoutes}).
  *
  * @param path {@code /v1/completions} or {@code /v1/chat/completions}
  * @param chat whether the answer's chunks carry {@code delta.content} rather than {@code text}
@@ -36,6 +37,16 @@ record EngineRequest(String path, boolean chat, ObjectNode body) {
     static final String CHAT_COMPLETIONS = "/v1/chat/completions";
 
     static EngineRequest of(GenerateRequest request, String model, ObjectMapper json) {
+        return of(request, model, json, false);
+    }
+
+    /**
+     * @param returnTokenIds whether to ask for the engine's token ids with the text ({@code
+     *     return_token_ids}, vLLM's and Vigil's llama.cpp engine's): a migration then continues from
+     *     them ({@link TokenRoutes}). Asked only of an engine known to have a token API, since a
+     *     strict server may refuse a field it does not know.
+     */
+    static EngineRequest of(GenerateRequest request, String model, ObjectMapper json, boolean returnTokenIds) {
         ObjectNode body = json.createObjectNode();
         body.put("model", model);
         TextInput text = request.textInput();
@@ -56,6 +67,26 @@ record EngineRequest(String path, boolean chat, ObjectNode body) {
             List<Integer> ids = request.tokenIds() == null ? List.of() : request.tokenIds();
             ArrayNode prompt = body.putArray("prompt");
             ids.forEach(prompt::add);
+        }
+        return finish(request, body, chat, returnTokenIds);
+    }
+
+    /**
+     * A migrated request continued from the exact token sequence ({@link TokenRoutes#continuation}):
+     * the engine's prompt ids and the ids generated so far, as a completion prompt, chat or not.
+     */
+    static EngineRequest ofIds(GenerateRequest request, String model, List<Integer> sequence, ObjectMapper json) {
+        ObjectNode body = json.createObjectNode();
+        body.put("model", model);
+        ArrayNode prompt = body.putArray("prompt");
+        sequence.forEach(prompt::add);
+        return finish(request, body, false, true);
+    }
+
+    private static EngineRequest finish(
+            GenerateRequest request, ObjectNode body, boolean chat, boolean returnTokenIds) {
+        if (returnTokenIds) {
+            body.put("return_token_ids", true);
         }
         body.put("stream", true);
         // Usage on every chunk (vLLM's continuous_usage_stats) counts the tokens of each chunk; the

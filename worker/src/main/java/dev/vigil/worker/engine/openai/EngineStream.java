@@ -49,7 +49,9 @@ final class EngineStream implements Generation {
     }
 
     private final String requestId;
-    private final EngineRequest request;
+    /** What was sent; replaced once before sending when a continuation is made of token ids. */
+    private volatile EngineRequest request;
+
     private final TokenSink sink;
     private final ObjectMapper json;
     private final Listener listener;
@@ -71,6 +73,20 @@ final class EngineStream implements Generation {
 
     String requestId() {
         return requestId;
+    }
+
+    /** The request to send instead of the one this stream was made with (before it is sent). */
+    void request(EngineRequest replacement) {
+        this.request = replacement;
+    }
+
+    EngineRequest request() {
+        return request;
+    }
+
+    /** Whether the stream already ended (stopped or killed while its request was being prepared). */
+    synchronized boolean ended() {
+        return ended;
     }
 
     /** The HTTP request is open; if the stream already ended, it is closed at once. */
@@ -270,7 +286,7 @@ final class EngineStream implements Generation {
                 return;
             }
             ended = true;
-            LOG.infof("Request %s not taken, the engine is full: %s", requestId, message);
+            LOG.infof("Request %s not taken: %s", requestId, message);
             sink.onBusy(message);
         }
         listener.ended(this);

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,6 +52,8 @@ import dev.vigil.worker.engine.TokenSink;
  *   <li><b>Dead</b>: once loaded, the health route is asked every poll interval; {@link
  *       OpenAiEngineSettings#failuresToDie()} failures in a row (no answer, or not 2xx), or the child
  *       process exiting, make the engine dead, and the engine monitor takes the worker down.
+ *   <li><b>Token ids</b>: an engine that tokenizes on request ({@link TokenRoutes}) is asked for
+ *       its token ids with the text, and a migrated request continues those ids exactly.
  *   <li><b>Load</b>: the engine's Prometheus {@code /metrics} is read at the same interval ({@link
  *       EngineMetrics}); without them, the requests in flight through this worker are the load.
  * </ul>
@@ -94,6 +97,9 @@ public final class OpenAiEngine implements Engine {
     private volatile String model;
     private volatile boolean scrapeMetrics = true;
     private volatile EngineMetrics metrics;
+    /** Set once loaded when the engine tokenizes on request: migrations then continue token ids. */
+    private volatile TokenRoutes tokenRoutes;
+
     private volatile long metricsAt;
     private long timer = -1;
     private long waitStarted;
@@ -215,10 +221,24 @@ public final class OpenAiEngine implements Engine {
         }
         if (chosen != null) {
             model = chosen;
-            LOG.infof(
-                    "Engine ready at %s: model %s (after %d s)",
-                    settings.url(), chosen, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - waitStarted));
-            ready.complete(null);
+            String name = chosen;
+            // Asked before the worker counts the engine ready, so the first request already knows.
+            TokenRoutes routes = new TokenRoutes(this::post, json);
+            routes.available().onComplete(available -> {
+                boolean yes = available.succeeded() && available.result();
+                if (yes) {
+                    tokenRoutes = routes;
+                }
+                LOG.infof(
+                        "Engine ready at %s: model %s (after %d s); %s",
+                        settings.url(),
+                        name,
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - waitStarted),
+                        yes
+                                ? "it tokenizes on request (/tokenize): a migrated request continues its exact token ids"
+                                : "no /tokenize: a migrated request continues its text");
+                ready.complete(null);
+            });
         }
     }
 
@@ -292,6 +312,20 @@ public final class OpenAiEngine implements Engine {
     /** A short GET's status and body. */
     private record Answer(int status, String body) {}
 
+    private Future<TokenRoutes.Reply> post(String path, ObjectNode body) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(settings.url() + path)
+                .putHeader("content-type", "application/json")
+                .setIdleTimeout(PROBE_TIMEOUT_MS);
+        apiKey.header().ifPresent(value -> options.putHeader("authorization", value));
+        return http.request(options)
+                .compose(request -> request.send(Buffer.buffer(body.toString())))
+                .compose(response -> response.body()
+                        .map(answer ->
+                                new TokenRoutes.Reply(response.statusCode(), answer.toString(StandardCharsets.UTF_8))));
+    }
+
     private Future<Answer> get(String path) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
@@ -316,9 +350,34 @@ public final class OpenAiEngine implements Engine {
             sink.onEngineError("the engine is not loaded yet");
             return Ended.INSTANCE;
         }
-        EngineRequest call = EngineRequest.of(request, engineModel, json);
-        EngineStream stream = new EngineStream(requestId, call, sink, json, streams::remove);
+        TokenRoutes routes = tokenRoutes;
+        EngineRequest byText = EngineRequest.of(request, engineModel, json, routes != null);
+        EngineStream stream = new EngineStream(requestId, byText, sink, json, streams::remove);
         streams.add(stream);
+        if (routes == null || TokenRoutes.priorIds(request).isEmpty()) {
+            send(stream);
+        } else {
+            routes.continuation(request).onComplete(sequence -> {
+                if (sequence.succeeded() && sequence.result().isPresent()) {
+                    stream.request(EngineRequest.ofIds(
+                            request, engineModel, sequence.result().get(), json));
+                } else {
+                    LOG.infof(
+                            "Request %s continues from its text: the %d tokens generated so far are not this"
+                                    + " engine's token ids for that text",
+                            requestId, TokenRoutes.priorIds(request).size());
+                }
+                if (!stream.ended()) {
+                    send(stream);
+                }
+            });
+        }
+        return stream;
+    }
+
+    /** Opens the engine request of {@code stream} and streams its answer into it. */
+    private void send(EngineStream stream) {
+        EngineRequest call = stream.request();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(settings.url() + call.path())
@@ -340,7 +399,6 @@ public final class OpenAiEngine implements Engine {
                 }
             });
         });
-        return stream;
     }
 
     /** Nothing to clear: the engine manages its own prefix cache. */

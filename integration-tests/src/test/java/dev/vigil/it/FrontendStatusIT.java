@@ -30,7 +30,7 @@ class FrontendStatusIT {
 
     @BeforeAll
     static void startServers() {
-        cluster = Cluster.builder("").start();
+        cluster = Cluster.builder("frontend-status").start();
     }
 
     @AfterAll

@@ -45,7 +45,7 @@ class WorkerSystemStatusIT {
 
     @BeforeAll
     static void startServers() {
-        cluster = Cluster.builder("").start();
+        cluster = Cluster.builder("worker-status").start();
     }
 
     @AfterAll

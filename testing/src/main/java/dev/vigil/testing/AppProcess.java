@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,13 +74,25 @@ public final class AppProcess implements AutoCloseable {
         return jar;
     }
 
-    /** {@code java -jar} for a jar, the executable itself otherwise; both take the same heap limit. */
+    /**
+     * {@code java -jar} for a jar, the executable itself otherwise; both take the same heap limit. A
+     * jar's JVM also takes the options in the system property {@code vigil.it.jvm-options} (set in
+     * integration-tests/pom.xml), which shape its JIT and GC for short runs on a small machine.
+     */
     private static List<String> command(Path app) {
         if (app.getFileName().toString().endsWith(".jar")) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            return List.of(java, "-Xmx256m", "-jar", app.toString());
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+            command.addAll(jvmOptions());
+            command.addAll(List.of("-jar", app.toString()));
+            return command;
         }
         return List.of(app.toAbsolutePath().toString(), "-Xmx256m");
+    }
+
+    static List<String> jvmOptions() {
+        String options = System.getProperty("vigil.it.jvm-options", "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     public static AppProcess start(String name, Path jar, Map<String, String> env) {

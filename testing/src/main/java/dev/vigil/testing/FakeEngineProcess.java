@@ -1,5 +1,6 @@
 package dev.vigil.testing;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,15 +36,16 @@ public final class FakeEngineProcess extends ServerProcess {
     @Override
     List<String> command() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return List.of(
-                java,
-                "-Xmx64m",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m"));
+        command.addAll(AppProcess.jvmOptions());
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 FakeOpenAiEngine.class.getName(),
                 String.valueOf(port),
                 model,
-                String.valueOf(itlMillis));
+                String.valueOf(itlMillis)));
+        return command;
     }
 
     @Override

@@ -149,15 +149,27 @@ final class LeaseKeeper {
         long sent = System.nanoTime();
         long remaining = deadlineNanos - sent;
         if (remaining <= 0 && !lapsed) {
-            if (replacement == null) {
+            if (replacement == null && failures > 0) {
                 lose("not renewed within its TTL; last error: " + lastError);
                 return;
             }
-            lapsed = true;
-            LOG.warnf(
-                    "Lease %s not renewed within its TTL (last error: %s); serving on and asking etcd until it"
-                            + " answers (DYN_ETCD_LEASE_LOSS=reregister)",
-                    instanceId, lastError);
+            if (failures == 0) {
+                // No renewal was even tried before the deadline: this process was starved (a slow
+                // start on a loaded machine, a long pause), not cut off from etcd. The deadline is
+                // our cautious estimate; etcd knows whether the lease still lives, so ask it once.
+                LOG.warnf(
+                        "Lease %s renewal is %d ms past its deadline (this process was held up); asking etcd",
+                        instanceId, TimeUnit.NANOSECONDS.toMillis(-remaining));
+            }
+            if (replacement == null) {
+                remaining = 0; // one interval for etcd's answer, below; no answer is a loss
+            } else {
+                lapsed = true;
+                LOG.warnf(
+                        "Lease %s not renewed within its TTL (last error: %s); serving on and asking etcd until"
+                                + " it answers (DYN_ETCD_LEASE_LOSS=reregister)",
+                        instanceId, lastError);
+            }
         }
         // Past the deadline only etcd can say whether the lease lives: ask, and wait one interval.
         long wait = remaining > 0 ? remaining : TimeUnit.MILLISECONDS.toNanos(intervalMillis);

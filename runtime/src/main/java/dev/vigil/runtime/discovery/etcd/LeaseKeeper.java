@@ -92,7 +92,17 @@ final class LeaseKeeper {
     }
 
     void start() {
-        schedule(intervalMillis);
+        schedule(nextRenewalMillis());
+    }
+
+    /**
+     * Every TTL/3, but sooner when less than a TTL is left before the deadline: a grant that took
+     * seconds to answer (a first gRPC call on a loaded machine) leaves less of the TTL than usual,
+     * and the renewal must still come with time to spare.
+     */
+    private long nextRenewalMillis() {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        return Math.max(0, Math.min(intervalMillis, left / 3));
     }
 
     /** Runs {@code callback} once when the lease is lost; at once (on a new thread) if it already is. */
@@ -171,8 +181,10 @@ final class LeaseKeeper {
                         instanceId, lastError);
             }
         }
-        // Past the deadline only etcd can say whether the lease lives: ask, and wait one interval.
-        long wait = remaining > 0 ? remaining : TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+        // Wait for etcd's answer until the deadline, and at least one interval: an answer that comes
+        // a little after our cautious deadline still says the lease lives (past the deadline only
+        // etcd can say). A silent etcd is a loss at most one interval after the deadline.
+        long wait = Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(intervalMillis));
         try {
             LeaseKeepAliveResponse response = lease.keepAliveOnce(leaseId).get(wait, TimeUnit.NANOSECONDS);
             if (response.getTTL() <= 0) {
@@ -186,7 +198,7 @@ final class LeaseKeeper {
             }
             failures = 0;
             lapsed = false;
-            schedule(intervalMillis);
+            schedule(nextRenewalMillis());
         } catch (ExecutionException e) {
             if (Calls.isLeaseNotFound(e.getCause())) {
                 expired();
@@ -249,7 +261,7 @@ final class LeaseKeeper {
         failures = 0;
         lapsed = false;
         renewals++;
-        schedule(intervalMillis);
+        schedule(nextRenewalMillis());
     }
 
     private void lose(String why) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -113,6 +115,34 @@ class LeaseKeeperTest {
         await().atMost(WAIT).until(() -> lost.get() == 1);
         assertEquals(1, calls.get());
         assertEquals(0, keeper.renewals());
+    }
+
+    @Test
+    void aGrantThatAnsweredLateIsRenewedSoonerAndEtcdGetsAnIntervalToAnswer() {
+        // What a worker starting beside other test clusters on a loaded box saw: the grant took 2 of
+        // the 3 s TTL, so a renewal one interval (1 s) after it came with ~50 ms left, waited only
+        // those for an answer that took longer, and gave up a lease etcd still had.
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger lost = new AtomicInteger();
+        ScheduledExecutorService slowEtcd = Executors.newSingleThreadScheduledExecutor();
+        try {
+            Lease lease = etcd(calls, () -> {
+                CompletableFuture<LeaseKeepAliveResponse> answer = new CompletableFuture<>();
+                slowEtcd.schedule(() -> answer.complete(ttl(TTL_SECS).join()), 600, TimeUnit.MILLISECONDS);
+                return answer;
+            });
+            // 1.3 s of the TTL left: a renewal one interval later would have 0.3 s for a 0.6 s answer.
+            long grantSent = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(TTL_SECS * 1000 - 1300);
+            keeper = new LeaseKeeper(lease, LEASE_ID, TTL_SECS, grantSent);
+            keeper.onLost(lost::incrementAndGet);
+            keeper.start();
+
+            await().atMost(WAIT).until(() -> keeper.renewals() >= 3);
+            assertEquals(0, lost.get());
+            assertFalse(keeper.isLost());
+        } finally {
+            slowEtcd.shutdownNow();
+        }
     }
 
     @Test

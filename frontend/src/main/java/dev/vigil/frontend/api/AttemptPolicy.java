@@ -15,7 +15,8 @@ import dev.vigil.frontend.routing.RetryBudget;
  * callbacks} runs the request plane's callbacks on the HTTP request's event loop, where the response
  * is written, so a token crosses one thread boundary on its way to the client, not two. {@code
  * overloadStatus} ({@code DYN_HTTP_OVERLOAD_STATUS_CODE}) answers a request every worker's engine
- * said it was too full to take.
+ * said it was too full to take. {@code clientStallTimeout} ({@code DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS})
+ * cuts a streaming client that stopped reading.
  */
 record AttemptPolicy(
         Vertx vertx,
@@ -25,7 +26,8 @@ record AttemptPolicy(
         int backoffMaxMs,
         RetryBudget budget,
         Executor callbacks,
-        int overloadStatus) {
+        int overloadStatus,
+        Duration clientStallTimeout) {
 
     StreamWatchdog.Settings watchdog() {
         return new StreamWatchdog.Settings(vertx, streamTimeout);

@@ -1,5 +1,7 @@
 package dev.vigil.frontend.api;
 
+import java.time.Duration;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -16,7 +18,26 @@ final class ClientResponse {
     /** An SSE comment: clients ignore it, proxies see traffic. */
     static final String KEEP_ALIVE = ": keep-alive\n\n";
 
+    /**
+     * What the request does when its client stops reading and starts again: pause and resume the
+     * worker's stream, and cut the request when the client stayed unwritable for the stall timeout.
+     */
+    interface Backpressure {
+        /** The client's connection stopped taking writes (its write queue is full). */
+        void paused();
+
+        /** It drained: writes go out again. */
+        void resumed();
+
+        /** It stayed full for the stall timeout: the connection is being closed. */
+        void stalled();
+    }
+
     private final HttpServerResponse response;
+    private Backpressure backpressure;
+    private Duration stallTimeout;
+    private boolean full;
+    private long stallTimer = -1;
     private boolean streaming;
     private boolean ended;
     private long lastWriteNanos = System.nanoTime();
@@ -27,10 +48,72 @@ final class ClientResponse {
         this.response = response;
     }
 
+    /**
+     * Flow control toward the client: after a write that leaves the connection's write queue full
+     * (Vert.x's bound, about 64 KiB, which the client's reading empties), {@code listener} pauses the
+     * request's stream until it drains; if it does not drain within {@code stallTimeout}
+     * ({@code DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS}), the listener hears it and the connection is closed.
+     */
+    synchronized void watchBackpressure(Vertx vertx, Duration stallTimeout, Backpressure listener) {
+        this.timers = vertx;
+        this.stallTimeout = stallTimeout;
+        this.backpressure = listener;
+    }
+
+    /** Whether the client stopped reading: the write queue is full and has not drained yet. */
+    synchronized boolean clientFull() {
+        return full;
+    }
+
+    private void checkFull() {
+        if (backpressure == null || full || !response.writeQueueFull()) {
+            return;
+        }
+        full = true;
+        response.drainHandler(ignored -> drained());
+        stallTimer = timers.setTimer(Math.max(1, stallTimeout.toMillis()), id -> stalled());
+        backpressure.paused();
+    }
+
+    private void drained() {
+        synchronized (this) {
+            if (!full) {
+                return;
+            }
+            full = false;
+            cancelStallTimer();
+        }
+        // Outside this lock: resuming takes the request's lock, which is held around writes here.
+        backpressure.resumed();
+    }
+
+    private void stalled() {
+        synchronized (this) {
+            if (!full) {
+                return;
+            }
+            stallTimer = -1;
+            end();
+        }
+        backpressure.stalled();
+        // What the client did not read is dropped with its connection.
+        response.reset();
+    }
+
+    private void cancelStallTimer() {
+        if (stallTimer >= 0) {
+            timers.cancelTimer(stallTimer);
+            stallTimer = -1;
+        }
+    }
+
     /** Runs {@code gone} once if the client closes the connection before the response ends. */
     void onClientGone(Runnable gone) {
         response.closeHandler(v -> {
-            stopKeepAlive();
+            synchronized (this) {
+                stopKeepAlive();
+                cancelStallTimer();
+            }
             gone.run();
         });
     }
@@ -54,7 +137,8 @@ final class ClientResponse {
             return;
         }
         // A tick comes up to one interval late after the last write: silence is measured, not assumed.
-        if (System.nanoTime() - lastWriteNanos >= intervalNanos) {
+        // A client that does not read gets no keep-alives piling up behind its unread data.
+        if (!full && System.nanoTime() - lastWriteNanos >= intervalNanos) {
             startStream();
             write(KEEP_ALIVE);
         }
@@ -91,6 +175,16 @@ final class ClientResponse {
     private void write(String chunk) {
         lastWriteNanos = System.nanoTime();
         response.write(chunk);
+        checkFull();
+    }
+
+    /** Closes the connection without an answer: the client stopped reading, so none would reach it. */
+    void close() {
+        synchronized (this) {
+            end();
+            cancelStallTimer();
+        }
+        response.reset();
     }
 
     /** Ends the stream as OpenAI does. */
@@ -117,6 +211,7 @@ final class ClientResponse {
         }
     }
 
+    /** The response is complete; a stall timer keeps running, so a client that never reads the end is still cut. */
     private void end() {
         ended = true;
         stopKeepAlive();

@@ -46,6 +46,12 @@ public class FrontendMetrics {
         registry.counter(MetricNames.BUSY_ANSWERS, MODEL, model).increment();
     }
 
+    /** A streaming client was cut for not reading ({@link MetricNames#STALLED} or {@link MetricNames#BUFFER_FULL}). */
+    public void slowClientCut(String model, String reason) {
+        registry.counter(MetricNames.SLOW_CLIENTS_CUT, MODEL, model, MetricNames.REASON, reason)
+                .increment();
+    }
+
     public void cancellation(String model, String endpoint, boolean stream) {
         RequestMetrics.cancellations(registry, model, endpoint, stream ? STREAM : UNARY)
                 .increment();

@@ -74,6 +74,8 @@ final class MigrationOperator {
     private int retriesLeft;
     private int retries;
     private boolean migratable = true;
+    /** The client stopped reading: every attempt's stream is paused until it drains. */
+    private boolean clientPaused;
 
     MigrationOperator(
             CompletionRequest request,
@@ -107,6 +109,80 @@ final class MigrationOperator {
         this.retriesLeft = policy.maxRetries();
         this.promptTokens = original.tokenIds().size();
         client.onClientGone(this::clientGone);
+        if (request.stream()) {
+            client.watchBackpressure(policy.vertx(), policy.clientStallTimeout(), new ClientBackpressure());
+        }
+    }
+
+    /**
+     * Flow control from the client's socket back to the engine: a client whose connection stops
+     * taking writes pauses the attempt's stream (the plane stops granting the worker credit, the
+     * worker pauses its engine); one that drains resumes it; one that stays full for {@code
+     * DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS} is cut.
+     */
+    private final class ClientBackpressure implements ClientResponse.Backpressure {
+        @Override
+        public void paused() {
+            synchronized (MigrationOperator.this) {
+                if (clientPaused) {
+                    return;
+                }
+                clientPaused = true;
+                if (watchdog != null) {
+                    watchdog.hold(true);
+                }
+                if (stream != null && !finished) {
+                    stream.pause();
+                }
+            }
+        }
+
+        @Override
+        public void resumed() {
+            synchronized (MigrationOperator.this) {
+                if (!clientPaused) {
+                    return;
+                }
+                clientPaused = false;
+                if (watchdog != null) {
+                    watchdog.hold(false);
+                }
+                if (stream != null && !finished) {
+                    stream.resume();
+                }
+            }
+        }
+
+        @Override
+        public void stalled() {
+            cut(
+                    MetricNames.STALLED,
+                    "its connection took no data for "
+                            + policy.clientStallTimeout().toSeconds() + " s (DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS)");
+        }
+    }
+
+    /**
+     * The client stopped reading for too long, or the stream's bound was reached: the request is
+     * killed at the worker (its engine stops generating), counted as a disconnected client and as a
+     * slow client cut; nothing counts against the worker.
+     */
+    private synchronized void cut(String reason, String why) {
+        metrics.slowClientCut(request.model(), reason);
+        if (finished) {
+            LOG.warnf("Closing the connection of request %s: the client did not read its response: %s", requestId, why);
+            return;
+        }
+        finished = true;
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        endAttempt();
+        LOG.warnf("Cutting request %s: the client did not read its stream: %s", requestId, why);
+        tracked.cancelled();
+        if (stream != null) {
+            stream.kill();
+        }
     }
 
     /** Sends the first attempt to the instance the router admitted the request to. */
@@ -139,6 +215,10 @@ final class MigrationOperator {
         stream = plane.call(target.address(), requestId, payload, new AttemptObserver(thisAttempt), policy.callbacks());
         if (finished) {
             stream.kill();
+        } else if (clientPaused) {
+            // A migration while the client does not read: the new attempt starts paused too.
+            stream.pause();
+            watchdog.hold(true);
         }
         return true;
     }
@@ -306,6 +386,12 @@ final class MigrationOperator {
         endAttempt();
         if (error instanceof StreamError.Busy) {
             busy(error);
+            return;
+        }
+        if (error instanceof StreamError.CallerTooSlow) {
+            // The plane already told the worker to drop it; the client is the one at fault.
+            cut(MetricNames.BUFFER_FULL, error.message());
+            client.close();
             return;
         }
         if (error instanceof StreamError.Backend) {

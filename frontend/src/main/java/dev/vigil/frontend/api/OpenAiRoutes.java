@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -89,10 +91,17 @@ public class OpenAiRoutes {
     @Inject
     RetryBudget retryBudget;
 
+    @Inject
+    MeterRegistry registry;
+
     private final Tokenizer tokenizer = Tokenizer.cl100k();
 
     // Vert.x's HTTP router, fully qualified: Router here is the instance router.
     void install(@Observes io.vertx.ext.web.Router http) {
+        Gauge.builder(MetricNames.STREAM_HELD_BYTES, plane, RequestPlane::heldBytes)
+                .description("Response bytes held for streaming clients that have not read them (flow control)")
+                .baseUnit("bytes")
+                .register(registry);
         requestMetrics.modelReadiness(name -> {
             ServedModels.Model model = models.find(name);
             return model != null && router.routableCount(model) > 0;
@@ -202,7 +211,8 @@ public class OpenAiRoutes {
                                     retry.backoffMaxMs(),
                                     retryBudget,
                                     task -> context.runOnContext(v -> task.run()),
-                                    shedding.overloadStatusCode()))
+                                    shedding.overloadStatusCode(),
+                                    http.clientStallTimeout()))
                     .start(routed.target());
         } catch (ApiError e) {
             if (tracked != null) {

@@ -24,6 +24,7 @@ final class StreamWatchdog {
     private final Settings settings;
     private final Runnable onSilence;
     private volatile long lastActivityNanos = System.nanoTime();
+    private volatile boolean held;
     private long timer = -1;
     private boolean stopped;
 
@@ -39,6 +40,15 @@ final class StreamWatchdog {
             watchdog.arm(settings.timeout().toMillis());
         }
         return watchdog;
+    }
+
+    /**
+     * While held the stream is silent because its client stopped reading and the stream was paused,
+     * not because the engine is stuck: silence is not counted, and counting starts afresh on release.
+     */
+    void hold(boolean held) {
+        this.held = held;
+        touch();
     }
 
     /** The stream produced something. */
@@ -61,6 +71,9 @@ final class StreamWatchdog {
     }
 
     private void check() {
+        if (held) {
+            touch();
+        }
         long silentNanos = System.nanoTime() - lastActivityNanos;
         long timeoutNanos = settings.timeout().toNanos();
         if (silentNanos < timeoutNanos) {

@@ -65,6 +65,19 @@ public interface FrontendHttpConfig {
     @WithConverter(SecondsConverter.AtLeastZero.class)
     Duration backendStreamTimeout();
 
+    /**
+     * {@code DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS} (ours): a streaming client whose connection stays
+     * unwritable this long (its write queue full: it stopped reading) is cut: its request is killed
+     * at the worker, so the engine stops generating it, its connection is closed, and it is counted in
+     * {@code dynamo_frontend_disconnected_clients} and {@code vigil_frontend_slow_clients_cut_total}.
+     * Until then the stream is paused end to end and holds a bounded amount of memory. Whole
+     * seconds, at least 1.
+     */
+    @WithName("client-stall-timeout-secs")
+    @WithDefault("30")
+    @WithConverter(SecondsConverter.AtLeastOne.class)
+    Duration clientStallTimeout();
+
     interface Svc {
 
         /** {@code DYN_HTTP_SVC_LIVE_PATH}: path of the liveness route. */

@@ -72,6 +72,24 @@ public final class MetricNames {
      * sent on to another worker or, when every one refused, rejected as all busy.
      */
     public static final String BUSY_ANSWERS = "vigil.frontend.busy.answers";
+    /**
+     * Vigil's: {@code vigil_frontend_slow_clients_cut_total{model,reason}}, streaming clients cut for
+     * not reading their response: {@code stalled} (unwritable for {@code
+     * DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS}) or {@code buffer_full} (the stream's bound was reached on a
+     * plane without credit). Each is also a disconnected client.
+     */
+    public static final String SLOW_CLIENTS_CUT = "vigil.frontend.slow.clients.cut";
+
+    /**
+     * Vigil's: {@code vigil_frontend_stream_held_bytes}, response bytes the request plane holds for
+     * streams whose clients have not taken them (paused by flow control). At most one credit window
+     * (64 KiB) per stream on the TCP plane, 256 KiB per stream on NATS.
+     */
+    public static final String STREAM_HELD_BYTES = "vigil.frontend.stream.held.bytes";
+
+    public static final String REASON = "reason";
+    public static final String STALLED = "stalled";
+    public static final String BUFFER_FULL = "buffer_full";
 
     // Label keys.
     public static final String MODEL = "model";

@@ -36,6 +36,25 @@ public interface IncomingRequest {
     /** Whether the caller asked to kill, or went away. */
     boolean killed();
 
+    /**
+     * Flow control: whether the caller can take more data now. A handler that streams should pause
+     * its source (the engine) when this turns false after a {@link #send}, and resume it from {@link
+     * #onWritable}; what it sends meanwhile is held by the plane, within a bound past which the
+     * request fails. Always true on planes without flow control (NATS).
+     */
+    default boolean writable() {
+        return true;
+    }
+
+    /**
+     * Runs {@code resume} once, when the caller can take data again (at once if it can now, also when
+     * the request ended meanwhile, so a paused source is never left waiting). Replaces a listener
+     * registered earlier that has not run.
+     */
+    default void onWritable(Runnable resume) {
+        resume.run();
+    }
+
     /** Called once for each control message (at most one STOP, then at most one KILL). */
     void onControl(Consumer<Control> listener);
 }

@@ -68,6 +68,16 @@ public interface RequestPlane extends AutoCloseable {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * Bytes of response data this plane's calls hold now for observers that have not taken them
+     * (streams paused because their client stopped reading, or waiting for their turn): the
+     * caller's memory that flow control bounds. Each stream holds at most {@code
+     * ObserverChannel.DEFAULT_MAX_HELD_BYTES}; on the TCP plane at most its credit window.
+     */
+    default long heldBytes() {
+        return 0;
+    }
+
     /** Publishes an event (fire and forget), such as a worker's load. */
     void publish(String subject, byte[] payload);
 

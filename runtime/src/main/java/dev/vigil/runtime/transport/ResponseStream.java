@@ -10,4 +10,15 @@ public interface ResponseStream {
 
     /** Asks the worker to drop the request now; the observer hears nothing more. */
     void kill();
+
+    /**
+     * Flow control: the caller cannot take more data now (its client stopped reading). The stream
+     * stops handing data to the observer; what arrives meanwhile is held, up to the plane's
+     * per-stream bound, and on the TCP plane the worker gets no more credit, so it stops sending and
+     * pauses its engine. The end of the stream is still delivered once the data before it was.
+     */
+    void pause();
+
+    /** The caller can take data again: held data is delivered and the worker gets credit again. */
+    void resume();
 }

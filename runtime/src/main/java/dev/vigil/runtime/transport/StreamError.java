@@ -38,4 +38,12 @@ public sealed interface StreamError {
      * counts against it (no inhibition, no circuit failure, no migration spent).
      */
     record Busy(String message) implements StreamError {}
+
+    /**
+     * The caller stopped taking the stream's data while the worker kept sending, and the stream held
+     * as much as the plane allows for one stream ({@code ObserverChannel}): it was ended (and the
+     * worker told to drop it) so that a client that does not read cannot grow the caller's memory.
+     * The client's fault, not the worker's: nothing counts against the worker, nothing is migrated.
+     */
+    record CallerTooSlow(String message) implements StreamError {}
 }

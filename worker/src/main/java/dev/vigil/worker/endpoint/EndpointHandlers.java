@@ -1,6 +1,7 @@
 package dev.vigil.worker.endpoint;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -17,6 +18,7 @@ import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.worker.engine.Engine;
+import dev.vigil.worker.engine.Generation;
 import dev.vigil.worker.engine.TokenSink;
 import dev.vigil.worker.metrics.EndpointMetrics;
 import dev.vigil.worker.metrics.WorkerMetricNames;
@@ -75,11 +77,20 @@ public final class EndpointHandlers {
         // Dynamo's line; operators and tests find the worker that took a request by it.
         LOG.infof("Decode Request ID: %s", request.requestId());
         ActiveRequest active = generateActivity.requestStarted();
+        // The engine may call the sink before generate() returns its handle.
+        AtomicReference<Generation> handle = new AtomicReference<>();
         var generation = engine.generate(request.requestId(), body, new TokenSink() {
             @Override
             public void onOutput(EngineOutput output) {
                 active.tokenProduced();
                 request.send(WireCodec.encode(output));
+                Generation running = handle.get();
+                if (running != null && !request.writable()) {
+                    // Flow control: the caller's client stopped reading. The engine waits, holding
+                    // its place, until the caller grants credit again.
+                    running.pause();
+                    request.onWritable(running::resume);
+                }
             }
 
             @Override
@@ -108,6 +119,7 @@ public final class EndpointHandlers {
                 request.failBusy(message);
             }
         });
+        handle.set(generation);
         AtomicBoolean counted = new AtomicBoolean();
         request.onControl(control -> {
             // A stop followed by a kill is still one cancelled request.

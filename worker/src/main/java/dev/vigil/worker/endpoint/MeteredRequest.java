@@ -99,6 +99,16 @@ final class MeteredRequest implements IncomingRequest {
     }
 
     @Override
+    public boolean writable() {
+        return request.writable();
+    }
+
+    @Override
+    public void onWritable(Runnable resume) {
+        request.onWritable(resume);
+    }
+
+    @Override
     public void onControl(Consumer<Control> listener) {
         request.onControl(listener);
     }

@@ -19,4 +19,15 @@ public interface Generation {
      * further call at all, not even {@code onEnd}.
      */
     void kill();
+
+    /**
+     * Flow control: the caller cannot take more now (its client stopped reading). The engine stops
+     * producing this request's output, keeping its place (and its KV blocks), until {@link #resume}:
+     * the mock stops its generator; an HTTP engine's response stops being read, so TCP pushes back
+     * on the engine. Does nothing on a request that ended.
+     */
+    void pause();
+
+    /** The caller can take output again: generation goes on where it paused. */
+    void resume();
 }

@@ -329,5 +329,11 @@ public final class MockEngine implements Engine, FaultInjection {
 
         @Override
         public void kill() {}
+
+        @Override
+        public void pause() {}
+
+        @Override
+        public void resume() {}
     }
 }

@@ -32,6 +32,10 @@ final class Sequence implements Generation {
     private boolean silenced;
     /** Finished, but a stall fault holds back the end of its stream. */
     private boolean endHeld;
+    /** The caller cannot take more: no token is made until it resumes. */
+    private boolean paused;
+    /** Paused with its next step not scheduled: {@link #resume} schedules it. */
+    private boolean parked;
     /** When the next token is due, in {@link System#nanoTime()} terms. */
     private volatile long due;
 
@@ -69,6 +73,10 @@ final class Sequence implements Generation {
                 return;
             }
             if (ended) {
+                return;
+            }
+            if (paused) {
+                parked = true;
                 return;
             }
             try {
@@ -143,6 +151,11 @@ final class Sequence implements Generation {
             // The sink stopped or killed the request from inside onOutput.
             return;
         }
+        if (paused) {
+            // The sink paused it from inside onOutput: the next token waits for resume().
+            parked = true;
+            return;
+        }
         long now = System.nanoTime();
         // Paced from the previous due time, so a tick a little late does not slow the stream; one
         // later than a whole ITL resumes from now instead of bursting to catch up.
@@ -166,6 +179,30 @@ final class Sequence implements Generation {
         synchronized (this) {
             silenced = true;
             abort();
+        }
+    }
+
+    @Override
+    public void pause() {
+        synchronized (this) {
+            paused = true;
+        }
+    }
+
+    @Override
+    public void resume() {
+        synchronized (this) {
+            if (!paused) {
+                return;
+            }
+            paused = false;
+            if (!parked || ended) {
+                return;
+            }
+            parked = false;
+            // Paced from now: a paused stream does not burst to catch up on the tokens it did not make.
+            due = System.nanoTime();
+            pending = engine.schedule(this::step, 0);
         }
     }
 

@@ -467,4 +467,39 @@ class MockEngineSchedulingTest {
             assertTrue(arrivals.get(i) - begin >= prefillNanos + i * itlNanos, "token " + i);
         }
     }
+    /**
+     * Flow control (issue 26): a sink that pauses its generation from inside a token gets no further
+     * token, the sequence keeps its slot, and after resume the stream goes on to the same tokens an
+     * uninterrupted run makes.
+     */
+    @Test
+    void aPausedSequenceMakesNoTokenUntilResumedAndThenFinishesTheSameStream() {
+        MockEngine engine = engine(0, 0, 1000, 16, 4);
+        GenerateRequest request = request(prompt(8), 40);
+        RecordingSink plain = new RecordingSink();
+        engine.generate("plain", request, plain);
+        plain.awaitDone();
+
+        AtomicReference<Generation> handle = new AtomicReference<>();
+        AtomicInteger seen = new AtomicInteger();
+        RecordingSink paused = new RecordingSink(output -> {
+            if (seen.incrementAndGet() == 5) {
+                // generate() may not have returned the handle yet; it does without waiting on this thread.
+                while (handle.get() == null) {
+                    Thread.onSpinWait();
+                }
+                handle.get().pause();
+            }
+        });
+        handle.set(engine.generate("paused", request, paused));
+        paused.awaitOutputs(5);
+        // ITL 0: an engine that ignored the pause would have made the next token at once.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> paused.outputs.size() == 5);
+        assertEquals(1, engine.loadMetrics(1).activeSequences(), "a paused sequence keeps its place");
+        handle.get().resume();
+        paused.awaitDone();
+        assertTrue(paused.ended(), "the paused stream ended normally: " + paused.error());
+        assertEquals(plain.tokenIds(), paused.tokenIds(), "the same tokens as an uninterrupted run");
+        assertEquals(List.of(), paused.violations);
+    }
 }

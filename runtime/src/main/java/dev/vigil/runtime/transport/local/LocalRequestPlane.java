@@ -46,6 +46,10 @@ import dev.vigil.runtime.transport.support.Subjects;
 public final class LocalRequestPlane implements RequestPlane {
 
     private static final Logger LOG = Logger.getLogger(LocalRequestPlane.class);
+
+    /** What the streams of this plane's calls hold for their observers ({@link #heldBytes()}). */
+    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+
     private static final LocalRequestPlane SHARED = new LocalRequestPlane(true);
 
     private final boolean shared;
@@ -100,7 +104,8 @@ public final class LocalRequestPlane implements RequestPlane {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(payload, "payload");
         requireOpen();
-        ObserverChannel channel = new ObserverChannel(observer, pool);
+        ObserverChannel channel =
+                new ObserverChannel(observer, pool, ObserverChannel.DEFAULT_MAX_HELD_BYTES, heldBytes);
         LocalEndpoint endpoint = endpoints.get(subject);
         ResponseStream call = endpoint == null ? null : endpoint.accept(requestId, payload.clone(), channel);
         if (call == null) {
@@ -108,6 +113,11 @@ public final class LocalRequestPlane implements RequestPlane {
             return new NoCall(requestId);
         }
         return call;
+    }
+
+    @Override
+    public long heldBytes() {
+        return heldBytes.get();
     }
 
     @Override
@@ -208,7 +218,10 @@ public final class LocalRequestPlane implements RequestPlane {
         @Override
         protected void emitData(long seq, byte[] data) {
             // Copied as it would be on the wire, so the handler may reuse its buffer.
-            channel.data(data.clone());
+            if (!channel.data(data.clone())) {
+                // The caller did not take its data and the stream's bound was reached.
+                control(Control.KILL);
+            }
         }
 
         @Override
@@ -245,6 +258,16 @@ public final class LocalRequestPlane implements RequestPlane {
             request.channel.silence();
             request.control(Control.KILL);
         }
+
+        @Override
+        public void pause() {
+            request.channel.pause();
+        }
+
+        @Override
+        public void resume() {
+            request.channel.resume();
+        }
     }
 
     /** The handle of a call that never reached anybody: there is nothing to stop. */
@@ -255,6 +278,12 @@ public final class LocalRequestPlane implements RequestPlane {
 
         @Override
         public void kill() {}
+
+        @Override
+        public void pause() {}
+
+        @Override
+        public void resume() {}
     }
 
     private record LocalSubscription(String pattern, Consumer<byte[]> handler, SerialExecutor serial) {

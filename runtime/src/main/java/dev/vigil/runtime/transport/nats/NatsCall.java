@@ -83,7 +83,14 @@ final class NatsCall implements ResponseStream {
                 }
                 expectedSeq++;
                 byte[] data = message.getData();
-                channel.data(data == null ? NatsWire.EMPTY : data);
+                if (!channel.data(data == null ? NatsWire.EMPTY : data)) {
+                    // The caller's client did not read and the stream's bound was reached (NATS has
+                    // no credit): the channel ended it; the worker must stop generating it.
+                    plane.forget(this);
+                    if (controlSubject != null) {
+                        plane.sendControl(controlSubject, Control.KILL, requestId);
+                    }
+                }
             }
             case NatsWire.FRAME_END -> {
                 long count = NatsWire.seq(message);
@@ -175,6 +182,17 @@ final class NatsCall implements ResponseStream {
             plane.sendControl(controlSubject, Control.KILL, requestId);
         }
         LOG.debugf("Request %s on %s killed by the caller", requestId, subject);
+    }
+
+    /** Holds data for a client that stopped reading, within the channel's bound (NATS has no credit). */
+    @Override
+    public void pause() {
+        channel.pause();
+    }
+
+    @Override
+    public void resume() {
+        channel.resume();
     }
 
     private void gap(long got) {

@@ -52,6 +52,9 @@ public final class NatsRequestPlane implements RequestPlane {
 
     private static final Logger LOG = Logger.getLogger(NatsRequestPlane.class);
 
+    /** What the streams of this plane's calls hold for their observers ({@link #heldBytes()}). */
+    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+
     static final long RECONNECT_WAIT_MILLIS = 250;
     /** How long one connection attempt may take; {@link #connect} makes one per resolved address. */
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
@@ -206,7 +209,8 @@ public final class NatsRequestPlane implements RequestPlane {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(payload, "payload");
         requireOpen();
-        ObserverChannel channel = new ObserverChannel(observer, callbacks);
+        ObserverChannel channel =
+                new ObserverChannel(observer, callbacks, ObserverChannel.DEFAULT_MAX_HELD_BYTES, heldBytes);
         if (!connected()) {
             channel.error(new StreamError.CannotConnect("not connected to NATS at " + url));
             return new NoCall(requestId);
@@ -228,6 +232,11 @@ public final class NatsRequestPlane implements RequestPlane {
         long max = connection.getMaxPayload();
         // Before the first INFO (never connected) jnats reports no limit: assume nats-server's default.
         return (max > 0 ? max : DEFAULT_MAX_PAYLOAD) - HEADER_ROOM;
+    }
+
+    @Override
+    public long heldBytes() {
+        return heldBytes.get();
     }
 
     @Override
@@ -487,6 +496,12 @@ public final class NatsRequestPlane implements RequestPlane {
 
         @Override
         public void kill() {}
+
+        @Override
+        public void pause() {}
+
+        @Override
+        public void resume() {}
     }
 
     /** Logs what jnats reports about the connection, in the operator's terms. */

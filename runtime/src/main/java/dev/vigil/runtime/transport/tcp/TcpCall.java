@@ -28,6 +28,8 @@ final class TcpCall implements ResponseStream {
     private boolean acknowledged;
     private long expectedSeq;
     private boolean stopSent;
+    /** Bytes the observer took since the last {@link TcpWire#CREDIT}: granted in batches of half a window. */
+    private long ungranted;
 
     TcpCall(TcpPeer peer, long stream, String address, String requestId, ObserverChannel channel) {
         this.peer = peer;
@@ -37,6 +39,7 @@ final class TcpCall implements ResponseStream {
         this.channel = channel;
         this.sentNanos = System.nanoTime();
         this.lastFrameNanos = sentNanos;
+        channel.onConsumed(this::consumed);
     }
 
     long stream() {
@@ -63,7 +66,11 @@ final class TcpCall implements ResponseStream {
                     return;
                 }
                 expectedSeq++;
-                channel.data(TcpWire.rest(frame, 8));
+                if (!channel.data(TcpWire.rest(frame, 8))) {
+                    // The channel ended the stream (CallerTooSlow): the server must stop, too.
+                    peer.forget(this);
+                    peer.send(TcpWire.control(TcpWire.KILL, stream));
+                }
             }
             case TcpWire.END, TcpWire.ERROR, TcpWire.ENGINE_ERROR, TcpWire.BUSY_ERROR -> {
                 long count = TcpWire.number(frame);
@@ -160,6 +167,32 @@ final class TcpCall implements ResponseStream {
         peer.forget(this);
         peer.send(TcpWire.control(TcpWire.KILL, stream));
         LOG.debugf("Request %s on %s killed by the caller", requestId, address);
+    }
+
+    /**
+     * The observer took {@code bytes} of data: grant them to the server again, batched (a frame per
+     * half window, not per token). A paused stream takes nothing, so it grants nothing, and the
+     * server, out of credit, holds its frames and pauses its engine.
+     */
+    private synchronized void consumed(int bytes) {
+        if (channel.ended()) {
+            return;
+        }
+        ungranted += bytes;
+        if (ungranted >= TcpWire.INITIAL_WINDOW / 2) {
+            peer.send(TcpWire.credit(stream, ungranted));
+            ungranted = 0;
+        }
+    }
+
+    @Override
+    public void pause() {
+        channel.pause();
+    }
+
+    @Override
+    public void resume() {
+        channel.resume();
     }
 
     private void gap(long got) {

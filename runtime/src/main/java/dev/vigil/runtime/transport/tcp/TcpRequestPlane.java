@@ -67,6 +67,9 @@ public final class TcpRequestPlane implements RequestPlane {
 
     private static final Logger LOG = Logger.getLogger(TcpRequestPlane.class);
 
+    /** What the streams of this plane's calls hold for their observers ({@link #heldBytes()}). */
+    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+
     /** How long listening, and confirming a subscription with the publishers known now, may take. */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
     /** How often connections to event publishers that went away are opened again. */
@@ -236,7 +239,8 @@ public final class TcpRequestPlane implements RequestPlane {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(callbacks, "callbacks");
         requireOpen();
-        ObserverChannel channel = new ObserverChannel(observer, callbacks);
+        ObserverChannel channel =
+                new ObserverChannel(observer, callbacks, ObserverChannel.DEFAULT_MAX_HELD_BYTES, heldBytes);
         Optional<TcpAddress> parsed = TcpAddress.parse(subject);
         if (parsed.isEmpty()) {
             channel.error(new StreamError.CannotConnect("'" + subject
@@ -268,6 +272,11 @@ public final class TcpRequestPlane implements RequestPlane {
     }
 
     /** Sends the event to every connected caller that subscribed to a matching subject. */
+    @Override
+    public long heldBytes() {
+        return heldBytes.get();
+    }
+
     @Override
     public void publish(String subject, byte[] payload) {
         Subjects.requireValid(subject);
@@ -577,5 +586,11 @@ public final class TcpRequestPlane implements RequestPlane {
 
         @Override
         public void kill() {}
+
+        @Override
+        public void pause() {}
+
+        @Override
+        public void resume() {}
     }
 }

@@ -138,6 +138,16 @@ final class TcpServerConnection {
                     Control control = kind == TcpWire.STOP ? Control.STOP : Control.KILL;
                     LOG.debugf("Request %s: caller asked to %s", request.requestId(), control);
                     request.control(control);
+                    if (control == Control.KILL) {
+                        // An ended request whose end waited for credit: the caller will not read it.
+                        request.dropHeld();
+                    }
+                }
+            }
+            case TcpWire.CREDIT -> {
+                TcpServedRequest request = requests.get(stream);
+                if (request != null) {
+                    request.credit(TcpWire.number(frame));
                 }
             }
             case TcpWire.SUBSCRIBE -> {
@@ -159,6 +169,7 @@ final class TcpServerConnection {
         }
         for (TcpServedRequest request : open) {
             request.control(Control.KILL);
+            request.dropHeld();
         }
     }
 }

@@ -21,6 +21,8 @@ final class TcpWire {
     static final byte KILL = 3;
     static final byte SUBSCRIBE = 4;
     static final byte UNSUBSCRIBE = 5;
+    /** Flow control: the caller took this many more bytes of the stream's data (u64). */
+    static final byte CREDIT = 6;
 
     // Server to caller.
     static final byte ACK = 16;
@@ -54,6 +56,13 @@ final class TcpWire {
     static final int HEADER = 1 + 8;
     /** The largest frame either side accepts; a peer that announces a larger one is cut off. */
     static final int MAX_FRAME = 64 * 1024 * 1024;
+    /**
+     * The credit every stream starts with, in bytes of data-frame payload: a server sends a stream's
+     * data only while the bytes sent stay below the bytes granted (this, plus every {@link #CREDIT}),
+     * and holds the rest, which pauses its engine. A fixed part of the protocol, as HTTP/2's initial
+     * window is, so no round trip is needed before the first token.
+     */
+    static final int INITIAL_WINDOW = 64 * 1024;
     /** Room kept below {@link #MAX_FRAME} for a request's header fields. */
     static final int REQUEST_ROOM = 64 * 1024;
 
@@ -72,6 +81,10 @@ final class TcpWire {
 
     static Buffer control(byte kind, long stream) {
         return start(kind, stream, 0);
+    }
+
+    static Buffer credit(long stream, long bytes) {
+        return start(CREDIT, stream, 8).appendLong(bytes);
     }
 
     static Buffer subscribe(long subscription, String pattern) {

@@ -29,8 +29,8 @@
  *
  * <ul>
  *   <li>Caller to server: {@code REQUEST} (u16-length endpoint key, u16-length request id, then the
- *       payload), {@code STOP}, {@code KILL}, {@code SUBSCRIBE} (stream = subscription id, body =
- *       subject pattern), {@code UNSUBSCRIBE}.
+ *       payload), {@code STOP}, {@code KILL}, {@code CREDIT} (u64: bytes of data the caller took),
+ *       {@code SUBSCRIBE} (stream = subscription id, body = subject pattern), {@code UNSUBSCRIBE}.
  *   <li>Server to caller: {@code ACK} (sent at once on receipt, before the handler runs), {@code
  *       DATA} (u64 sequence number from 0, then the handler's bytes), {@code END} (u64 count of data
  *       frames), {@code ERROR} (the count, then the handler's message), {@code ENGINE_ERROR} (as
@@ -42,6 +42,20 @@
  * Nothing of a stream follows its {@code END}, {@code ERROR}, {@code ENGINE_ERROR} or {@code REJECT}. Unknown kinds are
  * ignored, so a newer peer may add kinds. A frame longer than 64 MiB is a peer that does not speak
  * the protocol: the connection is closed.
+ *
+ * <h2>Flow control</h2>
+ *
+ * Each stream has a credit, in bytes of data-frame payload: it starts at 64 KiB ({@code
+ * TcpWire.INITIAL_WINDOW}, a constant of the protocol, so the first tokens need no round trip), and
+ * grows by each {@code CREDIT} the caller sends. The server puts a data frame on the wire only while
+ * the stream has credit left (a frame may take it below zero, so a frame larger than the window
+ * still goes), holds later frames, and the end behind them, in order, and tells the handler it is
+ * not writable, so the worker pauses its engine; a {@code CREDIT} sends what is held and resumes
+ * it. The caller grants what its observer took, in batches of half a window, and grants nothing
+ * while the stream is paused (its HTTP client stopped reading). So one slow stream stops only
+ * itself: other streams on the same connection keep their own credit. A handler that ignores
+ * flow control may hold four windows beyond its credit; past that its request fails ({@code ERROR})
+ * and is killed. Heartbeats, events and control frames need no credit.
  *
  * <h2>The same semantics as the NATS plane</h2>
  *

@@ -371,6 +371,101 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
     }
 
     /**
+     * Flow control (issue 26): a caller that pauses its stream stops granting credit, so the worker
+     * can put at most one window on the wire and then sees {@code writable() == false}; a handler
+     * that pauses there (as the worker's engines do) holds nothing more. Resuming delivers every
+     * frame, in order, and the handler is resumed to finish. Sizes come from the protocol's window,
+     * not from timing.
+     */
+    @Test
+    void aPausedStreamStopsTheWorkerAtOneWindowAndResumingDeliversEverything() {
+        String subject = newSubject();
+        int frameBytes = 1024;
+        int frames = 4 * TcpWire.INITIAL_WINDOW / frameBytes;
+        AtomicInteger sent = new AtomicInteger();
+        AtomicInteger pausedAt = new AtomicInteger(-1);
+        // The handler starts sending only once the caller has paused, so nothing races the pause.
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        try (ServedEndpoint served = worker.serve(subject, request -> {
+            // A source that sends while it may, and pauses like an engine when it may not.
+            Runnable[] pump = new Runnable[1];
+            pump[0] = () -> {
+                while (sent.get() < frames) {
+                    request.send(frame(sent.get(), frameBytes));
+                    sent.incrementAndGet();
+                    if (!request.writable()) {
+                        pausedAt.compareAndSet(-1, sent.get());
+                        request.onWritable(() -> CompletableFuture.runAsync(pump[0]));
+                        return;
+                    }
+                }
+                request.complete();
+            };
+            paused.thenRunAsync(pump[0]);
+        })) {
+            RecordingObserver observer = new RecordingObserver();
+            var stream = frontend.call(subject, "req-paused", bytes("x"), observer);
+            stream.pause();
+            paused.complete(null);
+            await().atMost(patience()).until(() -> pausedAt.get() > 0);
+            // Nothing was taken, so the worker had only the initial window: that much went out.
+            int window = TcpWire.INITIAL_WINDOW / frameBytes;
+            assertEquals(window, pausedAt.get(), "frames sent before the worker ran out of credit");
+            assertEquals(0, observer.dataCount(), "a paused stream delivers nothing");
+            assertEquals(window, sent.get(), "the paused source sent nothing more");
+            stream.resume();
+            observer.awaitCompleted(patience());
+            List<String> data = observer.data();
+            assertEquals(frames, data.size());
+            for (int i = 0; i < frames; i++) {
+                assertTrue(data.get(i).startsWith("frame-" + i + ":"), "frame " + i + " in order");
+            }
+            await().atMost(patience()).until(() -> served.inFlight() == 0);
+        }
+    }
+
+    /** {@code frame-<n>:} padded with dots to {@code size} bytes. */
+    private static byte[] frame(int n, int size) {
+        StringBuilder text = new StringBuilder("frame-").append(n).append(':');
+        while (text.length() < size) {
+            text.append('.');
+        }
+        return bytes(text.toString());
+    }
+
+    /**
+     * A handler that ignores flow control cannot grow the worker's memory without limit: past what a
+     * request may hold beyond its credit it is failed and killed, and the caller hears why.
+     */
+    @Test
+    void aHandlerThatIgnoresFlowControlIsFailedAtTheHoldLimit() {
+        String subject = newSubject();
+        CompletableFuture<Control> control = new CompletableFuture<>();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        try (ServedEndpoint served = worker.serve(subject, request -> {
+            request.onControl(control::complete);
+            started.thenRunAsync(() -> {
+                byte[] frame = new byte[1024];
+                for (int i = 0; i < 16 * TcpWire.INITIAL_WINDOW / frame.length && !request.killed(); i++) {
+                    request.send(frame);
+                }
+                request.complete();
+            });
+        })) {
+            RecordingObserver observer = new RecordingObserver();
+            var stream = frontend.call(subject, "req-flood", bytes("x"), observer);
+            stream.pause();
+            started.complete(null);
+            await().atMost(patience()).until(control::isDone);
+            assertEquals(Control.KILL, control.join());
+            await().atMost(patience()).until(() -> served.inFlight() == 0);
+            stream.resume();
+            StreamError error = observer.awaitError(StreamError.Backend.class, patience());
+            assertTrue(error.message().contains("flow control ignored"), error.message());
+        }
+    }
+
+    /**
      * A server speaking the frame format by hand: {@code answer} gets each frame the plane sends
      * and returns the frames to write back. Returns {@code host:port}.
      */

@@ -58,6 +58,11 @@ final class EngineStream implements Generation {
     private final SseParser parser = new SseParser(this::event);
 
     private HttpClientRequest http;
+    /** The engine's event stream while it is read, and the context it is read on; guarded by this. */
+    private HttpClientResponse reading;
+
+    private io.vertx.core.Context readingContext;
+    private boolean paused;
     private boolean ended;
     private int tokens;
     private int reportedTotal = -1;
@@ -107,6 +112,13 @@ final class EngineStream implements Generation {
             response.handler(buffer -> feed(buffer.getBytes()));
             response.endHandler(ignored -> closed());
             response.exceptionHandler(e -> failEngine("the connection to the engine broke: " + message(e)));
+            synchronized (this) {
+                reading = response;
+                readingContext = io.vertx.core.Vertx.currentContext();
+                if (paused) {
+                    response.pause();
+                }
+            }
             return;
         }
         // Read a little of the answer to say what it was, then give up on it.
@@ -337,6 +349,55 @@ final class EngineStream implements Generation {
         }
         listener.ended(this);
         closeQuietly();
+    }
+
+    /**
+     * Stops reading the engine's response: Vert.x stops reading the socket once its small inbound
+     * buffer is full, the kernel's buffers fill, and TCP pushes back on the engine, which stops
+     * writing this request's tokens. Events already read still reach the sink (the plane holds them).
+     */
+    @Override
+    public void pause() {
+        synchronized (this) {
+            if (ended || paused) {
+                return;
+            }
+            paused = true;
+            if (reading != null) {
+                reading.pause();
+            }
+        }
+    }
+
+    @Override
+    public void resume() {
+        HttpClientResponse response;
+        io.vertx.core.Context context;
+        synchronized (this) {
+            if (!paused) {
+                return;
+            }
+            paused = false;
+            response = reading;
+            context = readingContext;
+        }
+        if (response == null) {
+            return;
+        }
+        // On the response's own context: the credit that resumes it arrives on another thread.
+        // A pause that came meanwhile wins, so the response is never read while paused.
+        Runnable resumeIfStill = () -> {
+            synchronized (this) {
+                if (!paused) {
+                    response.resume();
+                }
+            }
+        };
+        if (context != null) {
+            context.runOnContext(ignored -> resumeIfStill.run());
+        } else {
+            resumeIfStill.run();
+        }
     }
 
     /** Closes the HTTP request if it is still open: the engine sees its client go. */

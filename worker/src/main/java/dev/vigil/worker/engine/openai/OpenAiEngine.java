@@ -468,5 +468,11 @@ public final class OpenAiEngine implements Engine {
 
         @Override
         public void kill() {}
+
+        @Override
+        public void pause() {}
+
+        @Override
+        public void resume() {}
     }
 }

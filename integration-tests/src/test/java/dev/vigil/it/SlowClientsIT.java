@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
-import dev.vigil.testing.PrometheusText;
 
 /**
  * Issue 26 with real processes and real sockets: streaming clients whose sockets have a 4 KiB
@@ -47,7 +46,7 @@ class SlowClientsIT {
     static final int STALL_SECS = 4;
     static final int SLOW_CLIENTS = 8;
     /** What each slow client asks for: far more than flow control lets the engine make for it. */
-    static final int TOKENS = 200_000;
+    static final int TOKENS = 1_000_000;
     /** The TCP plane's credit window per stream (TcpWire.INITIAL_WINDOW), what a paused stream may hold. */
     static final long WINDOW = 64 * 1024;
 
@@ -85,7 +84,11 @@ class SlowClientsIT {
         String worker = cluster.worker(0).url();
         // What one token costs the worker on the wire, measured rather than assumed.
         double before = responseBytes(worker);
-        assertEquals(200, FrontendClient.completion(api, "measure", 1000));
+        given().contentType("application/json")
+                .body("{\"model\":\"mock-model\",\"prompt\":\"measure\",\"max_tokens\":1000,\"ignore_eos\":true}")
+                .post(api + "/v1/completions")
+                .then()
+                .statusCode(200);
         double bytesPerToken = (responseBytes(worker) - before) / 1000;
 
         double generatedBefore = responseBytes(worker);
@@ -224,11 +227,21 @@ class SlowClientsIT {
         return sum(base, name);
     }
 
+    /**
+     * Line by line, not with the strict {@link dev.vigil.testing.PrometheusText} parser: a scrape
+     * taken while thousands of tokens a second are recorded can show a histogram's +Inf bucket below
+     * its last finite one (Micrometer reads the buckets one by one), which that parser rejects;
+     * ObservabilityIT checks the page's format at rest.
+     */
     private static double sum(String base, String name) {
         String text =
                 given().header("Accept", "text/plain").get(base + "/metrics").asString();
-        return PrometheusText.parse(text).samples(name).stream()
-                .mapToDouble(PrometheusText.Sample::value)
-                .sum();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 }

@@ -22,7 +22,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 ETCD_PORT=$(free_port); ETCD_PEER=$(free_port); FRONTEND_PORT=$(free_port)
 TMP=$(mktemp -d)
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"; }
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; if [ -n "${BENCH_KEEP:-}" ]; then echo "logs kept in $TMP"; else rm -rf "$TMP"; fi; }
 trap cleanup EXIT
 
 /usr/bin/etcd --name b --data-dir "$TMP/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
@@ -40,7 +40,7 @@ for w in 1 2; do
 done
 env ETCD_ENDPOINTS="http://127.0.0.1:$ETCD_PORT" DYN_HTTP_HOST=127.0.0.1 DYN_HTTP_PORT="$FRONTEND_PORT" \
   DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS=0 DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS="${BENCH_STALL_SECS:-600}" \
-  java -Xmx384m -XX:+ExitOnOutOfMemoryError -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & PIDS+=($!)
+  java -Xmx384m -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$TMP/frontend-gc.log" -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & PIDS+=($!)
 FRONTEND_PID=$!
 API="http://127.0.0.1:$FRONTEND_PORT"
 for _ in $(seq 1 600); do

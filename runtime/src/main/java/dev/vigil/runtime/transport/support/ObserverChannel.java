@@ -37,6 +37,9 @@ public final class ObserverChannel {
 
     private static final Logger LOG = Logger.getLogger(ObserverChannel.class);
 
+    /** The most items one delivery task hands over before it yields the executor. */
+    static final int BATCH = 32;
+
     /** The end of the stream, queued behind its data. */
     private record End(StreamError error) {}
 
@@ -203,11 +206,24 @@ public final class ObserverChannel {
         }
     }
 
-    /** Delivers queued items in order until the queue is empty or paused before data. */
+    /**
+     * Delivers queued items in order until the queue is empty or paused before data, at most {@link
+     * #BATCH} of them per task: the executor is usually an event loop that also reads the plane's
+     * connections, and Netty looks at the clock only every 64 tasks, so one task that wrote a whole
+     * window of tokens to its client, times 64, starved the loop's reads past the silence timeout
+     * (seen: 32 healthy streams "disconnected" at once when 32 clients started at full speed).
+     */
     private void pump() {
+        int delivered = 0;
         while (true) {
             Object next;
             synchronized (this) {
+                if (delivered == BATCH) {
+                    // Yield to what else the executor has to do; the rest comes in the next task.
+                    pumping = false;
+                    schedule();
+                    return;
+                }
                 next = queue.peekFirst();
                 if (silenced || next == null || (paused && next instanceof byte[])) {
                     pumping = false;
@@ -222,6 +238,7 @@ public final class ObserverChannel {
                     held(-data.length);
                 }
             }
+            delivered++;
             try {
                 if (next instanceof byte[] data) {
                     observer.onData(data);

@@ -56,7 +56,17 @@ final class MigrationOperator {
     private final AttemptPolicy policy;
     private final StreamWatchdog.Settings watchdogSettings;
     private final int promptTokens;
-    private final List<Integer> generated = new ArrayList<>();
+    /**
+     * What a continuation must carry: every generated token id (unboxed: a stream may run to tens of
+     * thousands of tokens, 4 bytes each instead of ~20 boxed) and, for unary answers and engines that
+     * tokenize themselves, the text so far. With migration off ({@code DYN_MIGRATION_LIMIT=0}, the
+     * default) no continuation is ever sent, so a stream keeps only counts: what a stalled stream
+     * costs the frontend does not grow with the tokens it already delivered (issue 26).
+     */
+    private final boolean keepsHistory;
+
+    private int[] generatedIds = new int[16];
+    private int generatedCount;
     private final StringBuilder text = new StringBuilder();
     private String finishReason;
     private volatile boolean finished;
@@ -103,6 +113,7 @@ final class MigrationOperator {
         this.tracked = tracked;
         this.migrationLimit = migrationLimit;
         this.migrationsLeft = migrationLimit;
+        this.keepsHistory = migrationLimit > 0;
         this.maxSeqLen = maxSeqLen;
         this.policy = policy;
         this.watchdogSettings = policy.watchdog();
@@ -196,7 +207,7 @@ final class MigrationOperator {
 
     /** Sends the next attempt; false, with the client told why, when the request plane cannot carry it. */
     private boolean send(Instance target) {
-        byte[] payload = generated.isEmpty() ? originalPayload : WireCodec.encode(continuation());
+        byte[] payload = generatedCount == 0 ? originalPayload : WireCodec.encode(continuation());
         if (payload.length > plane.maxPayloadBytes()) {
             // The prompt grew past what the plane carries: nothing any worker did wrong.
             LOG.warnf("Cannot recreate stream: %s", tooLarge(payload.length, plane.maxPayloadBytes()));
@@ -231,26 +242,29 @@ final class MigrationOperator {
 
     /** The prompt plus what was generated so far, asking only for what is still missing. */
     private GenerateRequest continuation() {
-        if (generated.isEmpty()) {
+        if (generatedCount == 0) {
             return original;
         }
-        List<Integer> tokens = new ArrayList<>(original.tokenIds());
-        tokens.addAll(generated);
+        List<Integer> tokens = new ArrayList<>(original.tokenIds().size() + generatedCount);
+        tokens.addAll(original.tokenIds());
+        for (int i = 0; i < generatedCount; i++) {
+            tokens.add(generatedIds[i]);
+        }
         StopConditions stop = original.stopConditions();
-        Integer max = stop.maxTokens() == null ? null : Math.max(0, stop.maxTokens() - generated.size());
+        Integer max = stop.maxTokens() == null ? null : Math.max(0, stop.maxTokens() - generatedCount);
         // The text so far too, for engines that tokenize themselves: they continue it exactly.
         return new GenerateRequest(
                 original.model(),
                 tokens,
                 stop.withMaxTokens(max),
                 original.samplingOptions(),
-                generated.size(),
+                generatedCount,
                 original.textInput() == null ? null : original.textInput().continuing(text.toString()));
     }
 
     /** Dynamo disables migration, once, for a sequence strictly longer than the limit. */
     private void checkSequenceLength() {
-        int length = promptTokens + generated.size();
+        int length = promptTokens + generatedCount;
         if (migratable && maxSeqLen != null && length > maxSeqLen) {
             migratable = false;
             LOG.warnf("Sequence length %d exceeds migration max_seq_len %d, disabling migration", length, maxSeqLen);
@@ -345,10 +359,22 @@ final class MigrationOperator {
         }
         List<Integer> ids = out.tokenIds() == null ? List.of() : out.tokenIds();
         String piece = out.text() == null ? "" : out.text();
-        generated.addAll(ids);
+        if (keepsHistory) {
+            if (generatedCount + ids.size() > generatedIds.length) {
+                generatedIds = java.util.Arrays.copyOf(
+                        generatedIds, Math.max(generatedIds.length * 2, generatedCount + ids.size()));
+            }
+            for (Integer id : ids) {
+                generatedIds[generatedCount++] = id == null ? 0 : id;
+            }
+        } else {
+            generatedCount += ids.size();
+        }
         tracked.tokens(ids.size(), promptTokens);
         checkSequenceLength();
-        text.append(piece);
+        if (keepsHistory || !request.stream()) {
+            text.append(piece);
+        }
         if (out.finishReason() != null) {
             finishReason = out.finishReason();
         }
@@ -367,7 +393,7 @@ final class MigrationOperator {
         router.reportSuccess(current);
         tracked.succeeded();
         String reason = finishReason == null ? EngineOutput.STOP : finishReason;
-        Usage usage = Usage.of(promptTokens, generated.size());
+        Usage usage = Usage.of(promptTokens, generatedCount);
         if (request.stream()) {
             client.event(responses.chunk(null, reason, !client.streaming()));
             if (request.includeUsage()) {
@@ -445,7 +471,7 @@ final class MigrationOperator {
      * nothing of it. Returns whether a retry is under way.
      */
     private boolean retry(StreamError error) {
-        if (!generated.isEmpty() || retriesLeft == 0) {
+        if (generatedCount > 0 || retriesLeft == 0) {
             return false;
         }
         if (!policy.budget().tryRetry()) {
@@ -508,7 +534,7 @@ final class MigrationOperator {
         migrationsLeft--;
         LOG.infof(
                 "Migrating request %s to instance %s (%d of %d, %d tokens generated)",
-                requestId, next.id().hex(), migrationLimit - migrationsLeft, migrationLimit, generated.size());
+                requestId, next.id().hex(), migrationLimit - migrationsLeft, migrationLimit, generatedCount);
         return send(next);
     }
 

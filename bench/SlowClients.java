@@ -119,6 +119,12 @@ public class SlowClients {
             unary(http, api, "warm " + i);
         }
         long base = heapAfterGc(http, api, pid);
+        if (System.getenv("BENCH_HISTO") != null) {
+            Process histo = new ProcessBuilder("jcmd", String.valueOf(pid), "GC.class_histogram")
+                    .redirectErrorStream(true)
+                    .start();
+            java.nio.file.Files.write(java.nio.file.Path.of(System.getenv("BENCH_HISTO") + ".base"), histo.getInputStream().readAllBytes());
+        }
         List<Socket> open = new ArrayList<>();
         List<Thread> readers = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
@@ -142,6 +148,13 @@ public class SlowClients {
         long held = heapAfterGc(http, api, pid);
         double heldBytes = metric(http, api, "vigil_frontend_stream_held_bytes");
         long rss = rssKb(pid);
+        if (System.getenv("BENCH_HISTO") != null) {
+            // What the held streams are made of: the classes with the most bytes live after the full GC.
+            Process histo = new ProcessBuilder("jcmd", String.valueOf(pid), "GC.class_histogram")
+                    .redirectErrorStream(true)
+                    .start();
+            java.nio.file.Files.write(java.nio.file.Path.of(System.getenv("BENCH_HISTO")), histo.getInputStream().readAllBytes());
+        }
         for (Socket socket : open) {
             socket.close();
         }

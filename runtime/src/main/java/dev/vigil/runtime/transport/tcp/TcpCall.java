@@ -93,13 +93,18 @@ final class TcpCall implements ResponseStream {
         }
     }
 
-    /** Fails the call if it waited too long for an acknowledgement or heard nothing for too long. */
-    synchronized void checkTimeouts(long nowNanos, long lastReadNanos, TcpPlaneSettings settings) {
+    /**
+     * Fails the call if it waited too long for an acknowledgement or heard nothing for too long.
+     * Time before {@code caughtUpNanos}, when the caller's own loop last caught up from a lag, does
+     * not count: what the caller did not read is not the server's silence.
+     */
+    synchronized void checkTimeouts(long nowNanos, long lastReadNanos, long caughtUpNanos, TcpPlaneSettings settings) {
         if (channel.ended()) {
             return;
         }
         if (!acknowledged) {
-            if (nowNanos - sentNanos > settings.ackTimeout().toNanos()) {
+            if (nowNanos - Math.max(sentNanos, caughtUpNanos)
+                    > settings.ackTimeout().toNanos()) {
                 // If the request arrives after all, the server is told to drop it.
                 end(
                         new StreamError.CannotConnect("no acknowledgement from " + address + " within "
@@ -109,7 +114,7 @@ final class TcpCall implements ResponseStream {
             return;
         }
         // Any frame on the connection proves the serving process alive: heartbeats are per connection.
-        long silent = nowNanos - Math.max(lastFrameNanos, lastReadNanos);
+        long silent = nowNanos - Math.max(lastFrameNanos, Math.max(lastReadNanos, caughtUpNanos));
         if (silent > settings.silenceTimeout().toNanos()) {
             LOG.warnf(
                     "Request %s on %s disconnected: no frame for %d ms (silence timeout %d ms)",

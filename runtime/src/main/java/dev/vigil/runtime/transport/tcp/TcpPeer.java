@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -36,6 +39,19 @@ final class TcpPeer {
     private boolean closed;
     private volatile long lastReadNanos = System.nanoTime();
 
+    /** No probe of the loop is waiting ({@link #loopLagNanos}). */
+    private static final long NO_PROBE = Long.MIN_VALUE;
+
+    /** The event loop that reads this connection, once open. */
+    private volatile Context loop;
+    /** When the probe now waiting on {@link #loop} was posted, or {@link #NO_PROBE}. */
+    private final AtomicLong probePostedNanos = new AtomicLong(NO_PROBE);
+    /**
+     * When the loop last caught up after lagging: silence before that is the caller's own (the loop
+     * did not read), not the server's.
+     */
+    private volatile long caughtUpNanos = System.nanoTime();
+
     TcpPeer(TcpRequestPlane plane, TcpRequestPlane.PeerKey key, String server) {
         this.plane = plane;
         this.key = key;
@@ -52,6 +68,43 @@ final class TcpPeer {
 
     long lastReadNanos() {
         return lastReadNanos;
+    }
+
+    /**
+     * How far behind the loop that reads this connection is: how long the probe task posted to it
+     * has waited, 0 if it ran. Posts a probe when none waits. A caller whose own loop is busy (a
+     * burst of streams to write to their clients, a long GC) reads nothing meanwhile, so the
+     * servers' heartbeats pile up unread: a stream must not be declared silent for that.
+     */
+    long loopLagNanos(long nowNanos, long tolerableNanos) {
+        Context reader = loop;
+        if (reader == null) {
+            return 0;
+        }
+        long posted = probePostedNanos.get();
+        if (posted != NO_PROBE) {
+            return nowNanos - posted;
+        }
+        if (probePostedNanos.compareAndSet(NO_PROBE, nowNanos)) {
+            reader.runOnContext(ignored -> probed(nowNanos, tolerableNanos));
+        }
+        return 0;
+    }
+
+    /** The time from which this connection's silence is the server's: after the loop last caught up. */
+    long caughtUpNanos() {
+        return caughtUpNanos;
+    }
+
+    private void probed(long postedNanos, long tolerableNanos) {
+        long ran = System.nanoTime();
+        long lag = ran - postedNanos;
+        if (lag > tolerableNanos) {
+            // The reads of this loop were as late as its tasks: heartbeats may still be unread.
+            caughtUpNanos = ran;
+            LOG.debugf("The event loop reading the connection to %s was %d ms behind", server, lag / 1_000_000);
+        }
+        probePostedNanos.set(NO_PROBE);
     }
 
     Iterable<TcpCall> calls() {
@@ -126,6 +179,8 @@ final class TcpPeer {
     }
 
     private void opened(NetSocket opened) {
+        // Called on the context the socket is bound to: the loop that reads it.
+        loop = Vertx.currentContext();
         opened.handler(new FrameParser(this::onFrame, bad -> {
             LOG.warnf("Closing the connection to %s: %s", server, bad);
             opened.close();

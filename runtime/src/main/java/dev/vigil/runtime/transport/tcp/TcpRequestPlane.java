@@ -531,10 +531,19 @@ public final class TcpRequestPlane implements RequestPlane {
     private void checkTimeouts() {
         try {
             long now = System.nanoTime();
+            long tolerable = settings.heartbeatInterval().toNanos();
             for (TcpPeer peer : peers.values()) {
+                if (!peer.calls().iterator().hasNext()) {
+                    continue;
+                }
+                if (peer.loopLagNanos(now, tolerable) > tolerable) {
+                    // Our own loop is behind on its reads: no timeout of this connection can be judged.
+                    continue;
+                }
                 long lastRead = peer.lastReadNanos();
+                long caughtUp = peer.caughtUpNanos();
                 for (TcpCall call : peer.calls()) {
-                    call.checkTimeouts(now, lastRead, settings);
+                    call.checkTimeouts(now, lastRead, caughtUp, settings);
                 }
             }
         } catch (RuntimeException e) {

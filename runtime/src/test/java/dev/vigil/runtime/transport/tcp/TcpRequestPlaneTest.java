@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -210,6 +211,56 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
             frontend.call(subject, "req-slow", bytes("x"), observer);
             observer.awaitCompleted(pause.plus(patience()));
             assertEquals(List.of("first", "after-a-long-think"), observer.data());
+        }
+    }
+
+    /**
+     * The caller's own event loop blocked for twice the silence timeout (a burst of writes to its
+     * clients, a long GC) reads nothing, so the worker's heartbeats wait unread in the socket: that
+     * is the caller's lag, not the worker's silence, and the stream survives it.
+     */
+    @Test
+    void aCallerWhoseOwnLoopIsBlockedDoesNotBlameTheWorker() throws Exception {
+        String subject = newSubject();
+        Duration blocked = SETTINGS.silenceTimeout().multipliedBy(2);
+        Vertx callerVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        TcpRequestPlane caller = TcpRequestPlane.create(callerVertx, SETTINGS, null);
+        CountDownLatch unblocked = new CountDownLatch(1);
+        try (ServedEndpoint served = worker.serve(subject, request -> {
+            request.send(bytes("first"));
+            // The second frame only once the caller's loop runs again: heartbeats are all it gets meanwhile.
+            CompletableFuture.runAsync(() -> {
+                try {
+                    unblocked.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                request.send(bytes("second"));
+                request.complete();
+            });
+        })) {
+            RecordingObserver observer = new RecordingObserver().onEachData(text -> {
+                if (text.equals("first")) {
+                    // A task of its own on the loop that reads the connection: it reads nothing meanwhile.
+                    Vertx.currentContext().runOnContext(v -> {
+                        try {
+                            Thread.sleep(blocked.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        unblocked.countDown();
+                    });
+                }
+            });
+            ((VertxInternal) callerVertx)
+                    .createEventLoopContext()
+                    .runOnContext(v -> caller.call(subject, "req-blocked-loop", bytes("x"), observer, Runnable::run));
+            observer.awaitCompleted(blocked.plus(patience()));
+            assertEquals(List.of("first", "second"), observer.data());
+            observer.assertContractHeld();
+        } finally {
+            caller.close();
+            callerVertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 

@@ -143,9 +143,33 @@ public class SlowClients {
             Thread.sleep(200);
         }
         double inflight = metric(http, api, "dynamo_frontend_inflight_requests");
-        // Let stalled streams reach their bound (the write queue full, credit spent).
-        Thread.sleep(5000);
+        // Let stalled streams reach their bound (the kernel's buffers full, the write queue full, the
+        // credit spent): until the frontend is quiet (under 50 ms of CPU in a second), 60 s at most.
+        // A fixed wait measured streams still pouring tokens into the kernel (~3 MB each on loopback).
+        long settleDeadline = System.nanoTime() + 60_000_000_000L;
+        long settled = System.nanoTime();
+        while (System.nanoTime() < settleDeadline) {
+            long ticks = cpuTicks(pid);
+            Thread.sleep(1000);
+            if (cpuTicks(pid) - ticks <= 5) {
+                break;
+            }
+        }
+        System.out.printf("settled in %d ms%n", (System.nanoTime() - settled) / 1_000_000);
         long held = heapAfterGc(http, api, pid);
+        // What the frontend does while every stream is stalled: it should be next to nothing.
+        long cpuBefore = cpuTicks(pid);
+        if (System.getenv("BENCH_THREADS") != null) {
+            // What its threads do meanwhile: thread dumps, 0.5 s apart.
+            for (int i = 0; i < 6; i++) {
+                Process jstack = new ProcessBuilder("jstack", String.valueOf(pid)).redirectErrorStream(true).start();
+                Files.write(Path.of(System.getenv("BENCH_THREADS") + "." + i), jstack.getInputStream().readAllBytes());
+                Thread.sleep(500);
+            }
+        }
+        Thread.sleep(5000);
+        long idleTicks = cpuTicks(pid) - cpuBefore;
+        System.out.printf("frontend CPU while the streams are held: %d ms in 5 s%n", idleTicks * 10);
         double heldBytes = metric(http, api, "vigil_frontend_stream_held_bytes");
         long rss = rssKb(pid);
         if (System.getenv("BENCH_HISTO") != null) {
@@ -239,6 +263,13 @@ public class SlowClients {
             }
         }
         return sum;
+    }
+
+    /** User + system CPU of a process, in clock ticks (10 ms), from /proc/PID/stat. */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     static long rssKb(long pid) throws IOException {

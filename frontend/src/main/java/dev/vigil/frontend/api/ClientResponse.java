@@ -3,6 +3,7 @@ package dev.vigil.frontend.api;
 import java.time.Duration;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -33,7 +34,17 @@ final class ClientResponse {
         void stalled();
     }
 
+    /**
+     * What {@link #event} gathers before it writes without waiting for {@link #flush}: a burst of
+     * tokens goes to the client as one write (one Netty message, one system call) instead of one per
+     * token, which is also what a client that stopped reading holds in the write queue.
+     */
+    static final int GATHER_BYTES = 16 * 1024;
+
     private final HttpServerResponse response;
+    /** Events gathered since the last write, or null. */
+    private Buffer gathered;
+
     private Backpressure backpressure;
     private Duration stallTimeout;
     private boolean full;
@@ -140,6 +151,7 @@ final class ClientResponse {
         // A client that does not read gets no keep-alives piling up behind its unread data.
         if (!full && System.nanoTime() - lastWriteNanos >= intervalNanos) {
             startStream();
+            flush();
             write(KEEP_ALIVE);
         }
     }
@@ -156,10 +168,35 @@ final class ClientResponse {
         return streaming;
     }
 
-    /** Sends one SSE {@code data:} event, starting the stream if it is the first. */
+    /**
+     * Gathers one SSE {@code data:} event, starting the stream if it is the first; it goes out at the
+     * next {@link #flush} (the request plane calls it once it has handed over what it had), at the
+     * end of the response, or once {@link #GATHER_BYTES} are gathered.
+     */
     synchronized void event(String json) {
+        if (ended) {
+            return;
+        }
         startStream();
-        write("data: " + json + "\n\n");
+        if (gathered == null) {
+            gathered = Buffer.buffer(256);
+        }
+        gathered.appendString("data: ").appendString(json).appendString("\n\n");
+        lastWriteNanos = System.nanoTime();
+        if (gathered.length() >= GATHER_BYTES) {
+            flush();
+        }
+    }
+
+    /** Writes the events gathered so far, if any. */
+    synchronized void flush() {
+        if (gathered == null) {
+            return;
+        }
+        Buffer out = gathered;
+        gathered = null;
+        response.write(out);
+        checkFull();
     }
 
     private void startStream() {
@@ -181,6 +218,7 @@ final class ClientResponse {
     /** Closes the connection without an answer: the client stopped reading, so none would reach it. */
     void close() {
         synchronized (this) {
+            gathered = null;
             end();
             cancelStallTimer();
         }
@@ -190,7 +228,7 @@ final class ClientResponse {
     /** Ends the stream as OpenAI does. */
     synchronized void done() {
         end();
-        response.end("data: [DONE]\n\n");
+        response.end(takeGathered().appendString("data: [DONE]\n\n"));
     }
 
     /** Ends with one JSON body (an unstreamed response). */
@@ -205,10 +243,17 @@ final class ClientResponse {
     synchronized void fail(ApiError error) {
         end();
         if (streaming) {
-            response.end("event: error\ndata: " + error.toJson() + "\n\n");
+            response.end(takeGathered().appendString("event: error\ndata: " + error.toJson() + "\n\n"));
         } else {
             error.sendTo(response);
         }
+    }
+
+    /** What was gathered and not written yet, taken (an empty buffer if nothing). */
+    private Buffer takeGathered() {
+        Buffer out = gathered == null ? Buffer.buffer() : gathered;
+        gathered = null;
+        return out;
     }
 
     /** The response is complete; a stall timer keeps running, so a client that never reads the end is still cut. */

@@ -306,6 +306,14 @@ final class MigrationOperator {
                 }
             }
         }
+
+        @Override
+        public void onCaughtUp() {
+            synchronized (MigrationOperator.this) {
+                // Whatever attempt it came from: what was gathered for the client goes out.
+                client.flush();
+            }
+        }
     }
 
     /** The attempt in flight is over, however it ended. */

@@ -12,4 +12,11 @@ public interface ResponseObserver {
     void onComplete();
 
     void onError(StreamError error);
+
+    /**
+     * Called after one or more of the calls above when nothing more is queued for now, or the
+     * delivering thread yields to other work: an observer that gathers what it writes (the frontend
+     * writes a burst of tokens to its client as one write, not one each) sends it here.
+     */
+    default void onCaughtUp() {}
 }

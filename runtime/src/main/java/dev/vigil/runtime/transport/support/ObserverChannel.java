@@ -222,7 +222,7 @@ public final class ObserverChannel {
                     // Yield to what else the executor has to do; the rest comes in the next task.
                     pumping = false;
                     schedule();
-                    return;
+                    break;
                 }
                 next = queue.peekFirst();
                 if (silenced || next == null || (paused && next instanceof byte[])) {
@@ -230,8 +230,9 @@ public final class ObserverChannel {
                     if (silenced) {
                         dropHeld();
                         queue.clear();
+                        return;
                     }
-                    return;
+                    break;
                 }
                 queue.pollFirst();
                 if (next instanceof byte[] data) {
@@ -250,6 +251,13 @@ public final class ObserverChannel {
                 }
             } catch (RuntimeException | Error e) {
                 // A failing callback must not stop the ones queued behind it.
+                LOG.warnf(e, "Callback failed: %s", e);
+            }
+        }
+        if (delivered > 0) {
+            try {
+                observer.onCaughtUp();
+            } catch (RuntimeException | Error e) {
                 LOG.warnf(e, "Callback failed: %s", e);
             }
         }

@@ -55,6 +55,19 @@ public final class ApiError extends RuntimeException {
                 status, "ResourceExhausted: All workers are busy, please retry later", true, retryAfterSecs);
     }
 
+    /**
+     * This frontend serves as many completions as it may ({@code DYN_HTTP_MAX_INFLIGHT_REQUESTS}):
+     * refused at once with the overload status and {@code Retry-After}, as when every worker is busy.
+     */
+    public static ApiError frontendFull(int status, int limit, int retryAfterSecs) {
+        return new ApiError(
+                status,
+                "ResourceExhausted: this frontend is serving its limit of " + limit
+                        + " requests at once (DYN_HTTP_MAX_INFLIGHT_REQUESTS), please retry later",
+                true,
+                retryAfterSecs);
+    }
+
     /** An error with any status, for the HTTP layer's own (unknown route, wrong method, oversized request). */
     public static ApiError of(int status, String message) {
         return new ApiError(status, message);

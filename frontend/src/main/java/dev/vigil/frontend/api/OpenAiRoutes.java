@@ -96,8 +96,20 @@ public class OpenAiRoutes {
 
     private final Tokenizer tokenizer = Tokenizer.cl100k();
 
+    /** Completions being served now, against {@code DYN_HTTP_MAX_INFLIGHT_REQUESTS}. */
+    private final java.util.concurrent.atomic.AtomicInteger serving = new java.util.concurrent.atomic.AtomicInteger();
+
+    private io.micrometer.core.instrument.Counter inflightLimitRejected;
+
     // Vert.x's HTTP router, fully qualified: Router here is the instance router.
     void install(@Observes io.vertx.ext.web.Router http) {
+        inflightLimitRejected = io.micrometer.core.instrument.Counter.builder(MetricNames.INFLIGHT_LIMIT_REJECTED)
+                .description("Completions refused because DYN_HTTP_MAX_INFLIGHT_REQUESTS were in flight")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        MetricNames.PLANE_TASKS_REJECTED, plane, RequestPlane::rejectedTasks)
+                .description("Work the request plane's bounded pool refused, and events dropped for a subscription")
+                .register(registry);
         Gauge.builder(MetricNames.STREAM_HELD_BYTES, plane, RequestPlane::heldBytes)
                 .description("Response bytes held for streaming clients that have not read them (flow control)")
                 .baseUnit("bytes")
@@ -152,6 +164,16 @@ public class OpenAiRoutes {
     }
 
     private void complete(RoutingContext ctx, Kind kind) {
+        int limit = http.maxInflightRequests();
+        if (serving.incrementAndGet() > limit) {
+            serving.decrementAndGet();
+            inflightLimitRejected.increment();
+            ApiError.frontendFull(shedding.overloadStatusCode(), limit, RETRY_AFTER_SECS)
+                    .sendTo(ctx.response());
+            return;
+        }
+        // Released once, however the response ends: answered, failed, or the client gone.
+        ctx.addEndHandler(ignored -> serving.decrementAndGet());
         RequestMetrics.Request tracked = null;
         try {
             CompletionRequest request = CompletionRequest.parse(kind, body(ctx));

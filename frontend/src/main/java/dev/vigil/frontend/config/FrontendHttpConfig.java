@@ -10,6 +10,7 @@ import io.smallrye.config.WithName;
 import dev.vigil.runtime.config.HttpPathConverter;
 import dev.vigil.runtime.config.NonNegativeIntConverter;
 import dev.vigil.runtime.config.PortConverter;
+import dev.vigil.runtime.config.PositiveIntConverter;
 import dev.vigil.runtime.config.SecondsConverter;
 
 /**
@@ -77,6 +78,18 @@ public interface FrontendHttpConfig {
     @WithDefault("30")
     @WithConverter(SecondsConverter.AtLeastOne.class)
     Duration clientStallTimeout();
+
+    /**
+     * {@code DYN_HTTP_MAX_INFLIGHT_REQUESTS} (ours): completions this frontend serves at once; one
+     * more is refused at once with the overload status ({@code DYN_HTTP_OVERLOAD_STATUS_CODE}) and
+     * {@code Retry-After}, and counted in {@code vigil_frontend_inflight_limit_rejected_total}. A
+     * stream whose client stopped reading costs about 100 KB of heap, an idle one about 11 KB
+     * (docs/benchmarks.md), so the default bounds the worst case near 200 MB. At least 1.
+     */
+    @WithName("max-inflight-requests")
+    @WithDefault("2048")
+    @WithConverter(PositiveIntConverter.class)
+    int maxInflightRequests();
 
     interface Svc {
 

@@ -81,6 +81,19 @@ public final class MetricNames {
     public static final String SLOW_CLIENTS_CUT = "vigil.frontend.slow.clients.cut";
 
     /**
+     * Vigil's: {@code vigil_frontend_inflight_limit_rejected_total}, completions refused at once
+     * (503/529 with {@code Retry-After}) because {@code DYN_HTTP_MAX_INFLIGHT_REQUESTS} were in flight.
+     */
+    public static final String INFLIGHT_LIMIT_REJECTED = "vigil.frontend.inflight.limit.rejected";
+
+    /**
+     * Vigil's: {@code vigil_frontend_plane_tasks_rejected_total}, work the request plane's bounded
+     * pool refused (its threads busy and its queue full) and events dropped for a subscription that
+     * fell too far behind.
+     */
+    public static final String PLANE_TASKS_REJECTED = "vigil.frontend.plane.tasks.rejected";
+
+    /**
      * Vigil's: {@code vigil_frontend_stream_held_bytes}, response bytes the request plane holds for
      * streams whose clients have not taken them (paused by flow control). At most one credit window
      * (64 KiB) per stream on the TCP plane, 256 KiB per stream on NATS.

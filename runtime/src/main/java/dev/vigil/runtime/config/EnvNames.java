@@ -107,6 +107,8 @@ public final class EnvNames {
     public static final String DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS = "DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS";
     /** Ours: how long a streaming client may leave its response unread before it is cut. */
     public static final String DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS = "DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS";
+
+    public static final String DYN_HTTP_MAX_INFLIGHT_REQUESTS = "DYN_HTTP_MAX_INFLIGHT_REQUESTS";
     // Ours: the circuit breaker and the retries before the first token.
     public static final String DYN_CB_ENABLED = "DYN_CB_ENABLED";
     public static final String DYN_CB_FAILURE_THRESHOLD = "DYN_CB_FAILURE_THRESHOLD";
@@ -187,6 +189,7 @@ public final class EnvNames {
             DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS,
             DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS,
             DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS,
+            DYN_HTTP_MAX_INFLIGHT_REQUESTS,
             DYN_CB_ENABLED,
             DYN_CB_FAILURE_THRESHOLD,
             DYN_CB_SUCCESS_THRESHOLD,

@@ -78,6 +78,15 @@ public interface RequestPlane extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Tasks this plane's bounded pool refused because every thread was busy and its queue full
+     * ({@code PlaneExecutor}), and events dropped because a subscription's handler fell too far
+     * behind: each was answered (a served request as busy) or dropped, never queued without bound.
+     */
+    default long rejectedTasks() {
+        return 0;
+    }
+
     /** Publishes an event (fire and forget), such as a worker's load. */
     void publish(String subject, byte[] payload);
 

@@ -115,6 +115,10 @@ public class WorkerLifecycle {
     }
 
     void start(@Observes StartupEvent event) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        WorkerMetricNames.PLANE_TASKS_REJECTED, plane, RequestPlane::rejectedTasks)
+                .description("Work the request plane's bounded pool refused (requests answered busy, events dropped)")
+                .register(registry);
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();

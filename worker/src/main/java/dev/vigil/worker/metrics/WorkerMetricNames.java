@@ -57,6 +57,12 @@ public final class WorkerMetricNames {
     public static final String SHUTDOWN_REMAINING_SECONDS = "dynamo.component.shutdown.remaining.seconds";
     /** Renders as {@code dynamo_component_shutdown_inflight_requests}: requests in flight, at each transition. */
     public static final String SHUTDOWN_INFLIGHT_REQUESTS = "dynamo.component.shutdown.inflight.requests";
+    /**
+     * Vigil's: {@code vigil_worker_plane_tasks_rejected_total}, requests answered busy because every
+     * thread of the request plane's pool was busy and its queue full, and events dropped because a
+     * subscription fell too far behind (the plane's bounds, {@code PlaneExecutor}).
+     */
+    public static final String PLANE_TASKS_REJECTED = "vigil.worker.plane.tasks.rejected";
     /** The shutdown stage: {@code unregister}, {@code router_grace}, {@code stop_admission}, {@code inflight}, {@code cleanup}. */
     public static final String STAGE_TAG = "stage";
     /** How the stage ended: {@code started}, {@code completed}, {@code timed_out}, {@code skipped}. */

@@ -6,13 +6,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
-import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.InstanceId;
@@ -27,6 +24,7 @@ import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.runtime.transport.support.GatedEndpoint;
 import dev.vigil.runtime.transport.support.ObserverChannel;
+import dev.vigil.runtime.transport.support.PlaneExecutor;
 import dev.vigil.runtime.transport.support.SerialExecutor;
 import dev.vigil.runtime.transport.support.ServedRequest;
 import dev.vigil.runtime.transport.support.Subjects;
@@ -53,7 +51,7 @@ public final class LocalRequestPlane implements RequestPlane {
     private static final LocalRequestPlane SHARED = new LocalRequestPlane(true);
 
     private final boolean shared;
-    private final ExecutorService pool;
+    private final PlaneExecutor pool;
     private final ConcurrentMap<String, LocalEndpoint> endpoints = new ConcurrentHashMap<>();
     private final Set<LocalRequest> open = ConcurrentHashMap.newKeySet();
     private final List<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -67,7 +65,7 @@ public final class LocalRequestPlane implements RequestPlane {
     private LocalRequestPlane(boolean shared) {
         this.shared = shared;
         // Cached and daemon: callbacks of idle planes hold no thread and never keep a test JVM alive.
-        this.pool = Executors.newCachedThreadPool(Threads.numbered("vigil-local-plane-"));
+        this.pool = new PlaneExecutor("vigil-local-plane");
     }
 
     /**
@@ -118,6 +116,11 @@ public final class LocalRequestPlane implements RequestPlane {
     @Override
     public long heldBytes() {
         return heldBytes.get();
+    }
+
+    @Override
+    public long rejectedTasks() {
+        return pool.rejected();
     }
 
     @Override
@@ -186,14 +189,7 @@ public final class LocalRequestPlane implements RequestPlane {
                 return null;
             }
             // The caller never waits for the worker: the handler runs on a pool thread.
-            pool.execute(() -> {
-                try {
-                    handler.handle(request);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "Handler of %s failed request %s", subject(), requestId);
-                    request.fail("handler failed: " + e);
-                }
-            });
+            request.dispatch(pool, handler, subject());
             return new LocalCall(request);
         }
 
@@ -289,7 +285,12 @@ public final class LocalRequestPlane implements RequestPlane {
     private record LocalSubscription(String pattern, Consumer<byte[]> handler, SerialExecutor serial) {
 
         void deliver(byte[] payload) {
-            serial.execute(() -> handler.accept(payload));
+            try {
+                serial.execute(() -> handler.accept(payload));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The handler fell SerialExecutor.MAX_QUEUED events behind: this one is dropped.
+                LOG.debugf("Dropped an event on %s: %s", pattern, e.getMessage());
+            }
         }
     }
 }

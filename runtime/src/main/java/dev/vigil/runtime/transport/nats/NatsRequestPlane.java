@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +39,7 @@ import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.runtime.transport.support.ObserverChannel;
+import dev.vigil.runtime.transport.support.PlaneExecutor;
 
 /**
  * The request plane on NATS core (no JetStream): one connection per process, which reconnects by
@@ -74,7 +74,7 @@ public final class NatsRequestPlane implements RequestPlane {
     private final String serverInbox;
     private final Dispatcher replies;
     private final Dispatcher serving;
-    private final ExecutorService callbacks;
+    private final PlaneExecutor callbacks;
     private final ScheduledExecutorService timer;
     private final AtomicLong nextToken = new AtomicLong();
     private final ConcurrentMap<String, NatsCall> calls = new ConcurrentHashMap<>();
@@ -86,7 +86,7 @@ public final class NatsRequestPlane implements RequestPlane {
         this.url = url;
         this.settings = settings;
         this.connection = connection;
-        this.callbacks = Executors.newCachedThreadPool(Threads.numbered("vigil-nats-callback-"));
+        this.callbacks = new PlaneExecutor("vigil-nats-callback");
         this.timer = Executors.newSingleThreadScheduledExecutor(Threads.numbered("vigil-nats-timer-"));
         this.callerInbox = connection.createInbox();
         this.serverInbox = connection.createInbox();
@@ -240,6 +240,11 @@ public final class NatsRequestPlane implements RequestPlane {
     }
 
     @Override
+    public long rejectedTasks() {
+        return callbacks.rejected();
+    }
+
+    @Override
     public void publish(String subject, byte[] payload) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(payload, "payload");
@@ -266,7 +271,11 @@ public final class NatsRequestPlane implements RequestPlane {
         });
         try {
             dispatcher.subscribe(subject);
-            connection.flush(CONFIRM_TIMEOUT);
+            // The round trip proves the server has the subscription; an event loop must never wait
+            // for it (the subscription still goes out, in order, with the connection's next flush).
+            if (!io.vertx.core.Context.isOnEventLoopThread()) {
+                connection.flush(CONFIRM_TIMEOUT);
+            }
         } catch (TimeoutException | RuntimeException e) {
             closeDispatcherQuietly(dispatcher);
             throw new RequestPlaneException("Cannot subscribe to " + subject + " on NATS at " + url + ": " + e, e);

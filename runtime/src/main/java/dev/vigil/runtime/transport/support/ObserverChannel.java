@@ -198,8 +198,14 @@ public final class ObserverChannel {
         try {
             pool.execute(this::pump);
         } catch (RuntimeException e) {
-            // The executor is shut down (the plane is closing): nothing will run these any more.
             pumping = false;
+            if (pool instanceof PlaneExecutor bounded && !bounded.isShutdown()) {
+                // The plane's pool is full (counted there): what is queued waits here, bounded as
+                // ever, and the next frame, end or resume tries again; a stream that gets none ends
+                // by the caller's own timeout.
+                return;
+            }
+            // The executor is shut down (the plane is closing): nothing will run these any more.
             dropHeld();
             queue.clear();
             LOG.debugf("Dropped callbacks, executor refused them: %s", e);

@@ -150,6 +150,11 @@ public abstract class ServedRequest implements IncomingRequest {
                 }
             });
         } catch (RuntimeException e) {
+            if (pool instanceof PlaneExecutor bounded && !bounded.isShutdown()) {
+                // Every thread busy and the queue full (counted there): the caller tries another worker.
+                failBusy("worker busy: the request plane's queue of tasks is full");
+                return;
+            }
             control(Control.KILL);
         }
     }

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,6 +51,7 @@ import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.runtime.transport.support.ObserverChannel;
+import dev.vigil.runtime.transport.support.PlaneExecutor;
 import dev.vigil.runtime.transport.support.SerialExecutor;
 import dev.vigil.runtime.transport.support.Subjects;
 
@@ -80,7 +81,7 @@ public final class TcpRequestPlane implements RequestPlane {
     private final TcpPlaneSettings settings;
     private final Discovery discovery;
     private final NetClient client;
-    private final ExecutorService callbacks;
+    private final PlaneExecutor callbacks;
     private final ScheduledExecutorService timer;
     private final AtomicLong nextId = new AtomicLong();
     /**
@@ -109,7 +110,7 @@ public final class TcpRequestPlane implements RequestPlane {
         this.client =
                 vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout((int)
                         settings.ackTimeout().toMillis()));
-        this.callbacks = Executors.newCachedThreadPool(Threads.numbered("vigil-tcp-callback-"));
+        this.callbacks = new PlaneExecutor("vigil-tcp-callback");
         this.timer = Executors.newSingleThreadScheduledExecutor(Threads.numbered("vigil-tcp-timer-"));
         long heartbeat = settings.heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
@@ -278,6 +279,11 @@ public final class TcpRequestPlane implements RequestPlane {
     }
 
     @Override
+    public long rejectedTasks() {
+        return callbacks.rejected();
+    }
+
+    @Override
     public void publish(String subject, byte[] payload) {
         Subjects.requireValid(subject);
         Objects.requireNonNull(payload, "payload");
@@ -290,7 +296,8 @@ public final class TcpRequestPlane implements RequestPlane {
     /**
      * Subscribes on every process in discovery that serves on the TCP plane (now and as they come),
      * and returns once the ones known now confirmed it (or did not within a few seconds: a
-     * publisher that cannot be reached is retried every second while it is in discovery).
+     * publisher that cannot be reached is retried every second while it is in discovery). On an
+     * event loop it returns at once, the confirmations coming later: a loop must never wait.
      */
     @Override
     public Subscription subscribe(String subject, Consumer<byte[]> handler) {
@@ -306,16 +313,22 @@ public final class TcpRequestPlane implements RequestPlane {
         List<CompletableFuture<Void>> confirmed = publishers.stream()
                 .map(server -> peer(server).subscribe(id, subject))
                 .toList();
+        CompletableFuture<Void> all = CompletableFuture.allOf(
+                confirmed.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new));
+        if (Context.isOnEventLoopThread()) {
+            return unsubscriber(id);
+        }
         try {
-            CompletableFuture.allOf(confirmed.stream()
-                            .map(f -> f.exceptionally(e -> null))
-                            .toArray(CompletableFuture[]::new))
-                    .get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            all.get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             LOG.debugf("Subscription to %s not confirmed by every publisher: %s", subject, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return unsubscriber(id);
+    }
+
+    private Subscription unsubscriber(long id) {
         return () -> {
             if (subscriptions.remove(id) != null) {
                 peers.values().forEach(peer -> peer.unsubscribe(id));
@@ -418,13 +431,19 @@ public final class TcpRequestPlane implements RequestPlane {
         int[] next = new int[1];
         String subject = TcpWire.string(frame, 0, next);
         byte[] payload = TcpWire.rest(frame, next[0]);
-        target.serial().execute(() -> {
-            try {
-                target.handler().accept(payload);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "Event handler for %s failed", subject);
-            }
-        });
+        try {
+            target.serial().execute(() -> {
+                try {
+                    target.handler().accept(payload);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Event handler for %s failed", subject);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The handler fell SerialExecutor.MAX_QUEUED events behind: this one is dropped.
+            callbacks.countRejected();
+            LOG.debugf("Dropped an event on %s: %s", subject, e.getMessage());
+        }
     }
 
     // Inside.

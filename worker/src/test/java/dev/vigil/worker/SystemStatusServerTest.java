@@ -78,7 +78,7 @@ class SystemStatusServerTest {
 
     @Test
     void unknownPathsAnswerRouteNotFound() {
-        for (String path : new String[] {"/nope", "/health/", "/healthz", "/v1/models"}) {
+        for (String path : new String[] {"/nope", "/health/", "/healthz", "/v1/models", "/metrics/x"}) {
             given().get(path)
                     .then()
                     .statusCode(404)

@@ -53,6 +53,7 @@ public record CompletionRequest(
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             throw ApiError.badRequest("Field 'model' is required and must be a non-empty string");
         }
+        RequestFields.check(kind, body);
         String prompt = kind == Kind.CHAT ? renderChat(body.get("messages")) : completionPrompt(body.get("prompt"));
         Integer maxTokens = positiveInt(body, "max_completion_tokens");
         if (maxTokens == null) {

@@ -22,6 +22,11 @@ public class HttpErrorRoutes {
 
     void install(@Observes Router router) {
         RequestHeadLimits.install(router, (ctx, status, error, message) -> send(ctx, status, message));
+        // The metrics page is one path: Micrometer's route also answers below it (/metrics/x).
+        router.routeWithRegex("/metrics/.+")
+                .order(Integer.MIN_VALUE + 1)
+                .handler(ctx ->
+                        send(ctx, 404, "Route not found: " + ctx.request().method() + " " + path(ctx)));
         router.errorHandler(
                 404, ctx -> send(ctx, 404, "Route not found: " + ctx.request().method() + " " + path(ctx)));
         router.errorHandler(

@@ -118,6 +118,8 @@ public class OpenAiRoutes {
             ServedModels.Model model = models.find(name);
             return model != null && router.routableCount(model) > 0;
         });
+        // Before the body is read: a form is refused without its parts being decoded or stored.
+        http.route("/v1/*").handler(OpenAiRoutes::refuseForms);
         http.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         http.get("/v1/models").handler(this::listModels);
         http.get("/v1/models/:model/ready").handler(this::modelReady);
@@ -293,6 +295,24 @@ public class OpenAiRoutes {
      * The body as JSON, parsed from its bytes: Jackson then rejects bytes that are not UTF-8, where
      * decoding to a string first would have replaced them silently.
      */
+    /**
+     * A form (multipart, or urlencoded as {@code curl -d} sends without a content type) is never a
+     * completion request: 415, as Dynamo's JSON extractor answers. Other types are read as JSON.
+     */
+    private static void refuseForms(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (media.startsWith("multipart/") || media.equals("application/x-www-form-urlencoded")) {
+            ApiError.of(
+                            415,
+                            "Unsupported content type " + (media.length() > 60 ? media.substring(0, 60) + "…" : media)
+                                    + ": send the request body as JSON with Content-Type: application/json")
+                    .sendTo(ctx.response());
+            return;
+        }
+        ctx.next();
+    }
+
     private JsonNode body(RoutingContext ctx) {
         Buffer buffer = ctx.body().buffer();
         JsonNode tree;

@@ -141,4 +141,53 @@ class CompletionRequestTest {
         assertEquals("m", r.model());
         parse(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"logprobs\":5,\"best_of\":1,\"temperature\":null}");
     }
+
+    /** The message of the 400 a body gets, or fails if it is accepted. */
+    private static String refusal(Kind kind, String body) {
+        ApiError error = assertThrows(ApiError.class, () -> parse(kind, body), body);
+        assertEquals(400, error.status(), body);
+        return error.getMessage();
+    }
+
+    @Test
+    void wrongTypedFieldsThatAreIgnoredAreStillRefusedNamingTheField() {
+        assertEquals(
+                "Field 'suffix' must be a string, got 2147483647",
+                refusal(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"suffix\":2147483647}"));
+        assertEquals(
+                "Field 'echo' must be true or false, got -1",
+                refusal(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"echo\":-1}"));
+        assertEquals(
+                "Field 'user' must be a string, got {}",
+                refusal(Kind.CHAT, "{\"model\":\"m\",\"messages\":[],\"user\":{}}"));
+        assertEquals(
+                "Field 'tools' must be an array, got \"all\"",
+                refusal(Kind.CHAT, "{\"model\":\"m\",\"messages\":[],\"tools\":\"all\"}"));
+        assertTrue(refusal(Kind.CHAT, "{\"model\":\"m\",\"messages\":[],\"logit_bias\":{\"50256\":-101}}")
+                .startsWith("Field 'logit_bias' must map token ids to numbers from -100 to 100"));
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedInOpenAisWords() {
+        assertEquals(
+                "Unrecognized request argument supplied: temprature",
+                refusal(Kind.CHAT, "{\"model\":\"m\",\"messages\":[],\"temprature\":0.5}"));
+        // A field of the other kind of request is unknown here.
+        assertEquals(
+                "Unrecognized request argument supplied: messages",
+                refusal(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"messages\":[]}"));
+    }
+
+    @Test
+    void documentedIgnoredFieldsOfTheRightTypeAndNullsAreAccepted() throws Exception {
+        CompletionRequest chat = parse(
+                Kind.CHAT,
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"user\":\"u-1\","
+                        + "\"store\":false,\"metadata\":{\"k\":\"v\"},\"tool_choice\":\"none\",\"tools\":[],"
+                        + "\"logit_bias\":{\"50256\":-100},\"top_k\":40,\"nvext\":{},\"service_tier\":null}");
+        assertEquals("m", chat.model());
+        CompletionRequest completion = parse(
+                Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"echo\":false,\"suffix\":null,\"min_p\":0.1}");
+        assertEquals("x", completion.prompt());
+    }
 }

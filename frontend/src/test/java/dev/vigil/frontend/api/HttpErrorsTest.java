@@ -1,6 +1,7 @@
 package dev.vigil.frontend.api;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -135,8 +136,32 @@ class HttpErrorsTest {
         given().multiPart("file", "big.bin", new byte[64 * 1024])
                 .post("/v1/chat/completions")
                 .then()
-                .statusCode(400)
-                .contentType("application/json");
+                .statusCode(415)
+                .contentType("application/json")
+                .body("code", equalTo(415))
+                .body("message", startsWith("Unsupported content type multipart/form-data"));
         assertFalse(Files.exists(uploads), "an uploads directory was created at " + uploads.toAbsolutePath());
+    }
+
+    @Test
+    void aFormBodyAsCurlSendsItWithoutAContentTypeIsAJson415() {
+        given().contentType("application/x-www-form-urlencoded")
+                .body("{\"model\":\"m\",\"prompt\":\"x\"}")
+                .post("/v1/completions")
+                .then()
+                .statusCode(415)
+                .contentType("application/json")
+                .body("message", containsString("Content-Type: application/json"));
+    }
+
+    @Test
+    void belowTheMetricsPageIsA404() {
+        given().get("/metrics").then().statusCode(200);
+        given().get("/metrics/x")
+                .then()
+                .statusCode(404)
+                .contentType("application/json")
+                .body("code", equalTo(404));
+        given().post("/metrics/x").then().statusCode(404).contentType("application/json");
     }
 }

@@ -35,6 +35,8 @@ public class StatusServerErrors {
 
     void install(@Observes Router router) {
         RequestHeadLimits.install(router, this::send);
+        // The metrics page is one path: Micrometer's route also answers below it (/metrics/x).
+        router.routeWithRegex("/metrics/.+").order(Integer.MIN_VALUE + 1).handler(this::notFound);
         // Failures (a body over a route's limit, a handler that threw) come here before Quarkus' own
         // handler, which would answer with an empty body or an HTML page.
         router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {

@@ -107,6 +107,22 @@ class BoundariesTest {
         }
     }
 
+    /**
+     * Every pool is bounded (the request planes use PlaneExecutor): a cached pool grows a thread
+     * per task a client can drive.
+     */
+    @Test
+    void noMainClassMakesAnUnboundedThreadPool() {
+        List<String> unbounded = new java.util.ArrayList<>();
+        for (JavaClass c : main) {
+            c.getMethodCallsFromSelf().stream()
+                    .filter(call -> call.getTargetOwner().getName().equals("java.util.concurrent.Executors"))
+                    .filter(call -> call.getName().equals("newCachedThreadPool"))
+                    .forEach(call -> unbounded.add(call.getDescription()));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), unbounded);
+    }
+
     @Test
     void jetcdStaysInTheEtcdAdapter() {
         check(

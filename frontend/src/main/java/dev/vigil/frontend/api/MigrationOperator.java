@@ -61,7 +61,7 @@ final class MigrationOperator {
      * thousands of tokens, 4 bytes each instead of ~20 boxed) and, for unary answers and engines that
      * tokenize themselves, the text so far. With migration off ({@code DYN_MIGRATION_LIMIT=0}, the
      * default) no continuation is ever sent, so a stream keeps only counts: what a stalled stream
-     * costs the frontend does not grow with the tokens it already delivered (issue 26).
+     * costs the frontend does not grow with the tokens it already delivered.
      */
     private final boolean keepsHistory;
 

@@ -75,7 +75,7 @@ final class OpenAiResponses {
     /**
      * A token chunk in the middle of a stream (a piece, no finish reason, not a chat stream's first)
      * is this prefix, the piece as a JSON string's contents, and this suffix: the per-token path
-     * then escapes one string instead of serializing four records (issue 14). Both halves are cut
+     * then escapes one string instead of serializing four records. Both halves are cut
      * out of a chunk the mapper wrote, so the bytes are the mapper's. Cut at the first token chunk
      * (an unstreamed request never needs them); left null when the mapper escapes differently from
      * Jackson's standard string encoder, and then every chunk goes through the mapper.
@@ -212,8 +212,8 @@ final class OpenAiResponses {
     /**
      * The completion written field by field with the mapper's own generator, in the records' order and
      * with their inclusion rules: what {@code writeValueAsString} writes, without its per-call
-     * serializer look-ups and reflective accessor calls (about a twentieth of a unary request's CPU;
-     * issue 14). {@code OpenAiResponsesTest} compares the two.
+     * serializer look-ups and reflective accessor calls (about a twentieth of a unary request's CPU,
+     * docs/benchmarks.md). {@code OpenAiResponsesTest} compares the two.
      */
     static String writeDirect(ObjectMapper json, Completion completion) throws IOException {
         // As writeValueAsString sets up and releases its buffers.

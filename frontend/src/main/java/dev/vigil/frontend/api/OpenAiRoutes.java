@@ -249,7 +249,7 @@ public class OpenAiRoutes {
     /**
      * A random (version 4) UUID, as {@link UUID#randomUUID} gives, drawn from {@link
      * ThreadLocalRandom} instead of the shared {@code SecureRandom} (a lock and 16 bytes of the
-     * system's entropy per request, 2–3 % of a unary request's CPU; issue 14): the id must be unique
+     * system's entropy per request, 2–3 % of a unary request's CPU): the id must be unique
      * among requests, nothing guards anything with it being unguessable.
      */
     static String requestId() {

@@ -182,7 +182,7 @@ public class Router {
 
     /**
      * The model's instances that may receive traffic: all of them unless probes hold some back.
-     * Plain loops, not streams, here and below: this runs for every request (issue 14).
+     * Plain loops, not streams, here and below: this runs for every request.
      */
     private List<Instance> routableInstances(ServedModels.Model model) {
         List<Instance> known = instances.list();

@@ -84,7 +84,7 @@ public final class RequestHeadLimits {
         int total = 0;
         if (headers instanceof io.netty.handler.codec.http.HttpHeaders codecHeaders) {
             // Vert.x's HTTP/1 headers are Netty's: their names and values are read as they were
-            // decoded, not copied into a String each (this runs for every request; issue 14).
+            // decoded, not copied into a String each (this runs for every request).
             Iterator<Map.Entry<CharSequence, CharSequence>> it = codecHeaders.iteratorCharSequence();
             while (it.hasNext()) {
                 Map.Entry<CharSequence, CharSequence> header = it.next();

@@ -35,7 +35,7 @@ public final class WireCodec {
     /**
      * Written field by field with the mapper's generator, in the records' order and with their
      * {@code NON_NULL} rule: the bytes {@code writeValueAsBytes} gives, without its reflective accessor
-     * calls (the frontend encodes one per request and attempt; issue 14). {@code WireCodecTest}
+     * calls (the frontend encodes one per request and attempt). {@code WireCodecTest}
      * compares the two.
      */
     public static byte[] encode(GenerateRequest request) {
@@ -154,8 +154,8 @@ public final class WireCodec {
     /**
      * Read with the mapper's parser when the body has the shape engines write (an object whose {@code
      * token_ids} are integers, {@code text} and {@code finish_reason} strings or null, anything else
-     * skipped), without the reflective record construction (the frontend decodes one per response;
-     * issue 14); any other body, and every malformed one, goes through the mapper, which decides as
+     * skipped), without the reflective record construction (the frontend decodes one per response
+     * frame); any other body, and every malformed one, goes through the mapper, which decides as
      * before (coercions, error messages).
      *
      * @throws WireFormatException when {@code body} is not an engine output

@@ -51,7 +51,7 @@ public interface RequestPlane extends AutoCloseable {
      * As {@link #call(String, String, byte[], ResponseObserver)}, with the observer called through
      * {@code callbacks} (still one call at a time, in order, never on the receiving thread's stack)
      * instead of the plane's own pool. A caller that answers on an event loop passes that loop: each
-     * frame then costs one thread hand-off instead of two (plane pool, then the event loop; issue 14).
+     * frame then costs one thread hand-off instead of two (plane pool, then the event loop).
      * {@code callbacks} must not run tasks inline. Planes that cannot honour it ignore it.
      */
     default ResponseStream call(

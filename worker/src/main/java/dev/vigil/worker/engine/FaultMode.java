@@ -13,7 +13,7 @@ public enum FaultMode {
     HANG,
     /**
      * Each request produces its first token, then nothing more (not even the end of its stream)
-     * until healed: the stall Dynamo's first-chunk canary misses (issue #13675).
+     * until healed: the stall Dynamo's first-chunk canary misses (reported to Dynamo as its issue 13675).
      */
     STALL_AFTER_FIRST_TOKEN,
     /** Each request fails with an error where its first token was due; later tokens come normally. */

@@ -23,6 +23,7 @@ import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.runtime.transport.support.GatedEndpoint;
+import dev.vigil.runtime.transport.support.NoCall;
 import dev.vigil.runtime.transport.support.ObserverChannel;
 import dev.vigil.runtime.transport.support.PlaneExecutor;
 import dev.vigil.runtime.transport.support.SerialExecutor;
@@ -264,22 +265,6 @@ public final class LocalRequestPlane implements RequestPlane {
         public void resume() {
             request.channel.resume();
         }
-    }
-
-    /** The handle of a call that never reached anybody: there is nothing to stop. */
-    private record NoCall(String requestId) implements ResponseStream {
-
-        @Override
-        public void stop() {}
-
-        @Override
-        public void kill() {}
-
-        @Override
-        public void pause() {}
-
-        @Override
-        public void resume() {}
     }
 
     private record LocalSubscription(String pattern, Consumer<byte[]> handler, SerialExecutor serial) {

@@ -38,6 +38,7 @@ import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.runtime.transport.support.NoCall;
 import dev.vigil.runtime.transport.support.ObserverChannel;
 import dev.vigil.runtime.transport.support.PlaneExecutor;
 
@@ -495,22 +496,6 @@ public final class NatsRequestPlane implements RequestPlane {
 
     private static String lastToken(String subject) {
         return subject.substring(subject.lastIndexOf('.') + 1);
-    }
-
-    /** The handle of a call that was never sent: there is nothing to stop. */
-    private record NoCall(String requestId) implements ResponseStream {
-
-        @Override
-        public void stop() {}
-
-        @Override
-        public void kill() {}
-
-        @Override
-        public void pause() {}
-
-        @Override
-        public void resume() {}
     }
 
     /** Logs what jnats reports about the connection, in the operator's terms. */

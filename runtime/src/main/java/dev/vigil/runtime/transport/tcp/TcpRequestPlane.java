@@ -50,6 +50,7 @@ import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
+import dev.vigil.runtime.transport.support.NoCall;
 import dev.vigil.runtime.transport.support.ObserverChannel;
 import dev.vigil.runtime.transport.support.PlaneExecutor;
 import dev.vigil.runtime.transport.support.SerialExecutor;
@@ -453,7 +454,7 @@ public final class TcpRequestPlane implements RequestPlane {
      * request's handler in the frontend), or null for any other thread. A loop gets connections of
      * its own: the request frame is written, and the response frames read and handed to the caller,
      * on the thread the call came from, with no hand-off to another loop and back (two wake-ups per
-     * unary request when one connection served every loop; issue 14). Other threads, and event
+     * unary request when one connection served every loop). Other threads, and event
      * links, share one connection per listener. A connection is opened on first use, on its loop.
      */
     private TcpPeer peer(TcpAddress address, ContextInternal loop) {
@@ -605,20 +606,4 @@ public final class TcpRequestPlane implements RequestPlane {
     record PeerKey(String server, EventLoop loop) {}
 
     private record EventSubscription(String pattern, Consumer<byte[]> handler, SerialExecutor serial) {}
-
-    /** The handle of a call that was never sent: there is nothing to stop. */
-    private record NoCall(String requestId) implements ResponseStream {
-
-        @Override
-        public void stop() {}
-
-        @Override
-        public void kill() {}
-
-        @Override
-        public void pause() {}
-
-        @Override
-        public void resume() {}
-    }
 }

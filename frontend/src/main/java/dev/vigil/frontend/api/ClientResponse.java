@@ -42,7 +42,9 @@ final class ClientResponse {
     static final int GATHER_BYTES = 16 * 1024;
 
     private final HttpServerResponse response;
-    /** Events gathered since the last write, or null. */
+    /** The one event gathered since the last write, or null (then see {@link #gathered}). */
+    private String single;
+    /** Events gathered since the last write when there is more than one, or null. */
     private Buffer gathered;
 
     private Backpressure backpressure;
@@ -178,11 +180,18 @@ final class ClientResponse {
             return;
         }
         startStream();
-        if (gathered == null) {
-            gathered = Buffer.buffer(256);
-        }
-        gathered.appendString("data: ").appendString(json).appendString("\n\n");
+        String event = "data: " + json + "\n\n";
         lastWriteNanos = System.nanoTime();
+        if (single == null && gathered == null) {
+            // Most batches hold one event (a token at a time): it goes out as it is, no copy.
+            single = event;
+            return;
+        }
+        if (gathered == null) {
+            gathered = Buffer.buffer(2 * (single.length() + event.length())).appendString(single);
+            single = null;
+        }
+        gathered.appendString(event);
         if (gathered.length() >= GATHER_BYTES) {
             flush();
         }
@@ -190,13 +199,17 @@ final class ClientResponse {
 
     /** Writes the events gathered so far, if any. */
     synchronized void flush() {
-        if (gathered == null) {
-            return;
+        if (single != null) {
+            String out = single;
+            single = null;
+            response.write(out);
+            checkFull();
+        } else if (gathered != null) {
+            Buffer out = gathered;
+            gathered = null;
+            response.write(out);
+            checkFull();
         }
-        Buffer out = gathered;
-        gathered = null;
-        response.write(out);
-        checkFull();
     }
 
     private void startStream() {
@@ -218,6 +231,7 @@ final class ClientResponse {
     /** Closes the connection without an answer: the client stopped reading, so none would reach it. */
     void close() {
         synchronized (this) {
+            single = null;
             gathered = null;
             end();
             cancelStallTimer();
@@ -251,7 +265,8 @@ final class ClientResponse {
 
     /** What was gathered and not written yet, taken (an empty buffer if nothing). */
     private Buffer takeGathered() {
-        Buffer out = gathered == null ? Buffer.buffer() : gathered;
+        Buffer out = gathered != null ? gathered : single != null ? Buffer.buffer(single) : Buffer.buffer();
+        single = null;
         gathered = null;
         return out;
     }

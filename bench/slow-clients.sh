@@ -8,6 +8,8 @@
 # Usage: bench/slow-clients.sh stall [clients] [tokens] [hold-secs]   (default 32 200000 40)
 #        bench/slow-clients.sh heap [streams] idle|stalled           (default 1000 stalled)
 #   BENCH_FRONTEND_JAR / BENCH_WORKER_JAR run other builds (an older commit's) for a before/after.
+#   BENCH_FRONTEND_OPTS replaces the JVM options the frontend ships with (./vigil, Dockerfile.jvm):
+#   -XX:MaxNewSize=64m; BENCH_FRONTEND_OPTS= runs the JVM's defaults.
 #   BENCH_STALL_SECS sets DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS (default 600: the hold is not cut short).
 #   For "heap idle" the workers' engine is slow (DYN_MOCKER_ITL_MS=600000): streams open, tokens never come.
 # Needs: etcd-server, packaged apps (./mvnw -B package -DskipTests), jcmd (the JDK).
@@ -40,7 +42,7 @@ for w in 1 2; do
 done
 env ETCD_ENDPOINTS="http://127.0.0.1:$ETCD_PORT" DYN_HTTP_HOST=127.0.0.1 DYN_HTTP_PORT="$FRONTEND_PORT" \
   DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS=0 DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS="${BENCH_STALL_SECS:-600}" \
-  java -Xmx384m -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$TMP/frontend-gc.log" -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & PIDS+=($!)
+  java -Xmx384m ${BENCH_FRONTEND_OPTS--XX:MaxNewSize=64m} -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$TMP/frontend-gc.log" -jar "$FRONTEND_JAR" >"$TMP/frontend.log" 2>&1 & PIDS+=($!)
 FRONTEND_PID=$!
 API="http://127.0.0.1:$FRONTEND_PORT"
 for _ in $(seq 1 600); do

@@ -39,6 +39,8 @@ class ComposeFileTest {
             "volumes",
             "healthcheck",
             "depends_on",
+            "read_only",
+            "tmpfs",
             "stop_grace_period",
             "restart",
             "deploy",
@@ -76,8 +78,11 @@ class ComposeFileTest {
     void everyServiceHasAHealthCheckAndWaitsForHealthyDependencies(String variant, Map<String, Object> compose) {
         for (String name : SERVICES) {
             Map<String, Object> service = ComposeFiles.service(compose, name);
+            // The compose test, or the HEALTHCHECK of the image the service builds (exec form: the
+            // images have no shell to run a string).
             List<String> check = ComposeFiles.healthCheck(service);
             assertTrue(check.size() > 1 && check.get(0).equals("CMD"), name + " health check " + check);
+            assertNotNull(Tree.at(service, "healthcheck", "interval"), name + " sets how often it is checked");
             Map<String, Object> dependsOn = Tree.map(service, "depends_on");
             for (String dependency : dependsOn.keySet()) {
                 assertTrue(SERVICES.contains(dependency), name + " depends on unknown " + dependency);
@@ -125,15 +130,16 @@ class ComposeFileTest {
             Map<String, String> env = ComposeFiles.env(service);
             String port = env.get(EnvNames.DYN_SYSTEM_PORT);
             assertNotNull(port, worker + " sets DYN_SYSTEM_PORT");
-            String[] target = ComposeFiles.httpTarget(ComposeFiles.healthCheck(service));
+            String[] target = ComposeFiles.httpTarget(ComposeFiles.healthCheck(service), env);
             assertNotNull(target, worker + " health check is an HTTP GET");
             assertEquals(port, target[0], worker + " health check port");
             assertEquals(KnownVariables.effective(env, EnvNames.DYN_SYSTEM_HEALTH_PATH), target[1], worker);
             List<Object> ports = Tree.list(service, "ports");
             assertEquals(1, ports.size(), worker);
-            String[] mapping = String.valueOf(ports.get(0)).split(":");
-            assertEquals(port, mapping[1], worker + " publishes its system port");
-            assertTrue(hostPorts.add(mapping[0]), "host port " + mapping[0] + " used twice");
+            String[] mapping = ComposeFiles.portMapping(String.valueOf(ports.get(0)));
+            assertEquals("127.0.0.1", mapping[0], worker + " publishes on the loopback address only");
+            assertEquals(port, mapping[2], worker + " publishes its system port");
+            assertTrue(hostPorts.add(mapping[1]), "host port " + mapping[1] + " used twice");
             // The seed's status server settings (seed 000).
             assertEquals("notready", env.get(EnvNames.DYN_SYSTEM_STARTING_HEALTH_STATUS), worker);
             assertEquals("[\"generate\"]", env.get(EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS), worker);
@@ -145,15 +151,17 @@ class ComposeFileTest {
     void theFrontendHealthCheckMeansItCanServe(String variant, Map<String, Object> compose) {
         Map<String, Object> frontend = ComposeFiles.service(compose, "frontend");
         Map<String, String> env = ComposeFiles.env(frontend);
-        String[] target = ComposeFiles.httpTarget(ComposeFiles.healthCheck(frontend));
+        String[] target = ComposeFiles.httpTarget(ComposeFiles.healthCheck(frontend), env);
         assertNotNull(target, "frontend health check is an HTTP GET");
         assertEquals(env.get(EnvNames.DYN_HTTP_PORT), target[0]);
         assertEquals(KnownVariables.effective(env, EnvNames.DYN_HTTP_SVC_HEALTH_PATH), target[1]);
         assertEquals(
                 "503", env.get(EnvNames.DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS), "else /health is 200 without workers");
+        List<Object> ports = Tree.list(frontend, "ports");
+        assertEquals(1, ports.size());
         assertEquals(
-                List.of(env.get(EnvNames.DYN_HTTP_PORT) + ":" + env.get(EnvNames.DYN_HTTP_PORT)),
-                Tree.list(frontend, "ports").stream().map(String::valueOf).toList());
+                List.of("127.0.0.1", env.get(EnvNames.DYN_HTTP_PORT), env.get(EnvNames.DYN_HTTP_PORT)),
+                List.of(ComposeFiles.portMapping(String.valueOf(ports.get(0)))));
     }
 
     @ParameterizedTest

@@ -22,10 +22,11 @@ import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
 /**
- * The health check commands of compose.yaml, run with bash exactly as a container runs them, against
- * the packaged apps started with the services' own variables: they fail while an app cannot serve
- * (worker loading, frontend without a worker) and pass once it can. Only the addresses change: etcd,
- * NATS and the app's port are this test's.
+ * The health checks of compose.yaml's services (their images' HEALTHCHECK), run as the container runs
+ * them: the same java command on the packaged app's own jars, with the service's variables, against
+ * the packaged apps started with those variables. They fail while an app cannot serve (worker loading,
+ * frontend without a worker) and pass once it can. Only the addresses change: etcd, NATS and the
+ * app's port are this test's (the check reads the port from the app's variable, as in the container).
  */
 // Two apps answering (30 s each), then both checks passing (34 s each), plus the checks' own 10 s runs.
 @Timeout(240)
@@ -61,8 +62,8 @@ class ComposeHealthCheckIT {
                 .env(EnvNames.DYN_MOCKER_STARTUP_DELAY_MS, String.valueOf(LOAD_MS));
         Cluster.Launch frontendLaunch = cluster.frontend(null).env(ComposeFiles.env(frontendService));
 
-        List<String> workerCheck = retarget(workerService, workerLaunch.port());
-        List<String> frontendCheck = retarget(frontendService, frontendLaunch.port());
+        Check workerCheck = Check.of("worker", workerService, EnvNames.DYN_SYSTEM_PORT, workerLaunch.port());
+        Check frontendCheck = Check.of("frontend", frontendService, EnvNames.DYN_HTTP_PORT, frontendLaunch.port());
         assertNotEquals(0, run(workerCheck), "nothing listens yet: the check must fail");
 
         try (Cluster.App frontend = frontendLaunch.start().awaitLive(START);
@@ -75,25 +76,32 @@ class ComposeHealthCheckIT {
         }
     }
 
-    /** The service's check with the container's port replaced by the test's. */
-    private static List<String> retarget(Map<String, Object> service, int port) {
-        List<String> check = ComposeFiles.healthCheck(service);
-        String[] target = ComposeFiles.httpTarget(check);
-        assertNotNull(target, "an HTTP check: " + check);
-        List<String> command = new ArrayList<>();
-        for (String part : check.subList(1, check.size())) {
-            command.add(part.replace("/dev/tcp/127.0.0.1/" + target[0] + " ", "/dev/tcp/127.0.0.1/" + port + " "));
+    /** A service's image health check, as this machine can run it: the container's paths made the module's. */
+    record Check(List<String> command, Map<String, String> env) {
+
+        static Check of(String module, Map<String, Object> service, String portVariable, int port) {
+            List<String> check = ComposeFiles.healthCheck(service);
+            assertTrue(check.contains(ComposeFiles.HEALTH_CHECK_COMMAND), module + " runs Vigil's check: " + check);
+            String java = ProcessHandle.current().info().command().orElse("java");
+            String app = Repo.path(module + "/target/quarkus-app").toString();
+            List<String> command = new ArrayList<>();
+            for (String part : check.subList(1, check.size())) {
+                command.add(part.equals("java") ? java : part.replace("/deployments", app));
+            }
+            Map<String, String> env = new java.util.HashMap<>(ComposeFiles.env(service));
+            env.put(portVariable, String.valueOf(port));
+            assertNotNull(ComposeFiles.httpTarget(check, env), module + ": an HTTP check");
+            return new Check(command, env);
         }
-        assertTrue(String.join(" ", command).contains("/" + port + " "), "retargeted: " + command);
-        return command;
     }
 
-    private static int run(List<String> command) {
+    private static int run(Check check) {
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(check.command())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().putAll(check.env());
+            Process process = builder.start();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return -1;

@@ -31,21 +31,57 @@ class DockerfileTest {
                 .filter(l -> !l.isEmpty() && !l.startsWith("#"))
                 .toList();
         List<String> froms = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-        assertEquals(2, froms.size(), image + ": a build stage and a runtime stage");
         assertTrue(froms.get(0).endsWith(" AS build"), image + ": first stage is named build");
         String text = String.join("\n", lines);
         assertTrue(
                 text.contains("./mvnw ") && text.contains("-pl " + image.module() + " -am"),
                 image + " builds its module");
         assertTrue(text.contains("/" + image.module() + "/target/"), image + " copies its module's output");
+        String runtimeFrom = froms.get(froms.size() - 1);
         if (image.variant().equals("native")) {
+            assertEquals(2, froms.size(), image + ": a build stage and a runtime stage");
             assertTrue(froms.get(0).contains("mandrel-builder-image"), image + " builds with Mandrel");
             assertTrue(text.contains("-Dnative"), image + " builds natively");
-            assertTrue(froms.get(1).contains("quarkus-micro-image"), image + " runs on the micro image");
+            assertTrue(runtimeFrom.contains("quarkus-micro-image"), image + " runs on the micro image");
         } else {
-            assertTrue(froms.get(1).contains("-runtime"), image + " runs on a JRE-only image");
+            // build (Maven in a container) or prebuilt (the host's jar), chosen by APP; the runtime
+            // on BASE, by default Red Hat's JRE-only image.
+            assertEquals(
+                    List.of(
+                            "FROM ${BUILD_IMAGE} AS build",
+                            "FROM scratch AS prebuilt",
+                            "FROM ${APP} AS app",
+                            "FROM ${BASE}"),
+                    froms,
+                    image + ": the stages");
+            assertTrue(lines.contains("ARG APP=build"), image + " builds in a container unless told otherwise");
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.startsWith("ARG BASE=") && l.endsWith("-runtime:1.21")),
+                    image + " runs on a JRE-only image by default");
+            assertTrue(
+                    lines.contains("COPY " + image.module() + "/target/quarkus-app/ /build/" + image.module()
+                            + "/target/quarkus-app/"),
+                    image + ": prebuilt takes the host's fast-jar");
+            // No shell in the runtime: java is PID 1, its options come from JDK_JAVA_OPTIONS.
+            assertTrue(
+                    lines.contains("ENTRYPOINT [\"java\", \"-jar\", \"/deployments/quarkus-run.jar\"]"),
+                    image + " entrypoint");
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENV JDK_JAVA_OPTIONS=")), image + " JVM options");
         }
-        List<String> runtimeStage = lines.subList(lines.indexOf(froms.get(1)), lines.size());
+        List<String> check = ComposeFiles.imageHealthCheck(image.dockerfile());
+        String[] target = ComposeFiles.httpTarget(check, java.util.Map.of());
+        assertTrue(target != null, image + " has an HTTP HEALTHCHECK: " + check);
+        String portVariable = image.module().equals("worker") ? EnvNames.DYN_SYSTEM_PORT : EnvNames.DYN_HTTP_PORT;
+        assertEquals(
+                KnownVariables.effective(java.util.Map.of(), portVariable),
+                target[0],
+                image + " checks the default port");
+        assertEquals("/health", target[1], image + " checks /health");
+        assertEquals(
+                "4242",
+                ComposeFiles.httpTarget(check, java.util.Map.of(portVariable, "4242"))[0],
+                image + "'s check follows " + portVariable);
+        List<String> runtimeStage = lines.subList(lines.indexOf(runtimeFrom), lines.size());
         List<String> users =
                 runtimeStage.stream().filter(l -> l.startsWith("USER ")).toList();
         assertFalse(users.isEmpty(), image + " sets a user in the runtime stage");

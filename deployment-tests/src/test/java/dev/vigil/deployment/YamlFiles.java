@@ -48,6 +48,15 @@ final class YamlFiles {
         }
     }
 
+    /** A flow sequence given as text, such as the JSON array of a Containerfile's exec form. */
+    static List<Object> parseFlowList(String text) {
+        Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        if (!(document instanceof List<?>)) {
+            throw new IllegalArgumentException("expected a sequence: " + text);
+        }
+        return Tree.list(document);
+    }
+
     static List<Map<String, Object>> parseAll(String text) {
         return parseAll(new java.io.StringReader(text), "text");
     }

@@ -73,6 +73,25 @@ class VigilScriptTest {
     }
 
     @Test
+    void containersWithoutPodmanNamesWhatIsMissingInOneLine(@TempDir Path bin) throws Exception {
+        // What the script needs to get as far as its checks, and none of podman's tools.
+        for (String tool : List.of("dirname", "grep", "mkdir")) {
+            Path target = Stream.of("/usr/bin/", "/bin/")
+                    .map(dir -> Path.of(dir + tool))
+                    .filter(Files::isExecutable)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(tool + " not found"));
+            Files.createSymbolicLink(bin.resolve(tool), target.toRealPath());
+        }
+        Run run = vigil(Map.of("PATH", bin.toString()), "containers");
+        assertEquals(1, run.exit(), run.output());
+        List<String> lines = run.output().lines().toList();
+        assertEquals(1, lines.size(), run.output());
+        assertTrue(lines.get(0).startsWith("vigil containers: missing podman podman-compose"), lines.get(0));
+        assertTrue(lines.get(0).contains("apt-get install podman podman-compose"), lines.get(0));
+    }
+
+    @Test
     void ciRunsTheReadmeTestCommandAndNothingElse() {
         String readme = Repo.read("README.md");
         assertTrue(readme.contains("```bash\n./vigil test\n```"), "README gives ./vigil test");

@@ -10,6 +10,8 @@
 #   6. tears everything down (VIGIL_CONTAINERS_KEEP=1 leaves it running; podman-compose -p vigil down
 #      -v removes it then).
 # Exits 0 only if every step worked. Prints image sizes and each container's start-to-healthy time.
+# `containers/run.sh images` does steps 1 and 2 only, and writes .vigil/containers/podman.env: the
+# CONTAINERS_CONF this machine needs, if any (deployment-tests' KubePlayIT uses it).
 #
 # Variables: VIGIL_FRONTEND_PORT (8000), VIGIL_WORKER_PORT (8081), VIGIL_WORKER2_PORT (8082): the
 # host ports on 127.0.0.1; VIGIL_CONTAINERS_PROJECT (vigil): the compose project name;
@@ -25,6 +27,8 @@ FRONTEND_PORT="${VIGIL_FRONTEND_PORT:-8000}"
 WORKER_PORT="${VIGIL_WORKER_PORT:-8081}"
 WORKER2_PORT="${VIGIL_WORKER2_PORT:-8082}"
 TIMEOUT="${VIGIL_CONTAINERS_TIMEOUT_SECS:-180}"
+MODE="${1:-all}"
+case "$MODE" in all | images) ;; *) printf 'usage: containers/run.sh [images]\n' >&2; exit 2 ;; esac
 MODEL=mock-model
 JRE_IMAGE=localhost/vigil/jre:17
 ETCD_BASE_IMAGE=localhost/vigil/etcd:local
@@ -48,6 +52,7 @@ command -v etcdctl >/dev/null || missing+=(etcd-client)
 command -v curl >/dev/null || missing+=(curl)
 [ ${#missing[@]} -eq 0 ] || fail "missing ${missing[*]}: install with 'apt-get install ${missing[*]}' (podman runs as root here; see docs/deployment.md, 'Containers')"
 for port in "$FRONTEND_PORT" "$WORKER_PORT" "$WORKER2_PORT"; do
+  [ "$MODE" = images ] && break
   port_busy "$port" && fail "port $port on 127.0.0.1 is in use (./vigil up?); move the containers with VIGIL_FRONTEND_PORT, VIGIL_WORKER_PORT, VIGIL_WORKER2_PORT"
 done
 mkdir -p "$STATE"
@@ -114,6 +119,9 @@ for app in worker frontend; do
   build_image "vigil/$app:jvm" "$ROOT/$app/src/main/docker/Dockerfile.jvm" "$ROOT" \
     --build-arg APP=prebuilt --build-arg BASE="$JRE_IMAGE" --ignorefile "$ROOT/containers/prebuilt.ignore"
 done
+
+echo "CONTAINERS_CONF=${CONTAINERS_CONF:-}" >"$STATE/podman.env"
+[ "$MODE" = images ] && exit 0
 
 # --- 3. compose up, in depends_on order ------------------------------------------------------------
 trap teardown EXIT

@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Arguments: {@code PORT_VARIABLE DEFAULT_PORT PATH_VARIABLE DEFAULT_PATH}: the port and path are
  * read from the same variables the app reads ({@code DYN_HTTP_PORT} / {@code DYN_HTTP_SVC_HEALTH_PATH}
  * for the frontend, {@code DYN_SYSTEM_PORT} / {@code DYN_SYSTEM_HEALTH_PATH} for the worker), so the
- * check follows the app wherever the deployment moves it. Plain sockets, not an HTTP client: the
+ * check follows the app wherever the deployment moves it; {@code -} for a variable means none (the
+ * default is the value). Plain sockets, not an HTTP client: the
  * check runs every few seconds and must start fast.
  */
 public final class HealthCheckCommand {
@@ -81,6 +82,7 @@ public final class HealthCheckCommand {
         }
 
         private static String orDefault(String value, String fallback) {
+            // env.get("-") is null: "-" names no variable.
             return value == null || value.isBlank() ? fallback : value;
         }
 

@@ -62,7 +62,8 @@ make_jre() {
   chown 185:185 "$rootfs/deployments"
   "$jdk/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --compress=2 \
     --output "$rootfs/opt/java"
-  copy_libraries "$rootfs" $(find "$rootfs/opt/java" -type f \( -name '*.so' -o -perm -u+x \) | xargs file | grep ELF | cut -d: -f1)
+  # ldd reads every candidate (it skips what is not an ELF file; `file` may not be installed).
+  copy_libraries "$rootfs" $(find "$rootfs/opt/java" -type f \( -name '*.so' -o -perm -u+x \))
   cat >"$TMP/jre/Containerfile" <<'CONTAINERFILE'
 FROM scratch
 COPY rootfs/ /

@@ -109,9 +109,10 @@ class KubePlayIT {
                     "inspect",
                     "--format",
                     "{{.HostConfig.RestartPolicy.Name}} {{.Config.HealthcheckOnFailureAction}}"
-                            + " {{.HostConfig.Memory}} {{json .Config.Healthcheck.Test}}",
+                            + " {{.HostConfig.Memory}} ro={{.HostConfig.ReadonlyRootfs}} {{json .Config.Healthcheck.Test}}",
                     worker0);
-            assertTrue(config.startsWith("always restart 805306368 "), config);
+            // restartPolicy, the liveness probe's action, the memory limit, readOnlyRootFilesystem.
+            assertTrue(config.startsWith("always restart 805306368 ro=true "), config);
             assertTrue(config.contains(ComposeFiles.HEALTH_CHECK_COMMAND), config);
             awaitHealthy(worker0);
             awaitHealthy(worker1);

@@ -12,9 +12,9 @@
 # Usage: containers/base-images.sh [jre|etcd]...   (default: both)
 # Needs: podman; a JDK with jmods (Debian: openjdk-17-jdk-headless); etcd-server and etcd-client.
 set -euo pipefail
-ENGINE="${VIGIL_CONTAINER_ENGINE:-podman}"
-JRE_IMAGE="${VIGIL_JRE_IMAGE:-localhost/vigil/jre:17}"
-ETCD_IMAGE="${VIGIL_ETCD_IMAGE:-localhost/vigil/etcd:local}"
+ENGINE=podman
+JRE_IMAGE=localhost/vigil/jre:17
+ETCD_IMAGE=localhost/vigil/etcd:local
 # What the apps' jars use (jdeps --print-module-deps over every jar of both apps), plus what they
 # reach by reflection or service loading: TLS to etcd (jdk.crypto.ec), DNS (jdk.naming.dns), zipfs.
 MODULES="java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,\

@@ -208,11 +208,15 @@ public final class EnvNames {
      */
     public static final List<String> TOOLS = List.of(
             "VIGIL_CACHE_DIR",
+            "VIGIL_CONTAINERS_KEEP",
+            "VIGIL_CONTAINERS_PROJECT",
+            "VIGIL_CONTAINERS_TIMEOUT_SECS",
             "VIGIL_ENGINE_MODEL",
             "VIGIL_ENGINE_URL",
             "VIGIL_ETCD_BIN",
             "VIGIL_ETCD_PEER_PORT",
             "VIGIL_ETCD_PORT",
+            "VIGIL_FRONTEND_JVM_OPTIONS",
             "VIGIL_FRONTEND_PORT",
             "VIGIL_MODEL",
             "VIGIL_NATS_BIN",
@@ -224,7 +228,8 @@ public final class EnvNames {
             "VIGIL_ROLL_ENV",
             "VIGIL_START_SECS",
             "VIGIL_TEST_TOOLS",
-            "VIGIL_WORKER_PORT");
+            "VIGIL_WORKER_PORT",
+            "VIGIL_WORKER2_PORT");
 
     /** Every name a Vigil app or tool reads: {@link #ALL} and {@link #TOOLS}. */
     public static final Set<String> KNOWN = Collections.unmodifiableSet(

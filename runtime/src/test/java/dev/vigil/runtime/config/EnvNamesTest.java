@@ -50,8 +50,8 @@ class EnvNamesTest {
     @Test
     void everyToolVariableIsKnown() throws IOException {
         Pattern name = Pattern.compile("VIGIL_[A-Z0-9_]+");
-        List<Path> sources = new java.util.ArrayList<>(List.of(Path.of("..", "vigil")));
-        for (String dir : List.of("../bench", "../engines", "../testing/src/main")) {
+        List<Path> sources = new java.util.ArrayList<>(List.of(Path.of("..", "vigil"), Path.of("..", "compose.yaml")));
+        for (String dir : List.of("../bench", "../engines", "../containers", "../testing/src/main")) {
             if (Files.isDirectory(Path.of(dir))) {
                 try (var files = Files.walk(Path.of(dir))) {
                     files.filter(Files::isRegularFile)

@@ -123,6 +123,49 @@ class BoundariesTest {
         org.junit.jupiter.api.Assertions.assertEquals(List.of(), unbounded);
     }
 
+    /**
+     * Vert.x's and Jackson's internals (their {@code impl} and {@code internal} packages, Jackson's
+     * underscore methods) change without notice between releases: main code uses their public API.
+     */
+    @Test
+    void noMainClassUsesVertxOrJacksonInternals() {
+        check("dev.vigil", "Vert.x or Jackson internals", (user, target) -> internal(target));
+        List<String> calls = new java.util.ArrayList<>();
+        for (JavaClass c : main) {
+            c.getMethodCallsFromSelf().stream()
+                    .filter(call -> call.getTargetOwner().getPackageName().startsWith("com.fasterxml.jackson"))
+                    .filter(call -> call.getName().startsWith("_"))
+                    .forEach(call -> calls.add(call.getDescription()));
+        }
+        assertEquals(List.of(), calls);
+    }
+
+    private static boolean internal(JavaClass target) {
+        String pkg = target.getPackageName();
+        boolean library = pkg.startsWith("io.vertx.") || pkg.startsWith("com.fasterxml.jackson.");
+        return library && (pkg.contains(".impl") || pkg.contains(".internal"));
+    }
+
+    /** One home for Jackson mappers (runtime.json.Json: WIRE and STRICT): no class makes its own. */
+    @Test
+    void objectMappersAreMadeOnlyInJson() {
+        List<String> made = new java.util.ArrayList<>();
+        for (JavaClass c : main) {
+            if (c.getName().equals("dev.vigil.runtime.json.Json")) {
+                continue;
+            }
+            c.getConstructorCallsFromSelf().stream()
+                    .filter(call -> call.getTargetOwner().isAssignableTo("com.fasterxml.jackson.databind.ObjectMapper"))
+                    .forEach(call -> made.add(call.getDescription()));
+            c.getMethodCallsFromSelf().stream()
+                    .filter(call ->
+                            call.getTargetOwner().getName().equals("com.fasterxml.jackson.databind.json.JsonMapper"))
+                    .filter(call -> call.getName().equals("builder"))
+                    .forEach(call -> made.add(call.getDescription()));
+        }
+        assertEquals(List.of(), made);
+    }
+
     @Test
     void jetcdStaysInTheEtcdAdapter() {
         check(

@@ -47,6 +47,12 @@ class KubePlayIT {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> podmanEnv = new HashMap<>();
+    private final long started = System.nanoTime();
+
+    /** What the test reached, and when: the output says where its minutes go. */
+    private void step(String what) {
+        System.out.printf("[%5.1f s] %s%n", (System.nanoTime() - started) / 1e9, what);
+    }
 
     @Test
     void theManifestsRunInPodsAndTheirProbesAct(@TempDir Path dir) throws Exception {
@@ -83,6 +89,7 @@ class KubePlayIT {
             kubeImages.put(app, tag);
         }
 
+        step("images built");
         int frontendPort = FreePort.next();
         List<Map<String, Object>> objects = KubePlay.forPodman(
                 Kustomize.build(Repo.path("k8s")), "localhost/vigil/etcd:local", kubeImages, frontendPort);
@@ -101,6 +108,7 @@ class KubePlayIT {
                     .ignoreExceptions()
                     .until(() -> get(api + "/v1/models").contains("\"mock-model\""));
             assertEquals(200, chat(api), "a chat request through the frontend pod");
+            step("pods up, chat answered");
 
             // What kube play made of the manifests: the liveness probe is a health check that restarts.
             String worker0 = "worker-pod-0-worker";
@@ -117,6 +125,7 @@ class KubePlayIT {
             awaitHealthy(worker0);
             awaitHealthy(worker1);
 
+            step("both workers healthy");
             // A worker whose JVM dies: podman restarts its container (restartPolicy: Always).
             String pid = podman("inspect", "--format", "{{.State.Pid}}", worker0);
             run(Duration.ofSeconds(10), List.of("kill", "-KILL", pid));
@@ -125,6 +134,7 @@ class KubePlayIT {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> Integer.parseInt(podman("inspect", "--format", "{{.RestartCount}}", worker0)) >= 1);
             awaitHealthy(worker0);
+            step("worker 0 restarted and healthy");
             // The restarted worker is a new instance: it takes traffic once the frontend's probes
             // (DYN_PROBES) have admitted it, and the dead one leaves with its etcd lease. Wait for
             // exactly two instances, both routable, before hanging the other worker.
@@ -137,6 +147,7 @@ class KubePlayIT {
                         return count(instances, "\"instance_hex\"") == 2 && count(instances, "\"routable\":true") == 2;
                     });
             assertEquals(200, chat(api), "a chat request after the restart");
+            step("the frontend routes to both again");
 
             // A worker whose JVM hangs: its liveness probe fails failureThreshold (3) times in a row,
             // podman marks it unhealthy and stops it; the frontend's own probes route around it.
@@ -152,6 +163,7 @@ class KubePlayIT {
                         return podman("inspect", "--format", "{{.State.Health.Status}}", worker1)
                                 .equals("unhealthy");
                     });
+            step("worker 1 unhealthy");
             String state = podman("inspect", "--format", "{{.State.Status}} {{.State.Health.FailingStreak}}", worker1);
             System.out.println("hung worker after its liveness probe failed: " + state + "; chats meanwhile " + during);
             assertTrue(state.endsWith(" 3"), "three failures in a row: " + state);
@@ -162,6 +174,7 @@ class KubePlayIT {
                 run(Duration.ofSeconds(30), podmanCommand("pod", "kill", "--signal", "KILL", pod));
             }
             run(Duration.ofSeconds(120), podmanCommand("kube", "down", manifests.toString()));
+            step("torn down");
             run(Duration.ofSeconds(30), podmanCommand("network", "rm", "-f", network));
         }
     }

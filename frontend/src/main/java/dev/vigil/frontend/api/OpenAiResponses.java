@@ -1,6 +1,7 @@
 package dev.vigil.frontend.api;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -8,9 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -216,9 +215,8 @@ final class OpenAiResponses {
      * docs/benchmarks.md). {@code OpenAiResponsesTest} compares the two.
      */
     static String writeDirect(ObjectMapper json, Completion completion) throws IOException {
-        // As writeValueAsString sets up and releases its buffers.
-        BufferRecycler buffers = json.getFactory()._getBufferRecycler();
-        try (SegmentedStringWriter out = new SegmentedStringWriter(buffers)) {
+        // A plain writer: Jackson's recycled buffers are reached only through its internals.
+        try (StringWriter out = new StringWriter(512)) {
             try (JsonGenerator gen = json.createGenerator(out)) {
                 gen.writeStartObject();
                 stringField(gen, "id", completion.id());
@@ -258,9 +256,7 @@ final class OpenAiResponses {
                 }
                 gen.writeEndObject();
             }
-            return out.getAndClear();
-        } finally {
-            buffers.releaseToPool();
+            return out.toString();
         }
     }
 

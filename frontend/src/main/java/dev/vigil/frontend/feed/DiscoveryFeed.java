@@ -2,6 +2,8 @@ package dev.vigil.frontend.feed;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,14 +14,18 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.vigil.frontend.load.BusyMonitor;
 import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
+import dev.vigil.frontend.routing.CircuitBreakers;
 import dev.vigil.frontend.routing.Quarantine;
 import dev.vigil.frontend.routing.WorkerStates;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
 
 /**
  * Keeps the frontend's view of the cluster current: every discovery change replaces the known
@@ -52,6 +58,12 @@ public class DiscoveryFeed {
     @Inject
     WorkerStates workerStates;
 
+    @Inject
+    CircuitBreakers breakers;
+
+    @Inject
+    BusyMonitor busy;
+
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
@@ -60,6 +72,11 @@ public class DiscoveryFeed {
             probes.sync(change.current().values());
             // Dynamo resets its quarantine on every change of the source list.
             quarantine.clear();
+            // Per-instance tables keep only instances discovery lists: restarts bring new ids.
+            Set<InstanceId> live =
+                    change.current().values().stream().map(Instance::id).collect(Collectors.toSet());
+            breakers.retainOnly(live);
+            busy.retainOnly(live);
             change.added().forEach(key -> LOG.infof("Instance added: %s", key));
             change.removed().forEach(key -> LOG.infof("Instance removed: %s", key));
             workerStates.refresh();

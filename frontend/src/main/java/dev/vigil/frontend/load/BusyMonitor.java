@@ -1,6 +1,7 @@
 package dev.vigil.frontend.load;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +66,19 @@ public class BusyMonitor {
         if (subscription != null) {
             subscription.close();
         }
+    }
+
+    /** Forgets the load and latch of every instance discovery no longer lists (worker restarts bring new ids). */
+    public void retainOnly(Set<InstanceId> live) {
+        loads.keySet().retainAll(live);
+        decodeLatch.keySet().retainAll(live);
+    }
+
+    /** How many instances have a load or a latch kept (bounded by the instances discovery lists). */
+    public int size() {
+        java.util.Set<InstanceId> kept = new java.util.HashSet<>(loads.keySet());
+        kept.addAll(decodeLatch.keySet());
+        return kept.size();
     }
 
     private void onLoad(byte[] payload) {

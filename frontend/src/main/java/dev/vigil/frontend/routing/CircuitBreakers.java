@@ -1,7 +1,9 @@
 package dev.vigil.frontend.routing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -78,6 +80,28 @@ public class CircuitBreakers {
         return circuit == null
                 ? Optional.empty()
                 : Optional.of(new Status(circuit.state(System.nanoTime()).wireName(), circuit.reason()));
+    }
+
+    /**
+     * Forgets every instance discovery no longer lists, with its metric series: worker restarts
+     * bring new instance ids, and a table that only grows would hold every one ever seen.
+     */
+    public void retainOnly(Set<InstanceId> live) {
+        for (InstanceId id : List.copyOf(circuits.keySet())) {
+            if (!live.contains(id) && circuits.remove(id) != null) {
+                for (String name : List.of(MetricNames.CIRCUIT_STATE, MetricNames.CIRCUIT_TRANSITIONS)) {
+                    registry.find(name)
+                            .tag(MetricNames.WORKER_ID, id.hex())
+                            .meters()
+                            .forEach(registry::remove);
+                }
+            }
+        }
+    }
+
+    /** How many instances have a circuit (bounded by the instances discovery lists). */
+    public int size() {
+        return circuits.size();
     }
 
     /** A circuit's state as shown to operators. */

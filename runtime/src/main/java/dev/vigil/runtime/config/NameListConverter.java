@@ -8,6 +8,8 @@ import org.eclipse.microprofile.config.spi.Converter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.vigil.runtime.json.Json;
+
 /**
  * An array literal of names: a JSON array of strings such as {@code ["generate","load_metrics"]},
  * or the bare form {@code [generate, load_metrics]} that Dynamo's figment parser also accepts. A
@@ -15,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public class NameListConverter implements Converter<NameList> {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.WIRE;
     private static final String EXPECTED = "expected a JSON array of strings, such as [\"generate\"]";
 
     @Override

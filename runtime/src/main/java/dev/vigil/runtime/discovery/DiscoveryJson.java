@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.vigil.runtime.config.ConfigProblem;
+import dev.vigil.runtime.json.Json;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
@@ -46,7 +47,7 @@ public final class DiscoveryJson {
 
     private static final Logger LOG = Logger.getLogger(DiscoveryJson.class);
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.WIRE;
     private static final JsonFactory FACTORY = MAPPER.getFactory();
     private static final BigInteger TWO_TO_THE_64 = BigInteger.ONE.shiftLeft(64);
 

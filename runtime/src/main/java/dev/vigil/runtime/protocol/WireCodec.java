@@ -9,9 +9,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import dev.vigil.runtime.json.Json;
 
 /**
  * The one place request-plane bodies are encoded and decoded, for both apps: a {@link
@@ -26,9 +26,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class WireCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper MAPPER = Json.WIRE;
 
     private WireCodec() {}
 

@@ -9,13 +9,12 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.config.EnvNames;
+import dev.vigil.runtime.json.Json;
 
 /**
  * The canary payload of an endpoint: the engine's default, or {@code DYN_HEALTH_CHECK_PAYLOAD}. As in
@@ -26,9 +25,7 @@ public final class HealthCheckPayload {
 
     private static final Logger LOG = Logger.getLogger(HealthCheckPayload.class);
     /** Strict: {@code {"a":1} junk} is not JSON, whatever Jackson's lenient default says. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectMapper JSON = Json.STRICT;
 
     private HealthCheckPayload() {}
 

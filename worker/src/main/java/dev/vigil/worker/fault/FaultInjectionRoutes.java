@@ -17,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import dev.vigil.runtime.json.Json;
 import dev.vigil.worker.config.FaultInjectionConfig;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.FaultInjection;
@@ -35,7 +36,7 @@ public class FaultInjectionRoutes {
 
     private static final Logger LOG = Logger.getLogger(FaultInjectionRoutes.class);
     static final String PATH = "/engine/fault";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.WIRE;
 
     @Inject
     FaultInjectionConfig config;

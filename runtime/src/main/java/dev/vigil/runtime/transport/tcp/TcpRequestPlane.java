@@ -25,11 +25,10 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
-import io.netty.channel.EventLoop;
+import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
@@ -87,7 +86,7 @@ public final class TcpRequestPlane implements RequestPlane {
     private final AtomicLong nextId = new AtomicLong();
     /**
      * Connections by listener and, for calls made on one of this plane's Vert.x event loops, by that
-     * loop (null for other threads): see {@link #peer(TcpAddress, ContextInternal)}.
+     * loop (null for other threads): see {@link #peer(TcpAddress, Context)}.
      */
     private final ConcurrentMap<PeerKey, TcpPeer> peers = new ConcurrentHashMap<>();
 
@@ -256,7 +255,7 @@ public final class TcpRequestPlane implements RequestPlane {
         // A connection found closed between lookup and use is replaced once; a second closed one
         // means the server is going away.
         TcpCall call = null;
-        ContextInternal loop = callingLoop();
+        Context loop = callingLoop();
         for (int attempt = 0; attempt < 2; attempt++) {
             TcpPeer peer = peer(address, loop);
             call = new TcpCall(peer, stream, subject, requestId, channel);
@@ -457,8 +456,9 @@ public final class TcpRequestPlane implements RequestPlane {
      * unary request when one connection served every loop). Other threads, and event
      * links, share one connection per listener. A connection is opened on first use, on its loop.
      */
-    private TcpPeer peer(TcpAddress address, ContextInternal loop) {
-        PeerKey key = new PeerKey(address.server(), loop == null ? null : loop.nettyEventLoop());
+    private TcpPeer peer(TcpAddress address, Context loop) {
+        // Called on the loop's own thread, which runs exactly one Netty event loop: it names the loop.
+        PeerKey key = new PeerKey(address.server(), loop == null ? null : Thread.currentThread());
         TcpPeer existing = peers.get(key);
         if (existing != null) {
             return existing;
@@ -473,21 +473,22 @@ public final class TcpRequestPlane implements RequestPlane {
         } else {
             // On the loop's own context, not the request's duplicate of it: the connection outlives
             // the request, and Vert.x binds a socket to the context it was opened on.
-            loop.dispatch(() -> created.connect(client, address.host(), address.port()));
+            loop.runOnContext(v -> created.connect(client, address.host(), address.port()));
         }
         return created;
     }
 
     /** The event loop context (of this plane's Vert.x) the current thread runs, or null. */
-    private ContextInternal callingLoop() {
+    private Context callingLoop() {
         if (!Context.isOnEventLoopThread()) {
             return null;
         }
         Context current = Vertx.currentContext();
-        if (!(current instanceof ContextInternal internal) || internal.owner() != vertx) {
+        if (current == null || current.owner() != vertx) {
             return null;
         }
-        ContextInternal root = internal.unwrap();
+        // A request's handlers run on a duplicate of the loop's context; the root is the loop's own.
+        Context root = VertxContext.getRootContext(current);
         return root.isEventLoopContext() ? root : null;
     }
 
@@ -603,7 +604,8 @@ public final class TcpRequestPlane implements RequestPlane {
     }
 
     /** A connection's key: the listener ({@code host:port}) and the caller's event loop, or null. */
-    record PeerKey(String server, EventLoop loop) {}
+    /** {@code loop}: the event loop thread whose calls share the connection, or null for all others. */
+    record PeerKey(String server, Thread loop) {}
 
     private record EventSubscription(String pattern, Consumer<byte[]> handler, SerialExecutor serial) {}
 }

@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
+import dev.vigil.runtime.json.Json;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.LoadMetrics;
 import dev.vigil.runtime.protocol.SamplingOptions;
@@ -83,7 +84,7 @@ public final class OpenAiEngine implements Engine {
 
     private final Vertx vertx;
     private final OpenAiEngineSettings settings;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.WIRE;
     private final HttpClient http;
     private final ApiKey apiKey;
     private final ChildEngine child;

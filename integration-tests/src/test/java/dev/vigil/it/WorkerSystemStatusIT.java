@@ -147,11 +147,17 @@ class WorkerSystemStatusIT {
                 String.valueOf(wait.toSeconds()),
                 "DYN_MOCKER_STARTUP_DELAY_MS",
                 "0")) {
-            // Served and registered, but not yet proven by a canary (one wait time away).
-            Awaitility.await("generate registered")
+            // Served and registered, but not yet proven by a canary (one wait time away). The three
+            // endpoints register one after another: wait for all of them, not just the first.
+            Awaitility.await("every endpoint registered")
                     .pollInterval(Duration.ofMillis(50))
                     .atMost(START)
-                    .until(() -> given().get(url(port, "/health")).asString().contains("\"generate\""));
+                    .until(() -> {
+                        String health = given().get(url(port, "/health")).asString();
+                        return health.contains("\"generate\"")
+                                && health.contains("\"clear_kv_blocks\"")
+                                && health.contains("\"load_metrics\"");
+                    });
             Response before = given().get(url(port, "/health"));
             assertEquals(503, before.statusCode(), before.asString());
             assertEquals("notready", JsonPath.from(before.asString()).getString("endpoints.generate"));

@@ -38,6 +38,18 @@ class VigilScriptTest {
         return new Run(process.exitValue(), output);
     }
 
+    /** Fills {@code bin}, a PATH of its own, with links to just these tools of the system's. */
+    static void linkTools(Path bin, String... tools) throws IOException {
+        for (String tool : tools) {
+            Path target = Stream.of("/usr/bin/", "/bin/")
+                    .map(dir -> Path.of(dir + tool))
+                    .filter(Files::isExecutable)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(tool + " not found"));
+            Files.createSymbolicLink(bin.resolve(tool), target.toRealPath());
+        }
+    }
+
     @Test
     void helpNamesEveryPackageItInstallsAndTheMavenCommand() throws Exception {
         Run run = vigil(Map.of(), "test", "--help");
@@ -56,14 +68,7 @@ class VigilScriptTest {
     @Test
     void aMissingPackageWithoutAptGetIsOneClearLineAndExit1(@TempDir Path bin) throws Exception {
         // A PATH with what the script needs but no apt-get, and an etcd that is not there.
-        for (String tool : List.of("java", "sed", "cut", "tr", "id", "dirname", "mkdir", "cat")) {
-            Path target = Stream.of("/usr/bin/", "/bin/")
-                    .map(dir -> Path.of(dir + tool))
-                    .filter(Files::isExecutable)
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError(tool + " not found"));
-            Files.createSymbolicLink(bin.resolve(tool), target.toRealPath());
-        }
+        linkTools(bin, "java", "sed", "cut", "tr", "id", "dirname", "mkdir", "cat");
         Run run = vigil(Map.of("PATH", bin.toString(), "VIGIL_ETCD_BIN", "/nonexistent/etcd"), "test");
         assertEquals(1, run.exit(), run.output());
         List<String> lines = run.output().lines().toList();
@@ -75,14 +80,7 @@ class VigilScriptTest {
     @Test
     void containersWithoutPodmanNamesWhatIsMissingInOneLine(@TempDir Path bin) throws Exception {
         // What the script needs to get as far as its checks, and none of podman's tools.
-        for (String tool : List.of("dirname", "grep", "mkdir")) {
-            Path target = Stream.of("/usr/bin/", "/bin/")
-                    .map(dir -> Path.of(dir + tool))
-                    .filter(Files::isExecutable)
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError(tool + " not found"));
-            Files.createSymbolicLink(bin.resolve(tool), target.toRealPath());
-        }
+        linkTools(bin, "dirname", "grep", "mkdir");
         Run run = vigil(Map.of("PATH", bin.toString()), "containers");
         assertEquals(1, run.exit(), run.output());
         List<String> lines = run.output().lines().toList();

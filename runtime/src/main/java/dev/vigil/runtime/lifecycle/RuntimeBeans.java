@@ -14,6 +14,7 @@ import dev.vigil.runtime.config.RuntimeConfig;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.etcd.EtcdDiscovery;
 import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.local.LocalRequestPlane;
 import dev.vigil.runtime.transport.nats.NatsPlaneSettings;
@@ -71,5 +72,13 @@ public class RuntimeBeans {
         if (config.requestPlane() != RequestPlaneKind.LOCAL) {
             plane.close();
         }
+    }
+
+    /** The process's clock: beans that measure or schedule time inject it; tests replace it. */
+    @Produces
+    @Singleton
+    @io.quarkus.arc.DefaultBean
+    Clock clock() {
+        return Clock.SYSTEM;
     }
 }

@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
+import dev.vigil.runtime.time.Clock;
+
 /**
  * The HTTP side of one completion: one JSON body, or an SSE stream whose headers go out with the
  * first event. An error before the first event is a proper HTTP error; after it, the stream can only
@@ -53,12 +55,15 @@ final class ClientResponse {
     private long stallTimer = -1;
     private boolean streaming;
     private boolean ended;
-    private long lastWriteNanos = System.nanoTime();
+    private final Clock clock;
+    private long lastWriteNanos;
     private Vertx timers;
     private long keepAliveTimer = -1;
 
-    ClientResponse(HttpServerResponse response) {
+    ClientResponse(HttpServerResponse response, Clock clock) {
         this.response = response;
+        this.clock = clock;
+        this.lastWriteNanos = clock.nanoTime();
     }
 
     /**
@@ -151,7 +156,7 @@ final class ClientResponse {
         }
         // A tick comes up to one interval late after the last write: silence is measured, not assumed.
         // A client that does not read gets no keep-alives piling up behind its unread data.
-        if (!full && System.nanoTime() - lastWriteNanos >= intervalNanos) {
+        if (!full && clock.nanoTime() - lastWriteNanos >= intervalNanos) {
             startStream();
             flush();
             write(KEEP_ALIVE);
@@ -181,7 +186,7 @@ final class ClientResponse {
         }
         startStream();
         String event = "data: " + json + "\n\n";
-        lastWriteNanos = System.nanoTime();
+        lastWriteNanos = clock.nanoTime();
         if (single == null && gathered == null) {
             // Most batches hold one event (a token at a time): it goes out as it is, no copy.
             single = event;
@@ -223,7 +228,7 @@ final class ClientResponse {
     }
 
     private void write(String chunk) {
-        lastWriteNanos = System.nanoTime();
+        lastWriteNanos = clock.nanoTime();
         response.write(chunk);
         checkFull();
     }

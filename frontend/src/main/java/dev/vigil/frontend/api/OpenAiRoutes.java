@@ -26,17 +26,19 @@ import io.vertx.ext.web.handler.BodyHandler;
 import dev.vigil.frontend.api.CompletionRequest.Kind;
 import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.frontend.config.LoadSheddingConfig;
-import dev.vigil.frontend.config.MigrationConfig;
-import dev.vigil.frontend.config.RetryConfig;
+import dev.vigil.frontend.metrics.FrontendMetrics;
 import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.Admission;
-import dev.vigil.frontend.routing.RetryBudget;
+import dev.vigil.frontend.routing.FailurePolicies;
+import dev.vigil.frontend.routing.FailurePolicy;
 import dev.vigil.frontend.routing.Router;
+import dev.vigil.frontend.routing.StreamWatchdog;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
 import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.runtime.transport.RequestPlane;
 
@@ -77,19 +79,16 @@ public class OpenAiRoutes {
     RequestMetrics requestMetrics;
 
     @Inject
-    MigrationConfig migration;
-
-    @Inject
     LoadSheddingConfig shedding;
 
     @Inject
     FrontendHttpConfig http;
 
     @Inject
-    RetryConfig retry;
+    FailurePolicies failurePolicies;
 
     @Inject
-    RetryBudget retryBudget;
+    Clock clock;
 
     @Inject
     MeterRegistry registry;
@@ -207,37 +206,41 @@ public class OpenAiRoutes {
                 throw refusal(ctx, request, admission);
             }
             String requestId = requestId();
-            long created = System.currentTimeMillis() / 1000;
-            ClientResponse client = new ClientResponse(ctx.response());
+            long created = clock.now().getEpochSecond();
+            ClientResponse client = new ClientResponse(ctx.response(), clock);
             // The request's own context (its event loop): responses are handled where they are written.
             io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
             if (request.stream()) {
                 client.keepAlive(ctx.vertx(), http.sseKeepAliveIntervalMs());
             }
+            OpenAiResponses responses = new OpenAiResponses(json, kind, requestId, request.model(), created);
+            FailurePolicy policy = failurePolicies.forRequest(request.model(), kind.endpointLabel(), requestId);
+            Generated generated = new Generated(generate, policy.mayMigrate(), !request.stream());
+            RequestMetrics.Request counted = tracked;
             new MigrationOperator(
-                            request,
-                            generate,
-                            payload,
                             requestId,
-                            router,
-                            plane,
-                            client,
-                            new OpenAiResponses(json, kind, requestId, request.model(), created),
-                            metrics,
-                            tracked,
-                            migration.limit(),
-                            migration.maxSeqLen().orElse(null),
-                            new AttemptPolicy(
+                            payload,
+                            generated,
+                            policy,
+                            new MigrationOperator.Settings(
+                                    plane,
+                                    metrics,
                                     ctx.vertx(),
-                                    http.backendStreamTimeout(),
-                                    retry.maxAttempts(),
-                                    retry.backoffBaseMs(),
-                                    retry.backoffMaxMs(),
-                                    retryBudget,
+                                    new StreamWatchdog.Settings(ctx.vertx(), http.backendStreamTimeout(), clock),
                                     task -> context.runOnContext(v -> task.run()),
-                                    shedding.overloadStatusCode(),
-                                    http.clientStallTimeout()))
-                    .start(routed.target());
+                                    http.clientStallTimeout()),
+                            operator -> new ClientEnd(
+                                    request,
+                                    requestId,
+                                    counted,
+                                    client,
+                                    responses,
+                                    metrics,
+                                    generated,
+                                    http.clientStallTimeout(),
+                                    operator,
+                                    operator))
+                    .start(routed.attempt());
         } catch (ApiError e) {
             if (tracked != null) {
                 tracked.failed(e.status(), e.overload());

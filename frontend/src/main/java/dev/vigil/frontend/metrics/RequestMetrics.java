@@ -40,6 +40,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.vigil.runtime.time.Clock;
+
 /**
  * Dynamo's frontend request metrics: requests by model, endpoint, request type, status and error
  * type; in-flight and queued requests; request duration, time to first token, inter-token latency,
@@ -61,6 +63,10 @@ public class RequestMetrics {
 
     @Inject
     MeterRegistry registry;
+
+    /** Durations and times to first token are measured on it. */
+    @Inject
+    Clock clock = Clock.SYSTEM;
 
     private final Map<String, PerModel> models = new ConcurrentHashMap<>();
     private volatile Predicate<String> ready = model -> false;
@@ -90,7 +96,7 @@ public class RequestMetrics {
      * @param endpoint {@link MetricNames#CHAT_COMPLETIONS} or {@link MetricNames#COMPLETIONS}
      */
     public Request start(String model, String endpoint, boolean stream) {
-        return new Request(perModel(model), endpoint, stream ? STREAM : UNARY, System.nanoTime());
+        return new Request(perModel(model), endpoint, stream ? STREAM : UNARY, clock.nanoTime());
     }
 
     private PerModel perModel(String model) {
@@ -126,7 +132,7 @@ public class RequestMetrics {
             if (tokens <= 0 || ended.get()) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             model.outputTokens.increment(tokens);
             if (queued) {
                 queued = false;
@@ -172,7 +178,7 @@ public class RequestMetrics {
                 queued = false;
                 model.queued.decrementAndGet();
             }
-            model.duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            model.duration.record(clock.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             if (outputTokens > 0) {
                 model.outputSequence.record(outputTokens);
             }

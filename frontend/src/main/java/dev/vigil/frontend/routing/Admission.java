@@ -1,12 +1,10 @@
 package dev.vigil.frontend.routing;
 
-import dev.vigil.runtime.model.Instance;
-
 /** What the router decided for a new request: where its first attempt goes, or why it goes nowhere. */
 public sealed interface Admission {
 
-    /** Send the first attempt to {@code target}. */
-    record Routed(Instance target) implements Admission {}
+    /** Send the first attempt: it is counted on its instance already. */
+    record Routed(Attempt attempt) implements Admission {}
 
     /** No worker has registered this model. */
     record UnknownModel(String model) implements Admission {}

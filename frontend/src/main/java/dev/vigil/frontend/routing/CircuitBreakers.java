@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.vigil.frontend.config.CircuitBreakerConfig;
 import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * The circuit of every worker instance this frontend sent requests to ({@code DYN_CB_ENABLED}), and
@@ -34,6 +35,10 @@ public class CircuitBreakers {
     @Inject
     MeterRegistry registry;
 
+    /** Opening times and half-open timeouts are measured on it. */
+    @Inject
+    Clock clock = Clock.SYSTEM;
+
     private final Map<InstanceId, CircuitBreaker> circuits = new ConcurrentHashMap<>();
 
     public boolean enabled() {
@@ -43,14 +48,14 @@ public class CircuitBreakers {
     /** Whether the instance may get a request now (always, with the breaker off). */
     public boolean permits(InstanceId id) {
         CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
-        return circuit == null || circuit.permits(System.nanoTime());
+        return circuit == null || circuit.permits(clock.nanoTime());
     }
 
     /** A request goes to the instance: half open, it takes the one trial. */
     public void acquire(InstanceId id) {
         CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
         if (circuit != null) {
-            circuit.acquire(System.nanoTime());
+            circuit.acquire(clock.nanoTime());
         }
     }
 
@@ -58,19 +63,19 @@ public class CircuitBreakers {
     public void release(InstanceId id) {
         CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
         if (circuit != null) {
-            circuit.release(System.nanoTime());
+            circuit.release(clock.nanoTime());
         }
     }
 
     public void success(InstanceId id) {
         if (enabled()) {
-            circuit(id).success(System.nanoTime());
+            circuit(id).success(clock.nanoTime());
         }
     }
 
     public void failure(InstanceId id, String what) {
         if (enabled()) {
-            circuit(id).failure(System.nanoTime(), what);
+            circuit(id).failure(clock.nanoTime(), what);
         }
     }
 
@@ -79,7 +84,7 @@ public class CircuitBreakers {
         CircuitBreaker circuit = enabled() ? circuits.get(id) : null;
         return circuit == null
                 ? Optional.empty()
-                : Optional.of(new Status(circuit.state(System.nanoTime()).wireName(), circuit.reason()));
+                : Optional.of(new Status(circuit.state(clock.nanoTime()).wireName(), circuit.reason()));
     }
 
     /**

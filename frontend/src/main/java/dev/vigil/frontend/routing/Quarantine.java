@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.frontend.config.InhibitionConfig;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * Instances the router stopped sending to because a dispatch to them failed or their stream broke
@@ -25,15 +26,21 @@ public class Quarantine {
 
     private final Map<InstanceId, Long> until = new ConcurrentHashMap<>();
     private final Duration duration;
+    private final Clock clock;
 
     @Inject
-    public Quarantine(InhibitionConfig config) {
-        this(config.inhibitedDuration());
+    public Quarantine(InhibitionConfig config, Clock clock) {
+        this(config.inhibitedDuration(), clock);
     }
 
     /** Inhibits for {@code duration}; zero turns inhibition off. */
     public Quarantine(Duration duration) {
+        this(duration, Clock.SYSTEM);
+    }
+
+    public Quarantine(Duration duration, Clock clock) {
         this.duration = duration;
+        this.clock = clock;
     }
 
     /** How long a reported instance stays out; zero when inhibition is off. */
@@ -46,7 +53,7 @@ public class Quarantine {
             return;
         }
         LOG.debugf("inhibiting instance %s for %d s", id.hex(), duration.toSeconds());
-        until.put(id, System.nanoTime() + duration.toNanos());
+        until.put(id, clock.nanoTime() + duration.toNanos());
     }
 
     public boolean contains(InstanceId id) {
@@ -54,7 +61,7 @@ public class Quarantine {
         if (deadline == null) {
             return false;
         }
-        if (System.nanoTime() - deadline >= 0) {
+        if (clock.nanoTime() - deadline >= 0) {
             until.remove(id, deadline);
             return false;
         }

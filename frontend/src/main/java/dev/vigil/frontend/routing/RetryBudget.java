@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.vigil.frontend.config.RetryConfig;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * How many retries this frontend may send: over the last {@link #WINDOW_SECONDS} seconds, at most
@@ -32,8 +33,8 @@ public class RetryBudget {
     private final long[] retries = new long[WINDOW_SECONDS];
 
     @Inject
-    public RetryBudget(RetryConfig config) {
-        this(config.budgetRatio(), config.budgetMinPerSec(), () -> System.nanoTime() / 1_000_000_000L);
+    public RetryBudget(RetryConfig config, Clock clock) {
+        this(config.budgetRatio(), config.budgetMinPerSec(), () -> clock.nanoTime() / 1_000_000_000L);
     }
 
     RetryBudget(double ratio, int minPerSecond, LongSupplier seconds) {

@@ -80,7 +80,7 @@ public class Router {
      * none is left. A busy instance is taken when no other is left: shedding a request the client
      * has already been streaming would lose it.
      */
-    public Optional<Instance> next(String model) {
+    public Optional<Attempt> next(String model) {
         return next(model, Set.of());
     }
 
@@ -88,7 +88,7 @@ public class Router {
      * As {@link #next(String)}, leaving out {@code refused}: the instances that answered this request
      * that their engine is full. Empty when only those are left.
      */
-    public Optional<Instance> next(String model, Set<InstanceId> refused) {
+    public Optional<Attempt> next(String model, Set<InstanceId> refused) {
         ServedModels.Model served = models.find(model);
         if (served == null) {
             return Optional.empty();
@@ -135,12 +135,12 @@ public class Router {
         breakers.release(instance.id());
     }
 
-    /** An attempt of a request was sent to the instance; {@link #attemptEnded} follows once. */
-    public void attemptStarted(Instance instance) {
+    /** An attempt of a request was given the instance; {@link #attemptEnded} follows once. */
+    void attemptStarted(Instance instance) {
         inFlight.computeIfAbsent(instance.id(), id -> new AtomicInteger()).incrementAndGet();
     }
 
-    public void attemptEnded(Instance instance) {
+    void attemptEnded(Instance instance) {
         AtomicInteger count = inFlight.get(instance.id());
         if (count != null && count.decrementAndGet() <= 0) {
             inFlight.remove(instance.id(), count);
@@ -188,7 +188,7 @@ public class Router {
         List<Instance> known = instances.list();
         List<Instance> live = new ArrayList<>(known.size());
         for (Instance instance : known) {
-            if (model.serves(instance) && probes.routable(instance.id())) {
+            if (model.serves(instance) && eligibility(instance.id()).routable()) {
                 live.add(instance);
             }
         }
@@ -208,10 +208,44 @@ public class Router {
         return busyIds == null ? Set.of() : busyIds;
     }
 
-    private Optional<Instance> pickAmong(List<Instance> live, Set<InstanceId> busyIds) {
+    /**
+     * Whether the instance may take a request now, and if not why: the one place this is computed,
+     * for routing here and for the worker states {@code /v1/instances} shows.
+     */
+    public Eligibility eligibility(InstanceId id) {
+        return new Eligibility(
+                probes.routable(id),
+                quarantine.contains(id),
+                breakers.permits(id),
+                breakers.status(id).orElse(null));
+    }
+
+    /**
+     * An instance's standing with this frontend. {@code routable}: its probes have passed, so it may
+     * take traffic at all and counts when deciding whether to shed load (an inhibited instance
+     * still counts). {@code candidate}: it may be picked now.
+     */
+    public record Eligibility(
+            boolean probesPassed, boolean inhibited, boolean circuitPermits, CircuitBreakers.Status circuit) {
+
+        public boolean routable() {
+            return probesPassed;
+        }
+
+        public boolean candidate() {
+            return probesPassed && !inhibited && circuitPermits;
+        }
+
+        /** Its circuit is open or half open (there is none unless {@code DYN_CB_ENABLED}). */
+        public boolean circuitTripped() {
+            return circuit != null && !circuit.state().equals("closed");
+        }
+    }
+
+    private Optional<Attempt> pickAmong(List<Instance> live, Set<InstanceId> busyIds) {
         List<Instance> candidates = new ArrayList<>(live.size());
         for (Instance instance : live) {
-            if (!quarantine.contains(instance.id()) && breakers.permits(instance.id())) {
+            if (eligibility(instance.id()).candidate()) {
                 candidates.add(instance);
             }
         }
@@ -229,6 +263,6 @@ public class Router {
         }
         Instance picked = picker.pick(free.isEmpty() ? candidates : free);
         breakers.acquire(picked.id());
-        return Optional.of(picked);
+        return Optional.of(new Attempt(this, picked));
     }
 }

@@ -36,6 +36,7 @@ import dev.vigil.frontend.probe.Probes;
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * One health state per worker process as this frontend sees it, fusing discovery (is it listed, does
@@ -89,13 +90,13 @@ public class WorkerStates {
     Quarantine quarantine;
 
     @Inject
-    CircuitBreakers breakers;
-
-    @Inject
     Router router;
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Clock clock;
 
     private final Map<InstanceId, Tracked> tracked = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
@@ -157,7 +158,7 @@ public class WorkerStates {
         models.all().values().forEach(m -> serving.addAll(m.instanceIds()));
         Map<InstanceId, InstanceView> probed =
                 probes.view().stream().collect(Collectors.toMap(InstanceView::id, v -> v, (a, b) -> a));
-        Instant now = Instant.now();
+        Instant now = clock.now();
         for (InstanceId id : listed) {
             tracked.computeIfAbsent(id, this::track);
         }
@@ -207,18 +208,19 @@ public class WorkerStates {
                     ? status(State.DRAINING, "its model left discovery; it is shutting down")
                     : status(State.JOINING, "listed, no model card yet");
         }
-        if (probe != null && !probes.routable(id)) {
+        Router.Eligibility standing = router.eligibility(id);
+        if (probe != null && !standing.probesPassed()) {
             return status(
                     State.PROBING,
                     "probes " + probe.state() + (probe.symbols().isEmpty() ? "" : " " + probe.symbols()));
         }
-        Optional<CircuitBreakers.Status> circuit = breakers.status(id);
-        if (circuit.isPresent() && !circuit.get().state().equals("closed")) {
+        if (standing.circuitTripped()) {
             return status(
                     State.OPEN_CIRCUIT,
-                    "circuit " + circuit.get().state() + ": " + circuit.get().reason());
+                    "circuit " + standing.circuit().state() + ": "
+                            + standing.circuit().reason());
         }
-        if (quarantine.contains(id)) {
+        if (standing.inhibited()) {
             return status(
                     State.INHIBITED,
                     "failed a request; inhibited for up to "
@@ -232,7 +234,7 @@ public class WorkerStates {
     }
 
     private Tracked track(InstanceId id) {
-        Tracked t = new Tracked(new Status(State.JOINING, "discovered", Instant.now()));
+        Tracked t = new Tracked(new Status(State.JOINING, "discovered", clock.now()));
         for (State state : State.values()) {
             t.meters.add(Gauge.builder(
                             MetricNames.WORKER_STATE, t.status, h -> h.get().state() == state ? 1 : 0)

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.vigil.frontend.config.CircuitBreakerConfig;
@@ -24,6 +23,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.time.ManualClock;
 import dev.vigil.testing.ConfigMappings;
 
 /** The routing policy in isolation: membership, probes, quarantine and busy as the router sees them. */
@@ -97,7 +97,7 @@ class RouterTest {
         busyIds.add(A.id());
         busyIds.add(B.id());
         assertEquals(new Admission.AllBusy(2), router.admit("m"));
-        assertEquals(Optional.of(A), router.next("m"));
+        assertEquals(Optional.of(A), next("m"));
     }
 
     @Test
@@ -105,8 +105,8 @@ class RouterTest {
         join(A);
         join(B);
         busyIds.add(A.id());
-        assertEquals(new Admission.Routed(B), router.admit("m"));
-        assertEquals(Optional.of(B), router.next("m"));
+        assertEquals(B, routed(router.admit("m")));
+        assertEquals(Optional.of(B), next("m"));
     }
 
     @Test
@@ -114,7 +114,7 @@ class RouterTest {
         join(A);
         join(B);
         router.reportDown(A);
-        assertEquals(new Admission.Routed(B), router.admit("m"));
+        assertEquals(B, routed(router.admit("m")));
         router.reportDown(B);
         assertEquals(
                 new Admission.Unavailable("Model temporarily unavailable: no live instance serves m"),
@@ -125,11 +125,11 @@ class RouterTest {
     @Test
     void anInstanceThatJoinedAfterTheRequestStartedIsAMigrationTarget() {
         join(A);
-        assertEquals(new Admission.Routed(A), router.admit("m"));
+        assertEquals(A, routed(router.admit("m")));
         // B registers while the request streams from A; then A fails the request.
         join(B);
         router.reportDown(A);
-        assertEquals(Optional.of(B), router.next("m"));
+        assertEquals(Optional.of(B), next("m"));
     }
 
     @Test
@@ -146,17 +146,48 @@ class RouterTest {
         router.quarantine = new Quarantine(Duration.ZERO);
         join(A);
         router.reportDown(A);
-        assertEquals(new Admission.Routed(A), router.admit("m"));
+        assertEquals(A, routed(router.admit("m")));
     }
 
     @Test
     void anInhibitionEndsAfterItsDuration() {
-        router.quarantine = new Quarantine(Duration.ofMillis(300));
+        ManualClock clock = new ManualClock();
+        router.quarantine = new Quarantine(Duration.ofSeconds(5), clock);
         join(A);
         router.reportDown(A);
+        clock.advance(Duration.ofMillis(4_999));
         assertTrue(router.next("m").isEmpty());
-        // Bounded by ten times the configured duration: the end is what is asserted, not its timing.
-        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> router.next("m")
-                .equals(Optional.of(A)));
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(Optional.of(A), next("m"));
+    }
+
+    @Test
+    void anAttemptCountsOnItsInstanceUntilItEndsOnce() {
+        join(A);
+        Attempt attempt = ((Admission.Routed) router.admit("m")).attempt();
+        assertEquals(1, router.inFlight(A.id()));
+        attempt.failed(new dev.vigil.runtime.transport.StreamError.Disconnected("gone"));
+        attempt.succeeded();
+        attempt.abandoned();
+        assertEquals(0, router.inFlight(A.id()));
+        // The failure counted once: A is inhibited, so nothing is left for the model.
+        assertTrue(router.next("m").isEmpty());
+    }
+
+    @Test
+    void aBusyAttemptCountsNothingAgainstItsInstance() {
+        join(A);
+        Attempt attempt = ((Admission.Routed) router.admit("m")).attempt();
+        attempt.failed(new dev.vigil.runtime.transport.StreamError.Busy("engine full"));
+        assertEquals(Optional.of(A), next("m"));
+        assertTrue(router.eligibility(A.id()).candidate());
+    }
+
+    private static Instance routed(Admission admission) {
+        return ((Admission.Routed) admission).attempt().instance();
+    }
+
+    private Optional<Instance> next(String model) {
+        return router.next(model).map(Attempt::instance);
     }
 }

@@ -1,8 +1,10 @@
-package dev.vigil.frontend.api;
+package dev.vigil.frontend.routing;
 
 import java.time.Duration;
 
 import io.vertx.core.Vertx;
+
+import dev.vigil.runtime.time.Clock;
 
 /**
  * Ends an attempt whose stream produced nothing for {@code DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}: a
@@ -10,11 +12,11 @@ import io.vertx.core.Vertx;
  * engine is stuck. One timer per attempt, re-armed only when it fires, so a token costs a timestamp,
  * not a timer.
  */
-final class StreamWatchdog {
+public final class StreamWatchdog {
 
     /** The setting and the timers it runs on; {@link #OFF} when the timeout is not set. */
-    record Settings(Vertx vertx, Duration timeout) {
-        static final Settings OFF = new Settings(null, Duration.ZERO);
+    public record Settings(Vertx vertx, Duration timeout, Clock clock) {
+        public static final Settings OFF = new Settings(null, Duration.ZERO, Clock.SYSTEM);
 
         boolean on() {
             return vertx != null && !timeout.isZero();
@@ -23,7 +25,7 @@ final class StreamWatchdog {
 
     private final Settings settings;
     private final Runnable onSilence;
-    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile long lastActivityNanos;
     private volatile boolean held;
     private long timer = -1;
     private boolean stopped;
@@ -31,10 +33,11 @@ final class StreamWatchdog {
     private StreamWatchdog(Settings settings, Runnable onSilence) {
         this.settings = settings;
         this.onSilence = onSilence;
+        this.lastActivityNanos = settings.clock().nanoTime();
     }
 
     /** Starts watching; {@code onSilence} runs once, on a timer thread, if the stream goes silent. */
-    static StreamWatchdog start(Settings settings, Runnable onSilence) {
+    public static StreamWatchdog start(Settings settings, Runnable onSilence) {
         StreamWatchdog watchdog = new StreamWatchdog(settings, onSilence);
         if (settings.on()) {
             watchdog.arm(settings.timeout().toMillis());
@@ -46,17 +49,17 @@ final class StreamWatchdog {
      * While held the stream is silent because its client stopped reading and the stream was paused,
      * not because the engine is stuck: silence is not counted, and counting starts afresh on release.
      */
-    void hold(boolean held) {
+    public void hold(boolean held) {
         this.held = held;
         touch();
     }
 
     /** The stream produced something. */
-    void touch() {
-        lastActivityNanos = System.nanoTime();
+    public void touch() {
+        lastActivityNanos = settings.clock().nanoTime();
     }
 
-    synchronized void stop() {
+    public synchronized void stop() {
         stopped = true;
         if (timer >= 0) {
             settings.vertx().cancelTimer(timer);
@@ -74,7 +77,7 @@ final class StreamWatchdog {
         if (held) {
             touch();
         }
-        long silentNanos = System.nanoTime() - lastActivityNanos;
+        long silentNanos = settings.clock().nanoTime() - lastActivityNanos;
         long timeoutNanos = settings.timeout().toNanos();
         if (silentNanos < timeoutNanos) {
             arm((timeoutNanos - silentNanos) / 1_000_000 + 1);

@@ -1,4 +1,4 @@
-package dev.vigil.frontend.api;
+package dev.vigil.frontend.metrics;
 
 import static dev.vigil.frontend.metrics.MetricNames.MODEL;
 import static dev.vigil.frontend.metrics.MetricNames.OUTCOME;
@@ -10,9 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.MeterRegistry;
-
-import dev.vigil.frontend.metrics.MetricNames;
-import dev.vigil.frontend.metrics.RequestMetrics;
 
 /**
  * The frontend's fault-tolerance counters; their names are in {@link MetricNames}, their meters are

@@ -1,0 +1,126 @@
+package dev.vigil.frontend.api;
+
+import org.jboss.logging.Logger;
+
+import dev.vigil.frontend.routing.Attempt;
+import dev.vigil.frontend.routing.StreamWatchdog;
+import dev.vigil.runtime.transport.ResponseObserver;
+import dev.vigil.runtime.transport.ResponseStream;
+import dev.vigil.runtime.transport.StreamError;
+
+/**
+ * One attempt of a request running on the request plane: its stream, the watchdog that ends it when
+ * the worker goes silent for {@code DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}, and the client's pause.
+ * Its callbacks go to the operator with the run they belong to, so the operator can drop those of a
+ * run it has given up.
+ */
+final class AttemptRun {
+
+    private static final Logger LOG = Logger.getLogger(AttemptRun.class);
+
+    /** Where a run's events go; called on the plane's callback executor or a timer thread. */
+    interface Listener {
+        void data(AttemptRun run, byte[] data);
+
+        void completed(AttemptRun run);
+
+        void failed(AttemptRun run, StreamError error);
+
+        /** The watchdog saw no output for the backend stream timeout. */
+        void silent(AttemptRun run);
+
+        /** The plane delivered everything it held for the client: write it out. */
+        void caughtUp();
+    }
+
+    private final Attempt attempt;
+    private final StreamWatchdog watchdog;
+    private final ResponseStream stream;
+    private final long timeoutSecs;
+
+    /**
+     * Sends {@code payload} to the attempt's instance; the run starts paused when the client is not
+     * reading (a migration while the client stalls).
+     */
+    AttemptRun(
+            Attempt attempt,
+            byte[] payload,
+            String requestId,
+            MigrationOperator.Settings settings,
+            Listener listener,
+            boolean paused) {
+        this.attempt = attempt;
+        this.watchdog = StreamWatchdog.start(settings.watchdog(), () -> listener.silent(this));
+        this.timeoutSecs = settings.watchdog().timeout().toSeconds();
+        this.stream = settings.plane()
+                .call(attempt.instance().address(), requestId, payload, new Observer(listener), settings.callbacks());
+        if (paused) {
+            hold(true);
+        }
+    }
+
+    Attempt attempt() {
+        return attempt;
+    }
+
+    /** The worker produced something: it is not silent. */
+    void touch() {
+        watchdog.touch();
+    }
+
+    /** The client stopped (or resumed) reading: the stream is paused, and its silence not counted. */
+    void hold(boolean paused) {
+        watchdog.hold(paused);
+        if (paused) {
+            stream.pause();
+        } else {
+            stream.resume();
+        }
+    }
+
+    /** The run is over; the worker is told to drop the request when it may still be working on it. */
+    void stop(boolean kill) {
+        watchdog.stop();
+        if (kill) {
+            stream.kill();
+        }
+    }
+
+    /** Ends a run the watchdog found silent; returns the failure to decide on. */
+    StreamError silence() {
+        LOG.warnf(
+                "No response from instance %s for %d s; ending the attempt",
+                attempt.instance().id().hex(), timeoutSecs);
+        stream.kill();
+        return new StreamError.ResponseTimeout(
+                "no response for " + timeoutSecs + " s (DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS)");
+    }
+
+    private final class Observer implements ResponseObserver {
+        private final Listener listener;
+
+        Observer(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onData(byte[] data) {
+            listener.data(AttemptRun.this, data);
+        }
+
+        @Override
+        public void onComplete() {
+            listener.completed(AttemptRun.this);
+        }
+
+        @Override
+        public void onError(StreamError error) {
+            listener.failed(AttemptRun.this, error);
+        }
+
+        @Override
+        public void onCaughtUp() {
+            listener.caughtUp();
+        }
+    }
+}

@@ -41,6 +41,12 @@ public final class ApiError extends RuntimeException {
         return new ApiError(413, message);
     }
 
+    /** The 413 for a request whose body takes {@code bytes} on a plane that carries at most {@code max}. */
+    public static ApiError tooLargeForPlane(long bytes, long max) {
+        return payloadTooLarge("Request too large: the tokenized prompt takes " + bytes
+                + " bytes on the request plane, which carries at most " + max + " bytes; shorten the prompt");
+    }
+
     public static ApiError unavailable(String message) {
         return new ApiError(503, message);
     }

@@ -1,9 +1,14 @@
 package dev.vigil.frontend.api;
 
+import java.util.concurrent.Executor;
+
 import org.jboss.logging.Logger;
+
+import io.vertx.core.Vertx;
 
 import dev.vigil.frontend.routing.Attempt;
 import dev.vigil.frontend.routing.StreamWatchdog;
+import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.StreamError;
@@ -17,6 +22,14 @@ import dev.vigil.runtime.transport.StreamError;
 final class AttemptRun {
 
     private static final Logger LOG = Logger.getLogger(AttemptRun.class);
+
+    /**
+     * What every run shares: the plane, {@code vertx} for timers (the retry backoff), the silence
+     * watchdog ({@code DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}), and {@code callbacks} that run the
+     * plane's callbacks on the HTTP request's event loop (where the response is written, so a token
+     * crosses one thread boundary, not two).
+     */
+    record Settings(RequestPlane plane, Vertx vertx, StreamWatchdog.Settings watchdog, Executor callbacks) {}
 
     /** Where a run's events go; called on the plane's callback executor or a timer thread. */
     interface Listener {
@@ -43,12 +56,7 @@ final class AttemptRun {
      * reading (a migration while the client stalls).
      */
     AttemptRun(
-            Attempt attempt,
-            byte[] payload,
-            String requestId,
-            MigrationOperator.Settings settings,
-            Listener listener,
-            boolean paused) {
+            Attempt attempt, byte[] payload, String requestId, Settings settings, Listener listener, boolean paused) {
         this.attempt = attempt;
         this.watchdog = StreamWatchdog.start(settings.watchdog(), () -> listener.silent(this));
         this.timeoutSecs = settings.watchdog().timeout().toSeconds();

@@ -1,14 +1,9 @@
 package dev.vigil.frontend.api;
 
-import java.time.Duration;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import io.vertx.core.Vertx;
-
-import dev.vigil.frontend.metrics.FrontendMetrics;
 import dev.vigil.frontend.routing.Attempt;
 import dev.vigil.frontend.routing.FailurePolicy;
 import dev.vigil.frontend.routing.FailurePolicy.AllBusy;
@@ -16,11 +11,9 @@ import dev.vigil.frontend.routing.FailurePolicy.Cut;
 import dev.vigil.frontend.routing.FailurePolicy.Fail;
 import dev.vigil.frontend.routing.FailurePolicy.Migrate;
 import dev.vigil.frontend.routing.FailurePolicy.Retry;
-import dev.vigil.frontend.routing.StreamWatchdog;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.protocol.WireFormatException;
-import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.StreamError;
 
 /**
@@ -37,27 +30,13 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
 
     private static final Logger LOG = Logger.getLogger(MigrationOperator.class);
 
-    /**
-     * What every request's operator shares: the plane, {@code vertx} for the retry backoff, the
-     * silence watchdog ({@code DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS}), {@code callbacks} that run the
-     * plane's callbacks on the HTTP request's event loop (where the response is written, so a token
-     * crosses one thread boundary, not two) and {@code DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS}.
-     */
-    record Settings(
-            RequestPlane plane,
-            FrontendMetrics metrics,
-            Vertx vertx,
-            StreamWatchdog.Settings watchdog,
-            Executor callbacks,
-            Duration clientStallTimeout) {}
-
     private final String requestId;
     /** The original request encoded, sent as is while nothing has been generated. */
     private final byte[] originalPayload;
 
     private final Generated generated;
     private final FailurePolicy policy;
-    private final Settings settings;
+    private final AttemptRun.Settings settings;
     private final ClientEnd client;
 
     private volatile boolean finished;
@@ -69,7 +48,7 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
             byte[] originalPayload,
             Generated generated,
             FailurePolicy policy,
-            Settings settings,
+            AttemptRun.Settings settings,
             Function<MigrationOperator, ClientEnd> client) {
         this.requestId = requestId;
         this.originalPayload = originalPayload;
@@ -92,18 +71,13 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
         if (payload.length > max) {
             // The prompt grew past what the plane carries: nothing any worker did wrong.
             next.abandoned();
-            LOG.warnf("Cannot recreate stream: %s", tooLarge(payload.length, max));
-            end(ApiError.payloadTooLarge(tooLarge(payload.length, max)));
+            ApiError error = ApiError.tooLargeForPlane(payload.length, max);
+            LOG.warnf("Cannot recreate stream: %s", error.getMessage());
+            end(error);
             return;
         }
         stopRunning(false);
         running = new AttemptRun(next, payload, requestId, settings, this, !client.reading());
-    }
-
-    /** The 413 message for a request body of {@code bytes} on a plane that carries at most {@code max}. */
-    static String tooLarge(long bytes, long max) {
-        return "Request too large: the tokenized prompt takes " + bytes
-                + " bytes on the request plane, which carries at most " + max + " bytes; shorten the prompt";
     }
 
     /** Whether a callback of {@code run} still matters: it is the run in flight of a request not over. */

@@ -199,7 +199,7 @@ public class OpenAiRoutes {
                     request.text());
             byte[] payload = WireCodec.encode(generate);
             if (payload.length > plane.maxPayloadBytes()) {
-                throw ApiError.payloadTooLarge(MigrationOperator.tooLarge(payload.length, plane.maxPayloadBytes()));
+                throw ApiError.tooLargeForPlane(payload.length, plane.maxPayloadBytes());
             }
             Admission admission = router.admit(request.model());
             if (!(admission instanceof Admission.Routed routed)) {
@@ -222,13 +222,11 @@ public class OpenAiRoutes {
                             payload,
                             generated,
                             policy,
-                            new MigrationOperator.Settings(
+                            new AttemptRun.Settings(
                                     plane,
-                                    metrics,
                                     ctx.vertx(),
                                     new StreamWatchdog.Settings(ctx.vertx(), http.backendStreamTimeout(), clock),
-                                    task -> context.runOnContext(v -> task.run()),
-                                    http.clientStallTimeout()),
+                                    task -> context.runOnContext(v -> task.run())),
                             operator -> new ClientEnd(
                                     request,
                                     requestId,

@@ -42,7 +42,12 @@ public final class SystemHealth {
         this(startingStatus, requiredEndpoints, canaryEnabled, System::nanoTime);
     }
 
-    SystemHealth(
+    /**
+     * As {@link #SystemHealth(HealthStatus, List, boolean)}, with uptime measured on {@code nanoClock}
+     * (monotonic nanoseconds, as {@link System#nanoTime()}; an app passes its clock's). A {@link
+     * java.util.function.LongSupplier} because this library does not see the runtime's clock.
+     */
+    public SystemHealth(
             HealthStatus startingStatus,
             List<String> requiredEndpoints,
             boolean canaryEnabled,

@@ -7,7 +7,7 @@ import dev.vigil.health.json.DynamoHealthJson;
  * The worker's system status answers, computed from {@link SystemHealth} alone: the health path and
  * the live path. Dynamo serves the same answer on both; with {@code shallowLive} the live path only
  * says the process is up, so a liveness probe never restarts a worker that is merely busy or still
- * loading (the restart storms of Dynamo issue #12151).
+ * loading (Dynamo's restart storms, where a liveness probe killed workers still loading).
  */
 public final class SystemStatusViews {
 

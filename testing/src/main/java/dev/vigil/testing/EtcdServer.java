@@ -18,7 +18,7 @@ public final class EtcdServer extends ServerProcess {
     private final String binary = binary("VIGIL_ETCD_BIN", "/usr/bin/etcd", "etcd-server");
 
     public EtcdServer() {
-        super("etcd-" + System.nanoTime());
+        super(uniqueName("etcd"));
         try {
             dataDir = Files.createTempDirectory("vigil-etcd");
         } catch (IOException e) {

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -73,11 +73,22 @@ public final class FakeOpenAiEngine implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-engine");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One thread per exchange while it lasts (a stream sleeps between tokens, a HANG holds its thread
+     * until the mode changes), so the bound must exceed the streams a test keeps open at once: tests
+     * open a handful, and 256 leaves room for a control request ({@code /mode}, {@code /health})
+     * while many streams hang. Bounded so that a runaway client (a retry loop against a hung engine)
+     * queues instead of starting threads without end; idle threads end after 30 s.
+     */
+    private static final int MAX_THREADS = 256;
+
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final ThreadPoolExecutor threads =
+            new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "fake-engine-" + threadNumber.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
     private final String model;
     private final long itlMillis;
     private volatile Mode mode = Mode.NORMAL;
@@ -92,6 +103,7 @@ public final class FakeOpenAiEngine implements AutoCloseable {
         this.model = model;
         this.itlMillis = itlMillis;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        threads.allowCoreThreadTimeOut(true);
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();

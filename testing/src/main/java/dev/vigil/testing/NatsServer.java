@@ -12,7 +12,7 @@ public final class NatsServer extends ServerProcess {
     private final String binary = binary("VIGIL_NATS_BIN", "/usr/sbin/nats-server", "nats-server");
 
     public NatsServer() {
-        super("nats-" + System.nanoTime());
+        super(uniqueName("nats"));
     }
 
     /** Starts a new nats-server and waits until it accepts connections. */

@@ -21,7 +21,7 @@ public final class PrometheusServer extends ServerProcess {
 
     /** @param jobs scrape jobs: job name → {@code host:port} targets */
     public PrometheusServer(java.util.Map<String, List<String>> jobs) {
-        super("prometheus-" + System.nanoTime());
+        super(uniqueName("prometheus"));
         try {
             dir = Files.createTempDirectory("prometheus");
             StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n")

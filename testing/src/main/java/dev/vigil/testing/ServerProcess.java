@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.awaitility.Awaitility;
 
@@ -17,6 +18,8 @@ import org.awaitility.Awaitility;
  * It can be killed and started again on the same ports, which is how tests cut and restore it.
  */
 abstract class ServerProcess implements AutoCloseable {
+
+    private static final AtomicLong STARTED = new AtomicLong();
 
     private final String name;
     private final Path log;
@@ -31,6 +34,14 @@ abstract class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code <kind>-<pid>-<n>}: unique among the servers of this JVM and of the test JVMs that share
+     * {@code target/it-logs}, so each log file is one server's.
+     */
+    static String uniqueName(String kind) {
+        return kind + "-" + ProcessHandle.current().pid() + "-" + STARTED.incrementAndGet();
     }
 
     /** The command line; ports are fixed at construction so a restart reuses them. */

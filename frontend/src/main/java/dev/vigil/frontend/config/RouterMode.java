@@ -2,7 +2,7 @@ package dev.vigil.frontend.config;
 
 import java.util.Map;
 
-import dev.vigil.runtime.config.EnumConverter;
+import dev.vigil.runtime.config.EnumNames;
 
 /** How the frontend picks an instance for a request ({@code DYN_ROUTER_MODE}). */
 public enum RouterMode {
@@ -14,13 +14,13 @@ public enum RouterMode {
     /** {@code round-robin} (or {@code round_robin}) or {@code random}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<RouterMode> {
 
-        private static final EnumConverter<RouterMode> NAMES = new EnumConverter<>(
+        private static final EnumNames<RouterMode> NAMES = new EnumNames<>(
                 "expected 'round-robin' or 'random'",
                 Map.of("round-robin", ROUND_ROBIN, "round_robin", ROUND_ROBIN, "random", RANDOM));
 
         @Override
         public RouterMode convert(String value) {
-            return NAMES.convert(value);
+            return NAMES.parse(value);
         }
     }
 }

@@ -19,6 +19,8 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
+import dev.vigil.runtime.time.Clock;
+
 /**
  * Sends one probe to an instance's system status server and judges the answer as dstack does: only
  * 2xx succeeds, redirects are not followed, and a timeout or connection error fails. The timeout
@@ -32,10 +34,17 @@ public final class HttpProbeSender implements ProbeSender {
     private final Vertx vertx;
     private final HttpClient client;
     private final Function<String, Optional<String>> environment;
+    private final Clock clock;
 
     public HttpProbeSender(Vertx vertx, Function<String, Optional<String>> environment) {
+        this(vertx, environment, Clock.SYSTEM);
+    }
+
+    /** @param clock what the outcome's latency is measured on */
+    public HttpProbeSender(Vertx vertx, Function<String, Optional<String>> environment, Clock clock) {
         this.vertx = vertx;
         this.environment = environment;
+        this.clock = clock;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(30)
@@ -45,7 +54,7 @@ public final class HttpProbeSender implements ProbeSender {
 
     @Override
     public Future<ProbeOutcome> send(String statusUrl, Probe probe) {
-        long started = System.nanoTime();
+        long started = clock.nanoTime();
         Promise<ProbeOutcome> outcome = Promise.promise();
         RequestOptions options;
         String body;
@@ -133,7 +142,7 @@ public final class HttpProbeSender implements ProbeSender {
         return kind + ": " + first;
     }
 
-    private static Duration since(long started) {
-        return Duration.ofNanos(System.nanoTime() - started);
+    private Duration since(long started) {
+        return Duration.ofNanos(clock.nanoTime() - started);
     }
 }

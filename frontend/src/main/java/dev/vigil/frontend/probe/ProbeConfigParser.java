@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -20,6 +18,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import dev.vigil.frontend.probe.Probe.Header;
 import dev.vigil.frontend.probe.Probe.Method;
 import dev.vigil.runtime.config.ConfigProblem;
+import dev.vigil.runtime.config.Durations;
 
 /**
  * Reads probes in dstack's format (YAML, or JSON): a list of probes, or a map whose {@code probes} key
@@ -57,7 +56,6 @@ public final class ProbeConfigParser {
             "ready_after",
             "until_ready",
             "failure_threshold");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smh]?)");
 
     private ProbeConfigParser() {}
 
@@ -214,19 +212,13 @@ public final class ProbeConfigParser {
                 where + ": field 'method': expected get, post, put, delete, patch or head, got " + describe(value));
     }
 
-    /** {@code 10s}, {@code 1m}, {@code 2h} or a number of seconds. */
+    /** {@code 10s}, {@code 1m}, {@code 2h} or a number of seconds: {@link Durations}' grammar with a unit. */
     static Duration duration(String where, String field, Object value) {
-        Matcher m = DURATION.matcher(String.valueOf(value).trim());
-        if (value instanceof Boolean || !m.matches()) {
-            throw new ProbeConfigException(where + ": field '" + field
-                    + "': expected a duration such as 10s, 1m or 30 (seconds), got " + describe(value));
-        }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+        Optional<Duration> duration = value instanceof Boolean
+                ? Optional.empty()
+                : Durations.parse(String.valueOf(value), Durations.Spelling.WITH_UNIT);
+        return duration.orElseThrow(() -> new ProbeConfigException(where + ": field '" + field
+                + "': expected a duration such as 10s, 1m or 30 (seconds), got " + describe(value)));
     }
 
     private static int positive(String where, String field, Object value) {

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * The frontend's prober as a bean: discovery feeds it ({@link #sync}), the router asks it which
@@ -30,13 +31,16 @@ public class Probes {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Clock clock;
+
     private ProbeRunner runner;
 
     private synchronized ProbeRunner runner() {
         if (runner == null) {
             ProbeMetrics metrics = new ProbeMetrics(registry);
             runner = new ProbeRunner(
-                    vertx, settings.probes(), new HttpProbeSender(vertx, settings.environment()), metrics);
+                    vertx, settings.probes(), new HttpProbeSender(vertx, settings.environment(), clock), metrics);
             metrics.routableInstances(runner::routableCount);
         }
         return runner;

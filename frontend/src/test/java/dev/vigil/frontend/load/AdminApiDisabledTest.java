@@ -11,7 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** {@code DYN_DISABLE_FRONTEND_ADMIN_API=true} (issue 15 item 7): no {@code /busy_threshold} at all. */
+/** {@code DYN_DISABLE_FRONTEND_ADMIN_API=true}: no {@code /busy_threshold} at all. */
 @QuarkusTest
 @TestProfile(AdminApiDisabledTest.Disabled.class)
 class AdminApiDisabledTest {

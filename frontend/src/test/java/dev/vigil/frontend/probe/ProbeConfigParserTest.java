@@ -101,6 +101,8 @@ class ProbeConfigParserTest {
                 "- {type: http, timeout: 0}|probe 1 (/): field 'timeout': expected 1s to 300s, got 0s",
                 "- {type: http, timeout: 301s}|probe 1 (/): field 'timeout': expected 1s to 300s, got 301s",
                 "- {type: http, timeout: 10x}|probe 1 (/): field 'timeout': expected a duration such as 10s, 1m or 30 (seconds), got '10x'",
+                "- {type: http, timeout: 1.5s}|probe 1 (/): field 'timeout': expected a duration such as 10s, 1m or 30 (seconds), got '1.5s'",
+                "- {type: http, interval: 99999999999999999999s}|probe 1 (/): field 'interval': expected a duration such as 10s, 1m or 30 (seconds), got '99999999999999999999s'",
                 "- {type: http, interval: 0s}|probe 1 (/): field 'interval': expected at least 1s",
                 "- {type: http, ready_after: 0}|probe 1 (/): field 'ready_after': expected an integer of at least 1, got '0'",
                 "- {type: http, until_ready: yes please}|probe 1 (/): field 'until_ready': expected true or false, got 'yes please'",

@@ -25,8 +25,8 @@ import dev.vigil.health.SystemHealth;
  *
  * <ul>
  *   <li>A canary passes only when its <em>whole</em> stream has ended within the request timeout,
- *       not when its first item arrives: a worker that stalls after its first token fails (Dynamo
- *       issue #13675).
+ *       not when its first item arrives: a worker that stalls after its first token fails (in Dynamo
+ *       it passes).
  *   <li>A stall watchdog covers busy endpoints, where successful traffic keeps postponing the
  *       canary: requests in flight and no token for {@code DYN_HEALTH_CHECK_STALL_TIMEOUT} make the
  *       endpoint not ready until a token or a successful canary.

@@ -4,6 +4,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
@@ -29,11 +30,19 @@ public interface TaskTimer {
 
     /** Runs tasks on {@code executor}; a task that throws is logged, not lost silently. */
     static TaskTimer of(ScheduledExecutorService executor) {
+        return of(executor, System::nanoTime);
+    }
+
+    /**
+     * As {@link #of(ScheduledExecutorService)}, with now read from {@code nanoClock} (monotonic
+     * nanoseconds; an app passes its clock's). The executor's delays are real time either way.
+     */
+    static TaskTimer of(ScheduledExecutorService executor, LongSupplier nanoClock) {
         Logger log = Logger.getLogger(TaskTimer.class);
         return new TaskTimer() {
             @Override
             public long nanoTime() {
-                return System.nanoTime();
+                return nanoClock.getAsLong();
             }
 
             @Override

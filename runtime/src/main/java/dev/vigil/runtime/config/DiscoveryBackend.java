@@ -10,12 +10,12 @@ public enum DiscoveryBackend {
     /** {@code etcd} (or Dynamo's {@code kv_store}) or {@code mem}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<DiscoveryBackend> {
 
-        private static final EnumConverter<DiscoveryBackend> NAMES =
-                new EnumConverter<>("expected 'etcd' or 'mem'", Map.of("etcd", ETCD, "kv_store", ETCD, "mem", MEM));
+        private static final EnumNames<DiscoveryBackend> NAMES =
+                new EnumNames<>("expected 'etcd' or 'mem'", Map.of("etcd", ETCD, "kv_store", ETCD, "mem", MEM));
 
         @Override
         public DiscoveryBackend convert(String value) {
-            return NAMES.convert(value);
+            return NAMES.parse(value);
         }
     }
 }

@@ -18,12 +18,12 @@ public enum LeaseLossPolicy {
     /** {@code exit} or {@code reregister}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<LeaseLossPolicy> {
 
-        private static final EnumConverter<LeaseLossPolicy> NAMES =
-                new EnumConverter<>("expected 'exit' or 'reregister'", Map.of("exit", EXIT, "reregister", REREGISTER));
+        private static final EnumNames<LeaseLossPolicy> NAMES =
+                new EnumNames<>("expected 'exit' or 'reregister'", Map.of("exit", EXIT, "reregister", REREGISTER));
 
         @Override
         public LeaseLossPolicy convert(String value) {
-            return NAMES.convert(value);
+            return NAMES.parse(value);
         }
     }
 }

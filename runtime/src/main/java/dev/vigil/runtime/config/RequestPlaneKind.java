@@ -14,12 +14,12 @@ public enum RequestPlaneKind {
     /** {@code tcp}, {@code nats} or {@code local}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<RequestPlaneKind> {
 
-        private static final EnumConverter<RequestPlaneKind> NAMES = new EnumConverter<>(
-                "expected 'tcp', 'nats' or 'local'", Map.of("tcp", TCP, "nats", NATS, "local", LOCAL));
+        private static final EnumNames<RequestPlaneKind> NAMES =
+                new EnumNames<>("expected 'tcp', 'nats' or 'local'", Map.of("tcp", TCP, "nats", NATS, "local", LOCAL));
 
         @Override
         public RequestPlaneKind convert(String value) {
-            return NAMES.convert(value);
+            return NAMES.parse(value);
         }
     }
 }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
@@ -38,14 +39,21 @@ public final class EndpointServer {
     private final RequestPlane plane;
     private final Discovery discovery;
     private final EndpointObserver observer;
+    private final Clock clock;
     private final List<Served> served = new ArrayList<>();
 
     private record Served(Instance instance, ServedEndpoint endpoint) {}
 
     public EndpointServer(RequestPlane plane, Discovery discovery, EndpointObserver observer) {
+        this(plane, discovery, observer, Clock.SYSTEM);
+    }
+
+    /** @param clock what the stages' durations and {@link #stop(Duration, Duration)}'s budget are measured on */
+    public EndpointServer(RequestPlane plane, Discovery discovery, EndpointObserver observer, Clock clock) {
         this.plane = Objects.requireNonNull(plane, "plane");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -80,7 +88,7 @@ public final class EndpointServer {
      */
     public boolean stop(Duration grace, Duration drainTimeout) {
         return stop(new ShutdownPlan(
-                ShutdownBudget.start(grace.plus(drainTimeout), Duration.ZERO),
+                ShutdownBudget.start(grace.plus(drainTimeout), Duration.ZERO, clock),
                 grace,
                 Optional.of(drainTimeout),
                 ShutdownObserver.NONE));
@@ -127,7 +135,7 @@ public final class EndpointServer {
         return drained;
     }
 
-    private static long begin(ShutdownStage stage, ShutdownPlan plan, List<Served> all) {
+    private long begin(ShutdownStage stage, ShutdownPlan plan, List<Served> all) {
         plan.observer()
                 .stage(
                         stage,
@@ -135,12 +143,12 @@ public final class EndpointServer {
                         Duration.ZERO,
                         plan.budget().remaining(),
                         inFlight(all));
-        return System.nanoTime();
+        return clock.nanoTime();
     }
 
-    private static void end(
+    private void end(
             ShutdownStage stage, ShutdownStage.Reason reason, long startedNanos, ShutdownPlan plan, List<Served> all) {
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
+        Duration elapsed = Duration.ofNanos(clock.nanoTime() - startedNanos);
         // One line per stage, Dynamo's stage log: the status server is already closed, so the log is
         // what an operator reads during a shutdown.
         LOG.infof(

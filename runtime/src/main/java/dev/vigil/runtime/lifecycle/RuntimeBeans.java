@@ -33,12 +33,13 @@ public class RuntimeBeans {
 
     @Produces
     @Singleton
-    Discovery discovery(RuntimeConfig config, InfrastructureConfig.Etcd etcd) {
+    Discovery discovery(RuntimeConfig config, InfrastructureConfig.Etcd etcd, Clock clock) {
         return switch (config.discoveryBackend()) {
             case ETCD -> EtcdDiscovery.connect(
                     etcd.endpoints().urls(),
                     config.etcd().leaseTtl(),
-                    config.etcd().leaseLoss());
+                    config.etcd().leaseLoss(),
+                    clock);
             case MEM -> new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
         };
     }

@@ -2,7 +2,8 @@ package dev.vigil.runtime.lifecycle;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.LongSupplier;
+
+import dev.vigil.runtime.time.Clock;
 
 /**
  * One deadline for a whole shutdown (Dynamo's {@code DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS}), shared
@@ -16,18 +17,23 @@ public final class ShutdownBudget {
     private final long startNanos;
     private final Duration total;
     private final Duration cleanupReserve;
-    private final LongSupplier clock;
+    private final Clock clock;
 
-    ShutdownBudget(Duration total, Duration cleanupReserve, LongSupplier clock) {
+    private ShutdownBudget(Duration total, Duration cleanupReserve, Clock clock) {
         this.clock = clock;
-        this.startNanos = clock.getAsLong();
+        this.startNanos = clock.nanoTime();
         this.total = total;
         this.cleanupReserve = cleanupReserve.compareTo(total) > 0 ? total : cleanupReserve;
     }
 
     /** Starts the clock now. */
     public static ShutdownBudget start(Duration total, Duration cleanupReserve) {
-        return new ShutdownBudget(total, cleanupReserve, System::nanoTime);
+        return start(total, cleanupReserve, Clock.SYSTEM);
+    }
+
+    /** Starts now on {@code clock}, which measures what is left. */
+    public static ShutdownBudget start(Duration total, Duration cleanupReserve, Clock clock) {
+        return new ShutdownBudget(total, cleanupReserve, clock);
     }
 
     public Duration total() {
@@ -36,7 +42,7 @@ public final class ShutdownBudget {
 
     /** What is left of the total, never negative. */
     public Duration remaining() {
-        Duration left = total.minusNanos(clock.getAsLong() - startNanos);
+        Duration left = total.minusNanos(clock.nanoTime() - startNanos);
         return left.isNegative() ? Duration.ZERO : left;
     }
 

@@ -144,10 +144,10 @@ class ConvertersTest {
     void anAliasThatCouldNeverMatchIsAMistakeInTheCode() {
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new EnumConverter<>("expected 'etcd'", Map.of("Etcd", DiscoveryBackend.ETCD)));
+                () -> new EnumNames<>("expected 'etcd'", Map.of("Etcd", DiscoveryBackend.ETCD)));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new EnumConverter<>("expected 'etcd'", Map.of(" etcd", DiscoveryBackend.ETCD)));
+                () -> new EnumNames<>("expected 'etcd'", Map.of(" etcd", DiscoveryBackend.ETCD)));
     }
 
     @Test

@@ -4,21 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+
+import dev.vigil.runtime.time.ManualClock;
 
 /** One budget, shared by the stages, with a reserve for cleanup; on a clock the test moves. */
 class ShutdownBudgetTest {
 
-    final AtomicLong now = new AtomicLong(1_000);
+    final ManualClock clock = new ManualClock();
 
     ShutdownBudget budget(int totalSecs, int cleanupSecs) {
-        return new ShutdownBudget(Duration.ofSeconds(totalSecs), Duration.ofSeconds(cleanupSecs), now::get);
+        return ShutdownBudget.start(Duration.ofSeconds(totalSecs), Duration.ofSeconds(cleanupSecs), clock);
     }
 
     void pass(int secs) {
-        now.addAndGet(Duration.ofSeconds(secs).toNanos());
+        clock.advance(Duration.ofSeconds(secs));
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.vigil.worker.config;
 
 import java.util.Map;
 
-import dev.vigil.runtime.config.EnumConverter;
+import dev.vigil.runtime.config.EnumNames;
 
 /** The engine behind the worker ({@code DYN_ENGINE}). */
 public enum EngineKind {
@@ -14,12 +14,12 @@ public enum EngineKind {
     /** {@code mock} or {@code openai}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<EngineKind> {
 
-        private static final EnumConverter<EngineKind> NAMES =
-                new EnumConverter<>("expected 'mock' or 'openai'", Map.of("mock", MOCK, "openai", OPENAI));
+        private static final EnumNames<EngineKind> NAMES =
+                new EnumNames<>("expected 'mock' or 'openai'", Map.of("mock", MOCK, "openai", OPENAI));
 
         @Override
         public EngineKind convert(String value) {
-            return NAMES.convert(value);
+            return NAMES.parse(value);
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.vigil.worker.config;
 
 import java.util.Map;
 
-import dev.vigil.runtime.config.EnumConverter;
+import dev.vigil.runtime.config.EnumNames;
 
 /**
  * How the system status server words its errors ({@code DYN_SYSTEM_ERROR_FORMAT}): an unknown path,
@@ -23,12 +23,12 @@ public enum ErrorFormat {
     /** {@code json} or {@code text}, in any case. */
     public static class Converter implements org.eclipse.microprofile.config.spi.Converter<ErrorFormat> {
 
-        private static final EnumConverter<ErrorFormat> NAMES =
-                new EnumConverter<>("expected 'json' or 'text'", Map.of("json", JSON, "text", TEXT));
+        private static final EnumNames<ErrorFormat> NAMES =
+                new EnumNames<>("expected 'json' or 'text'", Map.of("json", JSON, "text", TEXT));
 
         @Override
         public ErrorFormat convert(String value) {
-            return NAMES.convert(value);
+            return NAMES.parse(value);
         }
     }
 }

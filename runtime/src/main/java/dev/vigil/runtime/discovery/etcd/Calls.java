@@ -13,6 +13,7 @@ import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 
 import dev.vigil.runtime.discovery.DiscoveryException;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * Waits for jetcd calls with a bound. jetcd's futures have no deadline of their own, and a call made
@@ -49,12 +50,17 @@ final class Calls {
      * lease that expires).
      */
     static <T> T retrying(Supplier<CompletableFuture<T>> call, Duration bound, String what) {
-        long deadline = System.nanoTime() + bound.toNanos();
+        return retrying(call, bound, what, Clock.SYSTEM);
+    }
+
+    /** As {@link #retrying(Supplier, Duration, String)}, with {@code bound} measured on {@code clock}. */
+    static <T> T retrying(Supplier<CompletableFuture<T>> call, Duration bound, String what, Clock clock) {
+        long deadline = clock.nanoTime() + bound.toNanos();
         Throwable unavailable = null; // the last reason etcd could not be reached, for the message
         while (true) {
             CompletableFuture<T> attempt = call.get();
             try {
-                return attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return attempt.get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 attempt.cancel(true);
                 if (unavailable != null) {
@@ -68,7 +74,7 @@ final class Calls {
                     throw new DiscoveryException(what + ": " + describe(error), error);
                 }
                 unavailable = error;
-                long left = deadline - System.nanoTime();
+                long left = deadline - clock.nanoTime();
                 if (left <= 0) {
                     throw new DiscoveryException(
                             what + " (tried for " + seconds(bound) + "): " + describe(error), error);

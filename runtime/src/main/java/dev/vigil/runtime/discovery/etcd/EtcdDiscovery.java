@@ -4,10 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,18 +14,12 @@ import java.util.function.BiFunction;
 
 import org.jboss.logging.Logger;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 
 import dev.vigil.runtime.config.LeaseLossPolicy;
 import dev.vigil.runtime.discovery.Discovery;
@@ -39,12 +31,13 @@ import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * {@link Discovery} on etcd, as Dynamo does it: one primary lease per process, whose id is the
  * process's {@link #instanceId()}, and every key the process registers attached to it. The lease is
- * renewed on a thread of its own ({@link LeaseKeeper}); watches reconnect by themselves ({@link
- * EtcdWatch}). Every call to etcd is bounded: an unreachable etcd makes a call fail with a {@link
+ * renewed on a thread of its own ({@link LeaseKeeper}); the keys are written and rewritten by {@link
+ * EtcdRegistrations}; watches reconnect by themselves ({@link EtcdWatch}). Every call to etcd is bounded: an unreachable etcd makes a call fail with a {@link
  * DiscoveryException}, never hang.
  */
 public final class EtcdDiscovery implements Discovery {
@@ -68,20 +61,20 @@ public final class EtcdDiscovery implements Discovery {
     private final LeaseKeeper keeper;
     private final List<EtcdWatch<?>> watches = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /**
-     * Every key this process registered, with its value, in order: what is written again under a new
-     * lease when etcd dropped the old one ({@link LeaseLossPolicy#REREGISTER}). Guarded by itself.
-     */
-    private final Map<String, String> registered = new LinkedHashMap<>();
+    private final EtcdRegistrations registrations;
+    private final Clock clock;
 
     private EtcdDiscovery(
             Client client,
             List<String> endpoints,
             LeaseGrantResponse grant,
             long grantSentNanos,
-            LeaseLossPolicy leaseLoss) {
+            LeaseLossPolicy leaseLoss,
+            Clock clock) {
         this.client = client;
         this.kv = client.getKVClient();
+        this.clock = clock;
+        this.registrations = new EtcdRegistrations(kv, REQUEST_TIMEOUT, clock);
         this.endpoints = endpoints;
         // The instance id is the first lease's id, as in Dynamo, and stays this process's id when a
         // replacement lease carries its registrations.
@@ -92,7 +85,8 @@ public final class EtcdDiscovery implements Discovery {
                 grant.getID(),
                 ttlSeconds,
                 grantSentNanos,
-                leaseLoss == LeaseLossPolicy.REREGISTER ? this::reregister : null);
+                leaseLoss == LeaseLossPolicy.REREGISTER ? registrations::reregister : null,
+                clock);
     }
 
     /**
@@ -116,7 +110,14 @@ public final class EtcdDiscovery implements Discovery {
      * registration written again under the new one.
      */
     public static EtcdDiscovery connect(List<String> endpoints, Duration leaseTtl, LeaseLossPolicy leaseLoss) {
+        return connect(endpoints, leaseTtl, leaseLoss, Clock.SYSTEM);
+    }
+
+    /** As {@link #connect(List, Duration, LeaseLossPolicy)}, with every deadline measured on {@code clock}. */
+    public static EtcdDiscovery connect(
+            List<String> endpoints, Duration leaseTtl, LeaseLossPolicy leaseLoss, Clock clock) {
         Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(leaseLoss, "leaseLoss");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         if (endpoints.isEmpty()) {
@@ -155,18 +156,19 @@ public final class EtcdDiscovery implements Discovery {
         try {
             grant = Calls.retrying(
                     () -> {
-                        sent[0] = System.nanoTime();
+                        sent[0] = clock.nanoTime();
                         return client.getLeaseClient().grant(ttl);
                     },
                     CONNECT_TIMEOUT,
-                    "Cannot reach etcd at " + where);
+                    "Cannot reach etcd at " + where,
+                    clock);
         } catch (RuntimeException e) {
             client.close();
             throw e instanceof DiscoveryException d
                     ? d
                     : new DiscoveryException("Cannot reach etcd at " + where + ": " + Calls.describe(e), e);
         }
-        EtcdDiscovery discovery = new EtcdDiscovery(client, urls, grant, sent[0], leaseLoss);
+        EtcdDiscovery discovery = new EtcdDiscovery(client, urls, grant, sent[0], leaseLoss, clock);
         discovery.keeper.start();
         LOG.infof(
                 "Connected to etcd at %s; primary lease %s, TTL %d s",
@@ -265,7 +267,8 @@ public final class EtcdDiscovery implements Discovery {
             Calls.retrying(
                     () -> client.getLeaseClient().revoke(keeper.leaseId()),
                     REVOKE_TIMEOUT,
-                    "Revoking lease " + instanceId);
+                    "Revoking lease " + instanceId,
+                    clock);
             LOG.infof("Lease %s revoked", instanceId);
         } catch (DiscoveryException e) {
             if (Calls.isLeaseNotFound(e.getCause())) {
@@ -303,79 +306,22 @@ public final class EtcdDiscovery implements Discovery {
 
     private void create(String key, String value) {
         requireUsable();
-        long lease = keeper.leaseId();
-        ByteSequence k = bytes(key);
-        ByteSequence v = bytes(value);
-        // Create-if-absent: a key that exists is never overwritten, whoever wrote it; if it is
-        // already ours with the same value the registration is simply repeated (idempotent).
-        TxnResponse txn = Calls.retrying(
-                () -> kv.txn()
-                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                        .Then(Op.put(
-                                k, v, PutOption.builder().withLeaseId(lease).build()))
-                        .Else(Op.get(k, GetOption.DEFAULT))
-                        .commit(),
-                REQUEST_TIMEOUT,
-                "Registering " + key);
-        if (txn.isSucceeded()) {
-            remember(key, value);
-            return;
-        }
-        List<KeyValue> existing = txn.getGetResponses().isEmpty()
-                ? List.of()
-                : txn.getGetResponses().get(0).getKvs();
-        if (existing.isEmpty()) {
-            throw new DiscoveryException("Registering " + key + ": it changed concurrently; try again");
-        }
-        KeyValue current = existing.get(0);
-        if (current.getLease() != lease) {
-            throw new DiscoveryException("Discovery key " + key + " is owned by another lease ("
-                    + (current.getLease() == 0 ? "none" : new InstanceId(current.getLease()).hex()) + ")");
-        }
-        if (!current.getValue().equals(v)) {
-            throw new DiscoveryException("Discovery key " + key + " is already registered with another value");
-        }
-        remember(key, value);
+        registrations.create(key, value, keeper.leaseId());
     }
 
     private void delete(String key) {
-        synchronized (registered) {
-            registered.remove(key);
-        }
-        if (closed.get()) {
-            return; // closing revoked the lease: the key is gone already
-        }
-        Calls.retrying(() -> kv.delete(bytes(key)), REQUEST_TIMEOUT, "Unregistering " + key);
-    }
-
-    private void remember(String key, String value) {
-        synchronized (registered) {
-            registered.put(key, value);
-        }
-    }
-
-    /**
-     * Writes every registration again under {@code newLease}: etcd dropped the old lease and its keys
-     * with it. A plain put, not create-if-absent: these keys name this process's instance id, so
-     * nobody else writes them. Runs on the keep-alive thread, which retries if this throws.
-     */
-    private void reregister(long newLease) {
-        Map<String, String> all;
-        synchronized (registered) {
-            all = new LinkedHashMap<>(registered);
-        }
-        PutOption under = PutOption.builder().withLeaseId(newLease).build();
-        all.forEach((key, value) -> Calls.retrying(
-                () -> kv.put(bytes(key), bytes(value), under), REQUEST_TIMEOUT, "Registering " + key + " again"));
-        LOG.infof("Registered %d key(s) again under lease %s", all.size(), Long.toHexString(newLease));
+        registrations.delete(key, closed.get());
     }
 
     private <T> List<T> list(String prefix, BiFunction<String, byte[], Optional<T>> decode) {
         requireOpen();
         GetResponse listing = Calls.retrying(
-                () -> kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
+                () -> kv.get(
+                        EtcdRegistrations.bytes(prefix),
+                        GetOption.builder().isPrefix(true).build()),
                 REQUEST_TIMEOUT,
-                "Listing " + prefix);
+                "Listing " + prefix,
+                clock);
         List<T> values = new ArrayList<>();
         for (KeyValue entry : listing.getKvs()) {
             decode.apply(entry.getKey().toString(UTF_8), entry.getValue().getBytes())
@@ -413,10 +359,6 @@ public final class EtcdDiscovery implements Discovery {
         if (keeper.isLost()) {
             throw new DiscoveryException("Lease " + instanceId + " is lost: cannot register");
         }
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, UTF_8);
     }
 
     @Override

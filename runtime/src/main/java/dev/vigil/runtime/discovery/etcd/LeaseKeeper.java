@@ -16,6 +16,7 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * Keeps the primary lease alive, and says so when it cannot.
@@ -54,6 +55,7 @@ final class LeaseKeeper {
     private final InstanceId instanceId;
     private final long intervalMillis;
     private final ScheduledExecutorService thread;
+    private final Clock clock;
 
     // Written only by the keep-alive thread.
     private volatile long leaseId;
@@ -69,16 +71,21 @@ final class LeaseKeeper {
     private boolean stopped;
 
     /**
-     * @param grantSentNanos {@link System#nanoTime()} just before the grant was sent
+     * @param grantSentNanos {@link Clock#SYSTEM}'s {@link Clock#nanoTime()} just before the grant was sent
      * @param ttlSeconds the TTL etcd granted
      */
     LeaseKeeper(Lease lease, long leaseId, long ttlSeconds, long grantSentNanos) {
-        this(lease, leaseId, ttlSeconds, grantSentNanos, null);
+        this(lease, leaseId, ttlSeconds, grantSentNanos, null, Clock.SYSTEM);
     }
 
-    /** @param replacement when not null, a lease etcd dropped is replaced instead of lost */
-    LeaseKeeper(Lease lease, long leaseId, long ttlSeconds, long grantSentNanos, Replacement replacement) {
+    /**
+     * @param grantSentNanos {@code clock}'s {@link Clock#nanoTime()} just before the grant was sent
+     * @param replacement when not null, a lease etcd dropped is replaced instead of lost
+     * @param clock what the deadline and the renewal times are measured on
+     */
+    LeaseKeeper(Lease lease, long leaseId, long ttlSeconds, long grantSentNanos, Replacement replacement, Clock clock) {
         this.lease = lease;
+        this.clock = clock;
         this.leaseId = leaseId;
         this.ttlSeconds = ttlSeconds;
         this.replacement = replacement;
@@ -100,8 +107,8 @@ final class LeaseKeeper {
      * seconds to answer (a first gRPC call on a loaded machine) leaves less of the TTL than usual,
      * and the renewal must still come with time to spare.
      */
-    private long nextRenewalMillis() {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    long nextRenewalMillis() {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - clock.nanoTime());
         return Math.max(0, Math.min(intervalMillis, left / 3));
     }
 
@@ -156,7 +163,7 @@ final class LeaseKeeper {
         if (!running()) {
             return;
         }
-        long sent = System.nanoTime();
+        long sent = clock.nanoTime();
         long remaining = deadlineNanos - sent;
         if (remaining <= 0 && !lapsed) {
             if (replacement == null && failures > 0) {
@@ -217,7 +224,7 @@ final class LeaseKeeper {
     private void failed(String error) {
         failures++;
         lastError = error;
-        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - clock.nanoTime()));
         if (lapsed) {
             // Said once already: during a long outage this would repeat four times a second.
             LOG.debugf("Lease %s renewal failed (%s); retrying", instanceId, error);
@@ -234,7 +241,7 @@ final class LeaseKeeper {
             lose("etcd reports it expired");
             return;
         }
-        long sent = System.nanoTime();
+        long sent = clock.nanoTime();
         long fresh;
         try {
             fresh = lease.grant(ttlSeconds)

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.vigil.testing.EtcdServer;
 
 /**
- * Issue 12 §6: a worker that connects while etcd is still coming up gets its lease only after some
+ * A worker that connects while etcd is still coming up gets its lease only after some
  * retries. That lease must be kept alive like any other; it used to be dropped at the first renewal
  * ("not renewed within its TTL; last error: none"), because its deadline counted from the first,
  * failed grant attempt.

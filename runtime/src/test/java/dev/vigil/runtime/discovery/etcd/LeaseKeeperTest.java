@@ -21,6 +21,7 @@ import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.time.ManualClock;
 import dev.vigil.testing.LogCapture;
 
 /**
@@ -162,5 +163,42 @@ class LeaseKeeperTest {
         await().atMost(WAIT).until(() -> lost.get() == 1);
         assertEquals(0, keeper.renewals());
         assertTrue(calls.get() >= 2, "retried before the deadline: " + calls.get());
+    }
+
+    @Test
+    void renewalsComeEveryThirdOfTheTtlAndSoonerAsTheDeadlineNears() {
+        ManualClock clock = new ManualClock();
+        keeper = new LeaseKeeper(null, LEASE_ID, 9, clock.nanoTime(), null, clock);
+        assertEquals(3000, keeper.nextRenewalMillis(), "a fresh lease: TTL/3");
+        clock.advance(Duration.ofSeconds(6));
+        assertEquals(1000, keeper.nextRenewalMillis(), "3 s left: a third of it");
+        clock.advance(Duration.ofMillis(2999));
+        assertEquals(0, keeper.nextRenewalMillis(), "1 ms left: at once");
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(0, keeper.nextRenewalMillis(), "past the deadline: at once, never a negative delay");
+    }
+
+    @Test
+    void howLateAStarvedRenewalIsComesFromTheClock() {
+        // The deadline passed 2 s before the keeper could try: on a clock the test moves, the warning
+        // says exactly how late, and the lease etcd still has is kept.
+        ManualClock clock = new ManualClock();
+        AtomicInteger calls = new AtomicInteger();
+        try (LogCapture log = LogCapture.of(LeaseKeeper.class)) {
+            long grantSent = clock.nanoTime();
+            clock.advance(Duration.ofSeconds(TTL_SECS + 2));
+            keeper = new LeaseKeeper(etcd(calls, () -> ttl(TTL_SECS)), LEASE_ID, TTL_SECS, grantSent, null, clock);
+            keeper.start();
+
+            await().atMost(WAIT).until(() -> keeper.renewals() >= 1);
+            assertFalse(keeper.isLost());
+            assertTrue(
+                    log.has(
+                            "WARN",
+                            "Lease " + new InstanceId(LEASE_ID).hex()
+                                    + " renewal is 2000 ms past its deadline (this process was held up)"),
+                    log.lines().toString());
+            assertEquals(1000, keeper.nextRenewalMillis(), "renewed: a full TTL from when it was sent, TTL/3 away");
+        }
     }
 }

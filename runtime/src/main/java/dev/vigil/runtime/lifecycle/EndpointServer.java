@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.transport.PlaneServer;
 import dev.vigil.runtime.transport.RequestHandler;
-import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 
 /**
@@ -35,14 +35,14 @@ public final class EndpointServer {
 
     private static final Logger LOG = Logger.getLogger(EndpointServer.class);
 
-    private final RequestPlane plane;
+    private final PlaneServer plane;
     private final Discovery discovery;
     private final EndpointObserver observer;
     private final List<Served> served = new ArrayList<>();
 
     private record Served(Instance instance, ServedEndpoint endpoint) {}
 
-    public EndpointServer(RequestPlane plane, Discovery discovery, EndpointObserver observer) {
+    public EndpointServer(PlaneServer plane, Discovery discovery, EndpointObserver observer) {
         this.plane = Objects.requireNonNull(plane, "plane");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.observer = Objects.requireNonNull(observer, "observer");

@@ -20,7 +20,7 @@ import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.protocol.LoadMetrics;
 import dev.vigil.runtime.protocol.WireCodec;
-import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.EventPlane;
 
 /**
  * Knows which workers are busy, from the load they publish on the event plane, under thresholds set
@@ -40,7 +40,7 @@ public class BusyMonitor {
     static final long DEFAULT_MAX_NUM_BATCHED_TOKENS = 10_000_000L;
 
     @Inject
-    RequestPlane plane;
+    EventPlane plane;
 
     @Inject
     RuntimeConfig runtime;

@@ -58,6 +58,11 @@ public final class DiscoveryJson {
     private static final String NATS_TRANSPORT = "nats_tcp";
 
     private static final String TCP_TRANSPORT = "tcp";
+    /**
+     * Vigil's in-process plane ({@code Transport.Local}), which Dynamo has not: such an instance only
+     * ever lives in a test's in-memory discovery, but it is written as what it is, not as NATS.
+     */
+    private static final String LOCAL_TRANSPORT = "local";
 
     private DiscoveryJson() {}
 
@@ -95,9 +100,11 @@ public final class DiscoveryJson {
             json.writeStringField("namespace", instance.namespace());
         }
         json.writeObjectFieldStart("transport");
-        // Java 17 has no pattern switch: the two kinds are told apart by type.
+        // Java 17 has no pattern switch: the kinds are told apart by type.
         if (instance.transport() instanceof Transport.Tcp tcp) {
             json.writeStringField(TCP_TRANSPORT, tcp.address());
+        } else if (instance.transport() instanceof Transport.Local local) {
+            json.writeStringField(LOCAL_TRANSPORT, local.address());
         } else {
             json.writeStringField(NATS_TRANSPORT, instance.address());
         }
@@ -150,7 +157,10 @@ public final class DiscoveryJson {
         if (transport.hasNonNull(NATS_TRANSPORT)) {
             return new Transport.Nats(text(transport, NATS_TRANSPORT));
         }
-        throw new IllegalArgumentException("transport is neither 'nats_tcp' nor 'tcp'");
+        if (transport.hasNonNull(LOCAL_TRANSPORT)) {
+            return new Transport.Local(text(transport, LOCAL_TRANSPORT));
+        }
+        throw new IllegalArgumentException("transport is none of 'nats_tcp', 'tcp' and 'local'");
     }
 
     /**

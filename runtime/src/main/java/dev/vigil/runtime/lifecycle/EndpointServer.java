@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.time.Clock;
+import dev.vigil.runtime.transport.PlaneServer;
 import dev.vigil.runtime.transport.RequestHandler;
-import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.ServedEndpoint;
 
 /**
@@ -36,7 +36,7 @@ public final class EndpointServer {
 
     private static final Logger LOG = Logger.getLogger(EndpointServer.class);
 
-    private final RequestPlane plane;
+    private final PlaneServer plane;
     private final Discovery discovery;
     private final EndpointObserver observer;
     private final Clock clock;
@@ -44,12 +44,12 @@ public final class EndpointServer {
 
     private record Served(Instance instance, ServedEndpoint endpoint) {}
 
-    public EndpointServer(RequestPlane plane, Discovery discovery, EndpointObserver observer) {
+    public EndpointServer(PlaneServer plane, Discovery discovery, EndpointObserver observer) {
         this(plane, discovery, observer, Clock.SYSTEM);
     }
 
     /** @param clock what the stages' durations and {@link #stop(Duration, Duration)}'s budget are measured on */
-    public EndpointServer(RequestPlane plane, Discovery discovery, EndpointObserver observer, Clock clock) {
+    public EndpointServer(PlaneServer plane, Discovery discovery, EndpointObserver observer, Clock clock) {
         this.plane = Objects.requireNonNull(plane, "plane");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.observer = Objects.requireNonNull(observer, "observer");

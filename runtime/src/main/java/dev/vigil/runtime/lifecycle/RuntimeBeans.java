@@ -48,6 +48,11 @@ public class RuntimeBeans {
         discovery.close();
     }
 
+    /**
+     * The process's one request plane. Its bean types are {@code RequestPlane} and every interface it
+     * extends, so code that injects only one side ({@code PlaneClient}, {@code PlaneServer}, {@code
+     * EventPlane}) gets this same plane: no producer of its own is needed, and one would be ambiguous.
+     */
     @Produces
     @Singleton
     RequestPlane requestPlane(

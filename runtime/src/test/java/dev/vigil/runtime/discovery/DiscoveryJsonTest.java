@@ -15,6 +15,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.model.Transport;
 
 class DiscoveryJsonTest {
 
@@ -49,6 +50,14 @@ class DiscoveryJsonTest {
         String cardJson = DiscoveryJson.encode(card);
         assertTrue(cardJson.contains("\"instance_id\":18446744073709551615,"), cardJson);
         assertEquals(card, DiscoveryJson.parseModel(cardJson.getBytes(UTF_8)));
+    }
+
+    @Test
+    void anInProcessInstanceIsWrittenAsLocalNotAsNats() {
+        Instance local = GENERATE.instance(SEED, new Transport.Local(GENERATE.subject(SEED)), null);
+        String json = DiscoveryJson.encode(local);
+        assertEquals(SEED_JSON.replace("\"nats_tcp\"", "\"local\""), json);
+        assertEquals(local, DiscoveryJson.parseInstance(json.getBytes(UTF_8)));
     }
 
     @Test

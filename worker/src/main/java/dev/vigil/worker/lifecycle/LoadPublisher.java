@@ -12,7 +12,7 @@ import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.protocol.WireCodec;
-import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.EventPlane;
 import dev.vigil.worker.engine.Engine;
 
 /**
@@ -27,7 +27,7 @@ public final class LoadPublisher implements AutoCloseable {
     /** How often the worker publishes its load on the event plane for the frontend's busy detection. */
     static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private final RequestPlane plane;
+    private final EventPlane plane;
     private final Engine engine;
     private final String subject;
     private final InstanceId id;
@@ -36,11 +36,11 @@ public final class LoadPublisher implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-load-publisher"));
 
     /** Publishes every {@link #INTERVAL}, once started. */
-    public LoadPublisher(RequestPlane plane, Engine engine, String namespace, InstanceId id) {
+    public LoadPublisher(EventPlane plane, Engine engine, String namespace, InstanceId id) {
         this(plane, engine, namespace, id, INTERVAL);
     }
 
-    LoadPublisher(RequestPlane plane, Engine engine, String namespace, InstanceId id, Duration interval) {
+    LoadPublisher(EventPlane plane, Engine engine, String namespace, InstanceId id, Duration interval) {
         this.plane = Objects.requireNonNull(plane, "plane");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.subject = EventSubjects.loadMetrics(namespace);

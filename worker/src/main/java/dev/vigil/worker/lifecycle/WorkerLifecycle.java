@@ -59,6 +59,7 @@ public class WorkerLifecycle {
     @Inject
     Discovery discovery;
 
+    /** The whole plane, not one side: the worker serves on it, publishes its load on it and closes it last. */
     @Inject
     RequestPlane plane;
 

@@ -78,10 +78,10 @@ public final class LocalRequestPlane implements RequestPlane {
         return SHARED;
     }
 
-    /** The endpoint's subject ({@code EndpointId.subject}). */
+    /** The endpoint's subject ({@code EndpointId.subject}), as a {@link Transport.Local}: only this JVM reaches it. */
     @Override
     public Transport transport(EndpointId endpoint, InstanceId id) {
-        return new Transport.Nats(endpoint.subject(id));
+        return new Transport.Local(endpoint.subject(id));
     }
 
     @Override

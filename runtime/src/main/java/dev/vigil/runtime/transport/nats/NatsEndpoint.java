@@ -5,15 +5,15 @@ import io.nats.client.Subscription;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.support.GatedEndpoint;
 
-/** One subject served by a {@link NatsRequestPlane}: its subscription and its requests in flight. */
+/** One subject served by a {@link NatsRequestPlane} ({@link NatsServing}): its subscription and its requests in flight. */
 final class NatsEndpoint extends GatedEndpoint {
 
-    private final NatsRequestPlane plane;
+    private final NatsServing plane;
     private final RequestHandler handler;
 
     private volatile Subscription subscription;
 
-    NatsEndpoint(NatsRequestPlane plane, String subject, RequestHandler handler) {
+    NatsEndpoint(NatsServing plane, String subject, RequestHandler handler) {
         super(subject);
         this.plane = plane;
         this.handler = handler;

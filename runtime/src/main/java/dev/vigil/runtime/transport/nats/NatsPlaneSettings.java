@@ -3,6 +3,8 @@ package dev.vigil.runtime.transport.nats;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.vigil.runtime.time.Clock;
+
 /**
  * The timings of the NATS request plane. They decide how fast a broken stream is noticed, so both
  * ends of a call should use the same values: the serving side heartbeats every {@code
@@ -17,10 +19,18 @@ import java.util.Objects;
  * @param ackTimeout how long a request may wait for its acknowledgement before it fails with {@code
  *     StreamError.CannotConnect}; usually "nobody there" is known much sooner, from NATS' no
  *     responders status
+ * @param clock what the calling side measures these timeouts with ({@link Clock#SYSTEM} unless a test
+ *     drives time itself)
  */
-public record NatsPlaneSettings(Duration heartbeatInterval, Duration silenceTimeout, Duration ackTimeout) {
+public record NatsPlaneSettings(Duration heartbeatInterval, Duration silenceTimeout, Duration ackTimeout, Clock clock) {
+
+    /** Timings measured on {@link Clock#SYSTEM}. */
+    public NatsPlaneSettings(Duration heartbeatInterval, Duration silenceTimeout, Duration ackTimeout) {
+        this(heartbeatInterval, silenceTimeout, ackTimeout, Clock.SYSTEM);
+    }
 
     public NatsPlaneSettings {
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(silenceTimeout, "silenceTimeout");
         Objects.requireNonNull(ackTimeout, "ackTimeout");
@@ -40,15 +50,19 @@ public record NatsPlaneSettings(Duration heartbeatInterval, Duration silenceTime
     }
 
     public NatsPlaneSettings withHeartbeatInterval(Duration value) {
-        return new NatsPlaneSettings(value, silenceTimeout, ackTimeout);
+        return new NatsPlaneSettings(value, silenceTimeout, ackTimeout, clock);
     }
 
     public NatsPlaneSettings withSilenceTimeout(Duration value) {
-        return new NatsPlaneSettings(heartbeatInterval, value, ackTimeout);
+        return new NatsPlaneSettings(heartbeatInterval, value, ackTimeout, clock);
     }
 
     public NatsPlaneSettings withAckTimeout(Duration value) {
-        return new NatsPlaneSettings(heartbeatInterval, silenceTimeout, value);
+        return new NatsPlaneSettings(heartbeatInterval, silenceTimeout, value, clock);
+    }
+
+    public NatsPlaneSettings withClock(Clock value) {
+        return new NatsPlaneSettings(heartbeatInterval, silenceTimeout, ackTimeout, value);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -2,35 +2,26 @@ package dev.vigil.runtime.transport.nats;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
 import io.nats.client.Connection;
-import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
-import io.nats.client.ErrorListener;
-import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.impl.Headers;
 
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.Transport;
-import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.RequestPlaneException;
@@ -38,13 +29,16 @@ import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
-import dev.vigil.runtime.transport.support.NoCall;
-import dev.vigil.runtime.transport.support.ObserverChannel;
 import dev.vigil.runtime.transport.support.PlaneExecutor;
+import dev.vigil.runtime.transport.support.RemoteCall;
 
 /**
  * The request plane on NATS core (no JetStream): one connection per process, which reconnects by
  * itself after nats-server restarts.
+ *
+ * <p>Its calling side is {@link NatsCalls} (with a {@link NatsCall} per request), its serving side
+ * {@link NatsServing}; both share the one connection, the callback pool and the timer, which this
+ * class owns and closes.
  *
  * <p>The wire protocol it speaks, its threads and its connection handling are described in this
  * package's documentation ({@code package-info.java}).
@@ -52,9 +46,6 @@ import dev.vigil.runtime.transport.support.PlaneExecutor;
 public final class NatsRequestPlane implements RequestPlane {
 
     private static final Logger LOG = Logger.getLogger(NatsRequestPlane.class);
-
-    /** What the streams of this plane's calls hold for their observers ({@link #heldBytes()}). */
-    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
 
     static final long RECONNECT_WAIT_MILLIS = 250;
     /** How long one connection attempt may take; {@link #connect} makes one per resolved address. */
@@ -71,40 +62,27 @@ public final class NatsRequestPlane implements RequestPlane {
     private final String url;
     private final NatsPlaneSettings settings;
     private final Connection connection;
-    private final String callerInbox;
-    private final String serverInbox;
-    private final Dispatcher replies;
-    private final Dispatcher serving;
     private final PlaneExecutor callbacks;
     private final ScheduledExecutorService timer;
-    private final AtomicLong nextToken = new AtomicLong();
-    private final ConcurrentMap<String, NatsCall> calls = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, NatsServedRequest> requests = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, NatsEndpoint> endpoints = new ConcurrentHashMap<>();
+    /** The calling side: calls in flight and their reply subjects. */
+    private final NatsCalls calls;
+    /** The serving side: served subjects and requests in flight. */
+    private final NatsServing serving;
+
     private volatile boolean closed;
 
     private NatsRequestPlane(String url, NatsPlaneSettings settings, Connection connection) {
         this.url = url;
         this.settings = settings;
         this.connection = connection;
-        this.callbacks = new PlaneExecutor("vigil-nats-callback");
+        this.callbacks = new PlaneExecutor("vigil-nats-callback", settings.clock());
         this.timer = Executors.newSingleThreadScheduledExecutor(Threads.numbered("vigil-nats-timer-"));
-        this.callerInbox = connection.createInbox();
-        this.serverInbox = connection.createInbox();
-        this.replies = connection.createDispatcher();
-        this.serving = connection.createDispatcher();
-        replies.subscribe(callerInbox + ".*", this::onReply);
-        serving.subscribe(serverInbox + ".*", this::onControl);
+        this.calls = new NatsCalls(url, settings, connection, callbacks);
+        this.serving = new NatsServing(url, connection, callbacks);
         long heartbeat = settings.heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-        // A tenth of the shortest timeout: a timeout fires at most that much late.
-        long sweep = Math.max(
-                10,
-                Math.min(
-                                settings.silenceTimeout().toMillis(),
-                                settings.ackTimeout().toMillis())
-                        / 10);
-        timer.scheduleAtFixedRate(this::checkTimeouts, sweep, sweep, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(serving::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        long sweep = RemoteCall.sweepMillis(settings.silenceTimeout(), settings.ackTimeout());
+        timer.scheduleAtFixedRate(calls::checkTimeouts, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -117,7 +95,7 @@ public final class NatsRequestPlane implements RequestPlane {
     public static NatsRequestPlane connect(String natsUrl, NatsPlaneSettings settings) {
         Objects.requireNonNull(natsUrl, "natsUrl");
         Objects.requireNonNull(settings, "settings");
-        ConnectionEvents events = new ConnectionEvents(natsUrl);
+        NatsConnectionEvents events = new NatsConnectionEvents(natsUrl);
         Options options;
         try {
             options = new Options.Builder()
@@ -184,24 +162,7 @@ public final class NatsRequestPlane implements RequestPlane {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(handler, "handler");
         requireOpen();
-        NatsEndpoint endpoint = new NatsEndpoint(this, subject, handler);
-        if (endpoints.putIfAbsent(subject, endpoint) != null) {
-            throw new IllegalStateException(subject + " is already served on this plane");
-        }
-        try {
-            endpoint.subscribed(serving.subscribe(subject, message -> onRequest(endpoint, message)));
-            // Only once nats-server has the subscription may the caller mark the endpoint served.
-            connection.flush(CONFIRM_TIMEOUT);
-        } catch (TimeoutException | RuntimeException e) {
-            endpoint.close();
-            throw new RequestPlaneException("Cannot serve " + subject + " on NATS at " + url + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            endpoint.close();
-            throw new RequestPlaneException("Interrupted while serving " + subject, e);
-        }
-        LOG.infof("Serving %s on NATS", subject);
-        return endpoint;
+        return serving.serve(subject, handler);
     }
 
     @Override
@@ -210,22 +171,7 @@ public final class NatsRequestPlane implements RequestPlane {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(payload, "payload");
         requireOpen();
-        ObserverChannel channel =
-                new ObserverChannel(observer, callbacks, ObserverChannel.DEFAULT_MAX_HELD_BYTES, heldBytes);
-        if (!connected()) {
-            channel.error(new StreamError.CannotConnect("not connected to NATS at " + url));
-            return new NoCall(requestId);
-        }
-        String token = Long.toString(nextToken.incrementAndGet(), 36);
-        NatsCall call = new NatsCall(this, token, subject, requestId, channel);
-        calls.put(token, call);
-        try {
-            connection.publish(
-                    subject, callerInbox + "." + token, new Headers().put(NatsWire.REQUEST_ID, requestId), payload);
-        } catch (RuntimeException e) {
-            call.abandon(new StreamError.CannotConnect("cannot send to " + subject + ": " + e.getMessage()));
-        }
-        return call;
+        return calls.call(subject, requestId, payload, observer, connected());
     }
 
     @Override
@@ -237,7 +183,7 @@ public final class NatsRequestPlane implements RequestPlane {
 
     @Override
     public long heldBytes() {
-        return heldBytes.get();
+        return calls.heldBytes();
     }
 
     @Override
@@ -310,13 +256,9 @@ public final class NatsRequestPlane implements RequestPlane {
         }
         closed = true;
         timer.shutdownNow();
-        endpoints.values().forEach(NatsEndpoint::close);
-        for (NatsCall call : List.copyOf(calls.values())) {
-            call.abandon(new StreamError.Disconnected("request plane closed"));
-        }
-        for (NatsServedRequest request : List.copyOf(requests.values())) {
-            request.control(Control.KILL);
-        }
+        serving.close();
+        calls.abandonAll(new StreamError.Disconnected("request plane closed"));
+        serving.killAll();
         // Draining is a courtesy (what is queued goes out first); closing is what matters, and
         // while disconnected there is nobody to drain to: it would only wait out its timeout.
         if (connection.getStatus() == Connection.Status.CONNECTED) {
@@ -332,142 +274,6 @@ public final class NatsRequestPlane implements RequestPlane {
         // Not shutdownNow: the Disconnected errors just queued must still reach their observers.
         callbacks.shutdown();
         LOG.infof("Closed the request plane on NATS at %s", url);
-    }
-
-    /** A request arrived on a served subject (on the serving dispatcher thread). */
-    private void onRequest(NatsEndpoint endpoint, Message message) {
-        if (closed || !endpoint.accepting()) {
-            return;
-        }
-        String reply = message.getReplyTo();
-        if (reply == null) {
-            LOG.debugf("Ignored a message without reply subject on %s", endpoint.subject());
-            return;
-        }
-        // Counted before anything else happens to it; the endpoint may have closed since the check
-        // above, and then the request is not taken (its caller sees no acknowledgement).
-        if (!endpoint.tryAccept()) {
-            return;
-        }
-        String requestId = Objects.requireNonNullElse(NatsWire.header(message, NatsWire.REQUEST_ID), "unknown");
-        String key = Long.toString(nextToken.incrementAndGet(), 36);
-        byte[] payload = Objects.requireNonNullElse(message.getData(), NatsWire.EMPTY);
-        NatsServedRequest request = new NatsServedRequest(
-                this, endpoint, key, requestId, payload, reply, serverInbox + "." + key, callbacks);
-        requests.put(key, request);
-        // Acknowledge before the handler runs: the caller learns at once that somebody has it.
-        request.acknowledge();
-        request.dispatch(callbacks, endpoint.handler(), endpoint.subject());
-    }
-
-    /** A frame (or nats-server status) on this plane's caller inbox. */
-    private void onReply(Message message) {
-        String token = lastToken(message.getSubject());
-        NatsCall call = calls.get(token);
-        if (call != null) {
-            call.onFrame(message);
-            return;
-        }
-        String kind = NatsWire.header(message, NatsWire.FRAME);
-        if (!message.isStatusMessage()
-                && message.getReplyTo() != null
-                && !NatsWire.FRAME_END.equals(kind)
-                && !NatsWire.FRAME_ERROR.equals(kind)) {
-            // A worker still serves a call we gave up on: tell it to stop wasting work.
-            sendControl(message.getReplyTo(), Control.KILL, "unknown");
-        }
-    }
-
-    /** A control message, or nats-server's "no responders" for a frame, on this plane's server inbox. */
-    private void onControl(Message message) {
-        NatsServedRequest request = requests.get(lastToken(message.getSubject()));
-        if (request == null) {
-            return;
-        }
-        if (NatsWire.isNoResponders(message)) {
-            LOG.debugf(
-                    "Caller of request %s on %s went away (its inbox has no subscriber): killing it",
-                    request.requestId(), request.subject());
-            request.control(Control.KILL);
-            return;
-        }
-        Control control = NatsWire.parseControl(message);
-        if (control != null) {
-            LOG.debugf("Request %s on %s: caller asked to %s", request.requestId(), request.subject(), control);
-            request.control(control);
-        }
-    }
-
-    private void sendHeartbeats() {
-        try {
-            for (NatsServedRequest request : requests.values()) {
-                request.heartbeat();
-            }
-        } catch (RuntimeException e) {
-            // A periodic task that throws is never run again: keep heartbeating whatever happens.
-            LOG.warnf(e, "Sending heartbeats failed");
-        }
-    }
-
-    private void checkTimeouts() {
-        try {
-            long now = System.nanoTime();
-            for (NatsCall call : calls.values()) {
-                call.checkTimeouts(now, settings);
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Checking stream timeouts failed");
-        }
-    }
-
-    /** Publishes one frame; a frame that cannot be sent shows to the caller as a gap or silence. */
-    void sendFrame(String subject, String replyTo, Headers headers, byte[] body) {
-        try {
-            connection.publish(subject, replyTo, headers, body);
-        } catch (IllegalArgumentException e) {
-            // Permanent (a frame larger than nats-server's max_payload): worth a warning.
-            LOG.warnf("Could not send a frame to %s: %s", subject, e.getMessage());
-        } catch (RuntimeException e) {
-            // Transient (closing, reconnect buffer full): the caller sees the gap or the silence.
-            LOG.debugf("Could not send a frame to %s: %s", subject, e.getMessage());
-        }
-    }
-
-    void sendControl(String controlSubject, Control control, String requestId) {
-        try {
-            connection.publish(controlSubject, null, NatsWire.control(control, requestId), NatsWire.EMPTY);
-        } catch (RuntimeException e) {
-            LOG.debugf("Could not send %s for request %s: %s", control, requestId, e.getMessage());
-        }
-    }
-
-    /** The call has ended: frames still arriving for it are answered with a KILL. */
-    void forget(NatsCall call) {
-        calls.remove(call.token(), call);
-    }
-
-    /** The served request has ended: no more heartbeats, control messages for it are ignored. */
-    void served(NatsServedRequest request) {
-        requests.remove(request.key(), request);
-    }
-
-    /** Called once by {@link NatsEndpoint#close()}. */
-    void unserve(NatsEndpoint endpoint) {
-        endpoints.remove(endpoint.subject(), endpoint);
-        io.nats.client.Subscription subscription = endpoint.subscription();
-        if (subscription == null || closed) {
-            return;
-        }
-        try {
-            serving.unsubscribe(subscription);
-            // Once nats-server has the unsubscribe, new callers get "no responders" at once.
-            connection.flush(CONFIRM_TIMEOUT);
-        } catch (TimeoutException | RuntimeException e) {
-            LOG.debugf("Unsubscribing %s was not confirmed: %s", endpoint.subject(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.infof("Stopped serving %s on NATS (%d requests in flight go on)", endpoint.subject(), endpoint.inFlight());
     }
 
     private void requireOpen() {
@@ -494,60 +300,8 @@ public final class NatsRequestPlane implements RequestPlane {
         }
     }
 
-    private static String lastToken(String subject) {
+    /** The last token of a subject: the key of a call or served request under an inbox. */
+    static String lastToken(String subject) {
         return subject.substring(subject.lastIndexOf('.') + 1);
-    }
-
-    /** Logs what jnats reports about the connection, in the operator's terms. */
-    private static final class ConnectionEvents implements ConnectionListener, ErrorListener {
-
-        private final String url;
-        /** jnats reports DISCONNECTED again after each failed attempt; the operator needs it once. */
-        private final AtomicBoolean down = new AtomicBoolean();
-
-        ConnectionEvents(String url) {
-            this.url = url;
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public void connectionEvent(Connection connection, Events type) {
-            switch (type) {
-                case DISCONNECTED -> {
-                    if (down.compareAndSet(false, true)) {
-                        LOG.warnf(
-                                "Lost the NATS connection to %s; reconnecting every %d ms", url, RECONNECT_WAIT_MILLIS);
-                    }
-                }
-                case RECONNECTED -> {
-                    down.set(false);
-                    LOG.infof("Reconnected to NATS at %s", url);
-                }
-                case RESUBSCRIBED -> LOG.debugf("Subscriptions restored on NATS at %s", url);
-                case LAME_DUCK -> LOG.warnf("NATS at %s is shutting down (lame duck mode)", url);
-                default -> LOG.debugf("NATS connection to %s: %s", url, type.getEvent());
-            }
-        }
-
-        @Override
-        public void errorOccurred(Connection connection, String error) {
-            LOG.warnf("NATS at %s reported an error: %s", url, error);
-        }
-
-        @Override
-        public void exceptionOccurred(Connection connection, Exception exception) {
-            // I/O errors are how a lost connection (said once, above) and each failed reconnect
-            // attempt show up: expected, not worth a warning each.
-            if (!(exception instanceof IOException) && connection.getStatus() == Connection.Status.CONNECTED) {
-                LOG.warnf("NATS connection to %s: %s", url, exception.toString());
-            } else {
-                LOG.debugf("NATS connection to %s: %s", url, exception.toString());
-            }
-        }
-
-        @Override
-        public void slowConsumerDetected(Connection connection, io.nats.client.Consumer consumer) {
-            LOG.warnf("NATS at %s: a subscription fell behind and messages were dropped", url);
-        }
     }
 }

@@ -15,14 +15,14 @@ import dev.vigil.runtime.transport.support.ServedRequest;
  */
 final class NatsServedRequest extends ServedRequest {
 
-    private final NatsRequestPlane plane;
+    private final NatsServing plane;
     private final NatsEndpoint endpoint;
     private final String key;
     private final String replySubject;
     private final String controlSubject;
 
     NatsServedRequest(
-            NatsRequestPlane plane,
+            NatsServing plane,
             NatsEndpoint endpoint,
             String key,
             String requestId,

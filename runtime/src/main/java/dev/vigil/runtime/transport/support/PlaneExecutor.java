@@ -1,5 +1,6 @@
 package dev.vigil.runtime.transport.support;
 
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 import dev.vigil.runtime.Threads;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * The threads a request plane runs its request handlers, response callbacks and event handlers on,
@@ -38,19 +40,32 @@ public final class PlaneExecutor implements Executor {
     private final int queueBound;
     private final ThreadPoolExecutor pool;
     private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    /** What the warnings about a full queue are spaced out with. */
+    private final Clock clock;
+
+    private final AtomicLong lastWarnNanos;
 
     public PlaneExecutor(String name) {
-        this(name, DEFAULT_THREADS, DEFAULT_QUEUE);
+        this(name, Clock.SYSTEM);
+    }
+
+    public PlaneExecutor(String name, Clock clock) {
+        this(name, DEFAULT_THREADS, DEFAULT_QUEUE, clock);
     }
 
     public PlaneExecutor(String name, int threads, int queueBound) {
+        this(name, threads, queueBound, Clock.SYSTEM);
+    }
+
+    public PlaneExecutor(String name, int threads, int queueBound, Clock clock) {
         if (threads <= 0 || queueBound <= 0) {
             throw new IllegalArgumentException(
                     "threads and queueBound must be positive, got " + threads + " and " + queueBound);
         }
         this.name = name;
         this.queueBound = queueBound;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.lastWarnNanos = new AtomicLong(clock.nanoTime() - WARN_EVERY_NANOS);
         // Threads end after 30 s idle: an idle plane (a test's, a frontend's with no NATS traffic)
         // holds none.
         this.pool = new ThreadPoolExecutor(
@@ -77,7 +92,7 @@ public final class PlaneExecutor implements Executor {
                 throw e;
             }
             rejected.incrementAndGet();
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             long last = lastWarnNanos.get();
             if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
                 LOG.warnf(

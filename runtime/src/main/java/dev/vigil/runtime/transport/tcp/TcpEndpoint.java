@@ -6,11 +6,11 @@ import dev.vigil.runtime.transport.support.GatedEndpoint;
 /** One endpoint served by a {@link TcpRequestPlane}'s listener, under its key, with its requests in flight. */
 final class TcpEndpoint extends GatedEndpoint {
 
-    private final TcpRequestPlane plane;
+    private final TcpServing plane;
     private final String key;
     private final RequestHandler handler;
 
-    TcpEndpoint(TcpRequestPlane plane, String address, String key, RequestHandler handler) {
+    TcpEndpoint(TcpServing plane, String address, String key, RequestHandler handler) {
         super(address);
         this.plane = plane;
         this.key = key;

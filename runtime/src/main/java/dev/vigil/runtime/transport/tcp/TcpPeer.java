@@ -15,10 +15,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 
+import dev.vigil.runtime.time.Clock;
+
 /**
  * One of the calling side's connections to one listener ({@code host:port}): the one of an event
  * loop, whose calls to any endpoint of that process are streams on it, or the one shared by other
- * threads, which also carries the process's event subscriptions ({@link TcpRequestPlane.PeerKey}).
+ * threads, which also carries the process's event subscriptions ({@link TcpCalls.PeerKey}).
  * Created on first use; frames sent while it is still connecting wait, in order, and go out once it
  * is open. When it closes (the process died, the listener closed, the network reset it) every stream
  * on it ends at once and the plane forgets it, so the next call opens a new one.
@@ -27,8 +29,11 @@ final class TcpPeer {
 
     private static final Logger LOG = Logger.getLogger(TcpPeer.class);
 
-    private final TcpRequestPlane plane;
-    private final TcpRequestPlane.PeerKey key;
+    /** The calling side this connection is one of. */
+    private final TcpCalls owner;
+
+    private final Clock clock;
+    private final TcpCalls.PeerKey key;
     private final String server;
     private final Map<Long, TcpCall> calls = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
@@ -37,7 +42,7 @@ final class TcpPeer {
 
     private List<Buffer> pending = new ArrayList<>();
     private boolean closed;
-    private volatile long lastReadNanos = System.nanoTime();
+    private volatile long lastReadNanos;
 
     /** No probe of the loop is waiting ({@link #loopLagNanos}). */
     private static final long NO_PROBE = Long.MIN_VALUE;
@@ -50,15 +55,18 @@ final class TcpPeer {
      * When the loop last caught up after lagging: silence before that is the caller's own (the loop
      * did not read), not the server's.
      */
-    private volatile long caughtUpNanos = System.nanoTime();
+    private volatile long caughtUpNanos;
 
-    TcpPeer(TcpRequestPlane plane, TcpRequestPlane.PeerKey key, String server) {
-        this.plane = plane;
+    TcpPeer(TcpCalls owner, TcpCalls.PeerKey key, String server, Clock clock) {
+        this.owner = owner;
+        this.clock = clock;
+        this.lastReadNanos = clock.nanoTime();
+        this.caughtUpNanos = lastReadNanos;
         this.key = key;
         this.server = server;
     }
 
-    TcpRequestPlane.PeerKey key() {
+    TcpCalls.PeerKey key() {
         return key;
     }
 
@@ -97,7 +105,7 @@ final class TcpPeer {
     }
 
     private void probed(long postedNanos, long tolerableNanos) {
-        long ran = System.nanoTime();
+        long ran = clock.nanoTime();
         long lag = ran - postedNanos;
         if (lag > tolerableNanos) {
             // The reads of this loop were as late as its tasks: heartbeats may still be unread.
@@ -203,14 +211,14 @@ final class TcpPeer {
     }
 
     private void onFrame(Buffer frame) {
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = clock.nanoTime();
         byte kind = TcpWire.kind(frame);
         long stream = TcpWire.stream(frame);
         switch (kind) {
             case TcpWire.HEARTBEAT -> {
                 // Proof of life for every stream on this connection: recorded above.
             }
-            case TcpWire.EVENT -> plane.deliverEvent(stream, frame);
+            case TcpWire.EVENT -> owner.deliverEvent(stream, frame);
             case TcpWire.SUBSCRIBED -> {
                 CompletableFuture<Void> confirmed = subscriptions.get(stream);
                 if (confirmed != null) {
@@ -238,7 +246,7 @@ final class TcpPeer {
             closed = true;
             pending = null;
         }
-        plane.forget(this);
+        owner.forget(this);
         LOG.debugf("Connection to %s lost: %s", server, why);
         for (TcpCall call : List.copyOf(calls.values())) {
             call.connectionLost(why);

@@ -3,6 +3,8 @@ package dev.vigil.runtime.transport.tcp;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.vigil.runtime.time.Clock;
+
 /**
  * The direct TCP plane's listener and timings. The timings mean what they mean on the NATS plane, so
  * a stream is declared dead by the same rule on both: the serving side heartbeats every {@code
@@ -19,13 +21,22 @@ import java.util.Objects;
  *     fails with {@code StreamError.Disconnected}; must exceed the heartbeat interval
  * @param ackTimeout how long a request may wait for its acknowledgement before it fails with {@code
  *     StreamError.CannotConnect}; "nobody serves that" and "nobody listens there" are known sooner
+ * @param clock what the calling side measures these timeouts with, and its event loops' lag ({@link
+ *     Clock#SYSTEM} unless a test drives time itself)
  */
 public record TcpPlaneSettings(
-        String host, int port, Duration heartbeatInterval, Duration silenceTimeout, Duration ackTimeout) {
+        String host, int port, Duration heartbeatInterval, Duration silenceTimeout, Duration ackTimeout, Clock clock) {
 
     public static final String WILDCARD = "0.0.0.0";
 
+    /** Settings measured on {@link Clock#SYSTEM}. */
+    public TcpPlaneSettings(
+            String host, int port, Duration heartbeatInterval, Duration silenceTimeout, Duration ackTimeout) {
+        this(host, port, heartbeatInterval, silenceTimeout, ackTimeout, Clock.SYSTEM);
+    }
+
     public TcpPlaneSettings {
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(silenceTimeout, "silenceTimeout");
@@ -52,15 +63,19 @@ public record TcpPlaneSettings(
     }
 
     public TcpPlaneSettings withListener(String host, int port) {
-        return new TcpPlaneSettings(host, port, heartbeatInterval, silenceTimeout, ackTimeout);
+        return new TcpPlaneSettings(host, port, heartbeatInterval, silenceTimeout, ackTimeout, clock);
     }
 
     public TcpPlaneSettings withSilenceTimeout(Duration value) {
-        return new TcpPlaneSettings(host, port, heartbeatInterval, value, ackTimeout);
+        return new TcpPlaneSettings(host, port, heartbeatInterval, value, ackTimeout, clock);
     }
 
     public TcpPlaneSettings withAckTimeout(Duration value) {
-        return new TcpPlaneSettings(host, port, heartbeatInterval, silenceTimeout, value);
+        return new TcpPlaneSettings(host, port, heartbeatInterval, silenceTimeout, value, clock);
+    }
+
+    public TcpPlaneSettings withClock(Clock value) {
+        return new TcpPlaneSettings(host, port, heartbeatInterval, silenceTimeout, ackTimeout, value);
     }
 
     /** Whether {@link #host} listens everywhere (and so says nothing about where to reach it). */

@@ -26,7 +26,7 @@ final class TcpServerConnection {
 
     private static final Logger LOG = Logger.getLogger(TcpServerConnection.class);
 
-    private final TcpRequestPlane plane;
+    private final TcpServing plane;
     private final NetSocket socket;
     private final Map<Long, TcpServedRequest> requests = new ConcurrentHashMap<>();
     private final Map<Long, String> subscriptions = new ConcurrentHashMap<>();
@@ -38,7 +38,7 @@ final class TcpServerConnection {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean closed;
 
-    TcpServerConnection(TcpRequestPlane plane, NetSocket socket) {
+    TcpServerConnection(TcpServing plane, NetSocket socket) {
         this.plane = plane;
         this.socket = socket;
         // Created by the listener's connect handler, which runs on the connection's event loop.

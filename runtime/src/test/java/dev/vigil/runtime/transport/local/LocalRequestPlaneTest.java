@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.model.Transport;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.RecordingObserver;
 import dev.vigil.runtime.transport.RequestPlane;
@@ -54,6 +57,15 @@ class LocalRequestPlaneTest extends RequestPlaneContract {
     @Override
     protected Duration quietPeriod() {
         return Duration.ofMillis(200);
+    }
+
+    @Test
+    void itAddressesEndpointsAsInProcessNotAsNats() {
+        EndpointId endpoint = new EndpointId("dynamo", "backend", "generate");
+        InstanceId id = InstanceId.fromHex("694d98147d54be25");
+        Transport transport = plane.transport(endpoint, id);
+        assertEquals(new Transport.Local(endpoint.subject(id)), transport);
+        assertEquals(endpoint.subject(id), transport.address());
     }
 
     @Test

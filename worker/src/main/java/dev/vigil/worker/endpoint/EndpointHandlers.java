@@ -14,6 +14,7 @@ import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.protocol.WireFormatException;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.runtime.transport.RequestHandler;
@@ -33,32 +34,36 @@ public final class EndpointHandlers {
     private final EndpointActivity generateActivity;
     private final Runnable cancelled;
     private final Function<WorkerEndpoint, EndpointMetrics> metrics;
+    private final Clock clock;
 
     /**
      * @param activities where each endpoint reports its requests to the canary (its tokens and
      *     successful ends); only {@code generate} streams tokens, so only it reports
      * @param cancelled counts a cancelled request; called at most once per request
      * @param metrics each endpoint's request metrics
+     * @param clock measures each request's duration for its metrics
      */
     public EndpointHandlers(
             Engine engine,
             InstanceId id,
             Function<WorkerEndpoint, EndpointActivity> activities,
             Runnable cancelled,
-            Function<WorkerEndpoint, EndpointMetrics> metrics) {
+            Function<WorkerEndpoint, EndpointMetrics> metrics,
+            Clock clock) {
         this.engine = engine;
         this.id = id;
         this.generateActivity = activities.apply(WorkerEndpoint.GENERATE);
         this.cancelled = cancelled;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     public RequestHandler forEndpoint(WorkerEndpoint endpoint) {
         EndpointMetrics meters = metrics.apply(endpoint);
         return switch (endpoint) {
-            case GENERATE -> request -> generate(new MeteredRequest(request, meters));
-            case CLEAR_KV_BLOCKS -> request -> clearKvBlocks(new MeteredRequest(request, meters));
-            case LOAD_METRICS -> request -> loadMetrics(new MeteredRequest(request, meters));
+            case GENERATE -> request -> generate(new MeteredRequest(request, meters, clock));
+            case CLEAR_KV_BLOCKS -> request -> clearKvBlocks(new MeteredRequest(request, meters, clock));
+            case LOAD_METRICS -> request -> loadMetrics(new MeteredRequest(request, meters, clock));
         };
     }
 

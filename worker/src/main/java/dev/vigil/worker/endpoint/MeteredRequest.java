@@ -3,6 +3,7 @@ package dev.vigil.worker.endpoint;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.transport.Control;
 import dev.vigil.runtime.transport.IncomingRequest;
 import dev.vigil.worker.metrics.EndpointMetrics;
@@ -17,12 +18,16 @@ final class MeteredRequest implements IncomingRequest {
 
     private final IncomingRequest request;
     private final EndpointMetrics metrics;
-    private final long startNanos = System.nanoTime();
+    private final Clock clock;
+    private final long startNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    MeteredRequest(IncomingRequest request, EndpointMetrics metrics) {
+    /** @param clock measures the request's duration, from now until it ends */
+    MeteredRequest(IncomingRequest request, EndpointMetrics metrics, Clock clock) {
         this.request = request;
         this.metrics = metrics;
+        this.clock = clock;
+        this.startNanos = clock.nanoTime();
         metrics.started(request.payload().length);
         request.onControl(control -> {
             if (control == Control.KILL) {
@@ -117,7 +122,7 @@ final class MeteredRequest implements IncomingRequest {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
-        metrics.ended(System.nanoTime() - startNanos);
+        metrics.ended(clock.nanoTime() - startNanos);
         return true;
     }
 }

@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import io.vertx.core.Vertx;
 
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.tokenizer.Tokenizer;
 import dev.vigil.worker.config.EngineConfig;
 import dev.vigil.worker.config.MockerConfig;
@@ -22,10 +23,10 @@ public class EngineProducer {
 
     @Produces
     @Singleton
-    Engine engine(EngineConfig engine, MockerConfig mocker, Vertx vertx) {
+    Engine engine(EngineConfig engine, MockerConfig mocker, Vertx vertx, Clock clock) {
         return switch (engine.kind()) {
-            case MOCK -> new MockEngine(MockerSettings.from(mocker), Tokenizer.cl100k());
-            case OPENAI -> new OpenAiEngine(vertx, OpenAiEngineSettings.from(engine));
+            case MOCK -> new MockEngine(MockerSettings.from(mocker), Tokenizer.cl100k(), clock);
+            case OPENAI -> new OpenAiEngine(vertx, OpenAiEngineSettings.from(engine), clock);
         };
     }
 }

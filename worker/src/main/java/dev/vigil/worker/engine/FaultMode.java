@@ -13,7 +13,9 @@ public enum FaultMode {
     HANG,
     /**
      * Each request produces its first token, then nothing more (not even the end of its stream)
-     * until healed: the stall Dynamo's first-chunk canary misses (reported to Dynamo as its issue 13675).
+     * until healed. Dynamo's canary misses this stall: it counts an endpoint healthy as soon as the
+     * first chunk of its answer arrives, so an engine that stops after one token passes it while
+     * every real request hangs. Vigil's canary waits for the end of the stream and catches it.
      */
     STALL_AFTER_FIRST_TOKEN,
     /** Each request fails with an error where its first token was due; later tokens come normally. */

@@ -21,6 +21,7 @@ import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.LoadMetrics;
 import dev.vigil.runtime.protocol.SamplingOptions;
 import dev.vigil.runtime.protocol.StopConditions;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.tokenizer.Tokenizer;
 
 /**
@@ -64,6 +65,7 @@ public final class MockEngine implements Engine, FaultInjection {
     static final Logger LOG = Logger.getLogger(MockEngine.class);
 
     private final MockerSettings settings;
+    private final Clock clock;
     private final GrammarModel model;
     private final Scheduler scheduler;
     private final ScheduledThreadPoolExecutor timers;
@@ -75,7 +77,13 @@ public final class MockEngine implements Engine, FaultInjection {
     private final Set<Sequence> held = new LinkedHashSet<>();
 
     public MockEngine(MockerSettings settings, Tokenizer tokenizer) {
+        this(settings, tokenizer, Clock.SYSTEM);
+    }
+
+    /** @param clock paces the tokens: when each is due */
+    public MockEngine(MockerSettings settings, Tokenizer tokenizer, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.model = new GrammarModel(tokenizer);
         this.scheduler = new Scheduler(
                 settings, (sequence, prefillTokens) -> sequence.admitted(settings.prefillNanos(prefillTokens)));
@@ -292,6 +300,11 @@ public final class MockEngine implements Engine, FaultInjection {
 
     GrammarModel model() {
         return model;
+    }
+
+    /** What paces generation: a token is due so many nanoseconds after the last. */
+    Clock clock() {
+        return clock;
     }
 
     Scheduler scheduler() {

@@ -36,7 +36,7 @@ final class Sequence implements Generation {
     private boolean paused;
     /** Paused with its next step not scheduled: {@link #resume} schedules it. */
     private boolean parked;
-    /** When the next token is due, in {@link System#nanoTime()} terms. */
+    /** When the next token is due, in the engine's {@link dev.vigil.runtime.time.Clock#nanoTime()} terms. */
     private volatile long due;
 
     private volatile ScheduledFuture<?> pending;
@@ -61,7 +61,7 @@ final class Sequence implements Generation {
 
     /** The scheduler admitted the sequence: its next token comes after the prefill. */
     void admitted(long prefillNanos) {
-        due = System.nanoTime() + prefillNanos;
+        due = engine.clock().nanoTime() + prefillNanos;
         pending = engine.schedule(this::step, prefillNanos);
     }
 
@@ -156,7 +156,7 @@ final class Sequence implements Generation {
             parked = true;
             return;
         }
-        long now = System.nanoTime();
+        long now = engine.clock().nanoTime();
         // Paced from the previous due time, so a tick a little late does not slow the stream; one
         // later than a whole ITL resumes from now instead of bursting to catch up.
         due = Math.max(due + engine.settings().itlNanos(), now);
@@ -201,7 +201,7 @@ final class Sequence implements Generation {
             }
             parked = false;
             // Paced from now: a paused stream does not burst to catch up on the tokens it did not make.
-            due = System.nanoTime();
+            due = engine.clock().nanoTime();
             pending = engine.schedule(this::step, 0);
         }
     }

@@ -30,6 +30,7 @@ import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.worker.canary.CanaryChecks;
 import dev.vigil.worker.config.WorkerConfig;
@@ -86,6 +87,9 @@ public class WorkerLifecycle {
 
     @Inject
     ShutdownMetrics shutdownMetrics;
+
+    @Inject
+    Clock clock;
 
     private EndpointServer endpoints;
     private final Map<WorkerEndpoint, EndpointMetrics> endpointMetrics = new EnumMap<>(WorkerEndpoint.class);
@@ -145,7 +149,8 @@ public class WorkerLifecycle {
         if (stopping) {
             return;
         }
-        EndpointHandlers handlers = new EndpointHandlers(engine, id, canary::activity, cancelled, endpointMetrics::get);
+        EndpointHandlers handlers =
+                new EndpointHandlers(engine, id, canary::activity, cancelled, endpointMetrics::get, clock);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             // Published with every endpoint, so a frontend's probes can reach this process's status server.
@@ -240,7 +245,7 @@ public class WorkerLifecycle {
         Duration allowance = budget.cleanupAllowance();
         shutdownMetrics.stage(
                 ShutdownStage.CLEANUP, ShutdownStage.Reason.STARTED, Duration.ZERO, budget.remaining(), 0);
-        long started = System.nanoTime();
+        long started = clock.nanoTime();
         Thread closer = Threads.startDaemon("vigil-shutdown-cleanup", () -> {
             quietly("close discovery", discovery::close);
             quietly("close the request plane", plane::close);
@@ -261,12 +266,12 @@ public class WorkerLifecycle {
         LOG.infof(
                 "Shutdown stage cleanup %s after %d ms, %d ms of the budget left",
                 done ? "completed" : "timed_out",
-                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                clock.millisSince(started),
                 budget.remaining().toMillis());
         shutdownMetrics.stage(
                 ShutdownStage.CLEANUP,
                 done ? ShutdownStage.Reason.COMPLETED : ShutdownStage.Reason.TIMED_OUT,
-                Duration.ofNanos(System.nanoTime() - started),
+                Duration.ofNanos(clock.nanoTime() - started),
                 budget.remaining(),
                 0);
     }

@@ -8,6 +8,8 @@ import java.util.function.IntConsumer;
 
 import org.jboss.logging.Logger;
 
+import dev.vigil.runtime.time.Clock;
+
 /**
  * The engine process the worker started ({@code DYN_ENGINE_COMMAND}), run by {@code /bin/sh -c} with
  * the worker's environment and output. Its exit, unless the worker asked for it, is reported once:
@@ -21,12 +23,15 @@ final class ChildEngine {
 
     private final String command;
     private final Duration stopTimeout;
+    private final Clock clock;
     private Process process;
     private volatile boolean stopping;
 
-    ChildEngine(String command, Duration stopTimeout) {
+    /** @param clock measures the wait for the process tree to stop */
+    ChildEngine(String command, Duration stopTimeout, Clock clock) {
         this.command = command;
         this.stopTimeout = stopTimeout;
+        this.clock = clock;
     }
 
     /** Starts the process; {@code onExit} hears its exit code if it ends before {@link #stop()}. */
@@ -54,12 +59,12 @@ final class ChildEngine {
         tree.forEach(ProcessHandle::destroy);
         process.destroy();
         // The shell may be gone at once while the engine it started still shuts down: wait for all.
-        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        long deadline = clock.nanoTime() + stopTimeout.toNanos();
         List<ProcessHandle> all = new java.util.ArrayList<>(tree);
         all.add(process.toHandle());
         for (ProcessHandle handle : all) {
             try {
-                handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                handle.onExit().get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -1,13 +1,13 @@
 package dev.vigil.worker.engine.openai;
 
-import java.util.ArrayList;
+import static dev.vigil.worker.engine.openai.EngineMessages.excerpt;
+import static dev.vigil.worker.engine.openai.EngineMessages.message;
+
 import java.util.Collections;
 import java.util.List;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.buffer.Buffer;
@@ -40,8 +40,6 @@ import dev.vigil.worker.engine.TokenSink;
 final class EngineStream implements Generation {
 
     private static final Logger LOG = Logger.getLogger(EngineStream.class);
-    /** How much of a bad answer is quoted in the error. */
-    private static final int EXCERPT_CHARS = 200;
 
     /** What ends the stream, for the engine's bookkeeping. */
     interface Listener {
@@ -124,7 +122,7 @@ final class EngineStream implements Generation {
         // Read a little of the answer to say what it was, then give up on it.
         Buffer body = Buffer.buffer();
         response.handler(chunk -> {
-            if (body.length() < 4 * EXCERPT_CHARS) {
+            if (body.length() < 4 * EngineMessages.EXCERPT_CHARS) {
                 body.appendBuffer(chunk);
             }
         });
@@ -172,42 +170,26 @@ final class EngineStream implements Generation {
                 return;
             }
         }
-        if (data.strip().equals("[DONE]")) {
+        EngineChunk chunk = EngineChunk.parse(data, json, request);
+        if (chunk instanceof EngineChunk.Done) {
             done();
-            return;
-        }
-        JsonNode chunk;
-        try {
-            chunk = json.readTree(data);
-        } catch (JsonProcessingException e) {
-            failEngine("the engine sent malformed JSON: " + excerpt(data));
-            return;
-        }
-        if (chunk == null || !chunk.isObject()) {
-            failEngine("the engine sent an event that is not a JSON object: " + excerpt(data));
-            return;
-        }
-        JsonNode error = chunk.get("error");
-        if (error != null && !error.isNull()) {
-            String message =
-                    error.isTextual() ? error.asText() : error.path("message").asText(error.toString());
-            failEngine("the engine reported an error: " + excerpt(message));
-            return;
-        }
-        JsonNode completion = chunk.path("usage").path("completion_tokens");
-        Integer total = completion.canConvertToInt() ? completion.asInt() : null;
-        JsonNode choices = chunk.path("choices");
-        if (!choices.isArray() || choices.isEmpty()) {
-            if (total != null) {
+        } else if (chunk instanceof EngineChunk.Broken broken) {
+            failEngine(broken.message());
+        } else if (chunk instanceof EngineChunk.Usage usage) {
+            if (usage.total() != null) {
                 synchronized (this) {
-                    reportedTotal = total;
+                    reportedTotal = usage.total();
                 }
             }
-            return;
+        } else if (chunk instanceof EngineChunk.Choice choice) {
+            output(choice);
         }
-        JsonNode choice = choices.get(0);
-        String text = request.text(choice);
-        List<Integer> ids = tokenIds(choice.path("token_ids"), text, total);
+    }
+
+    /** A choice's text and tokens go to the sink; its usage and finish reason are kept for the end. */
+    private void output(EngineChunk.Choice choice) {
+        String text = choice.text();
+        List<Integer> ids = choice.engineIds().isEmpty() ? placeholders(text, choice.total()) : choice.engineIds();
         synchronized (this) {
             if (ended) {
                 return;
@@ -216,23 +198,17 @@ final class EngineStream implements Generation {
                 tokens += ids.size();
                 sink.onOutput(new EngineOutput(ids, text, null));
             }
-            if (total != null) {
-                reportedTotal = total;
+            if (choice.total() != null) {
+                reportedTotal = choice.total();
             }
-            JsonNode reason = choice.path("finish_reason");
-            if (reason.isTextual() && !reason.asText().isEmpty()) {
-                finishReason = reason.asText();
+            if (choice.finishReason() != null) {
+                finishReason = choice.finishReason();
             }
         }
     }
 
-    /** The ids of this chunk's tokens: the engine's, or placeholders as many as it had tokens. */
-    private List<Integer> tokenIds(JsonNode engineIds, String text, Integer total) {
-        if (engineIds.isArray() && !engineIds.isEmpty()) {
-            List<Integer> ids = new ArrayList<>(engineIds.size());
-            engineIds.forEach(id -> ids.add(id.asInt()));
-            return ids;
-        }
+    /** Placeholder ids, as many as the chunk had tokens (by the usage so far, else one with text). */
+    private List<Integer> placeholders(String text, Integer total) {
         int count;
         synchronized (this) {
             count = total != null ? Math.max(0, total - tokens) : (text.isEmpty() ? 0 : 1);
@@ -409,14 +385,5 @@ final class EngineStream implements Generation {
         if (open != null) {
             open.reset();
         }
-    }
-
-    private static String excerpt(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ");
-        return flat.length() > EXCERPT_CHARS ? flat.substring(0, EXCERPT_CHARS) + "…" : flat;
-    }
-
-    private static String message(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -8,7 +8,7 @@ import io.vertx.core.Vertx;
 
 import dev.vigil.frontend.routing.Attempt;
 import dev.vigil.frontend.routing.StreamWatchdog;
-import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.PlaneClient;
 import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
 import dev.vigil.runtime.transport.StreamError;
@@ -29,7 +29,7 @@ final class AttemptRun {
      * plane's callbacks on the HTTP request's event loop (where the response is written, so a token
      * crosses one thread boundary, not two).
      */
-    record Settings(RequestPlane plane, Vertx vertx, StreamWatchdog.Settings watchdog, Executor callbacks) {}
+    record Settings(PlaneClient plane, Vertx vertx, StreamWatchdog.Settings watchdog, Executor callbacks) {}
 
     /** Where a run's events go; called on the plane's callback executor or a timer thread. */
     interface Listener {

@@ -40,7 +40,8 @@ import dev.vigil.runtime.protocol.StopConditions;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.tokenizer.Tokenizer;
-import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.runtime.transport.PlaneClient;
+import dev.vigil.runtime.transport.PlaneStatus;
 
 /**
  * The OpenAI-compatible API: {@code GET /v1/models}, {@code POST /v1/chat/completions}, {@code POST
@@ -70,7 +71,10 @@ public class OpenAiRoutes {
     Router router;
 
     @Inject
-    RequestPlane plane;
+    PlaneClient plane;
+
+    @Inject
+    PlaneStatus planeStatus;
 
     @Inject
     FrontendMetrics metrics;
@@ -106,10 +110,10 @@ public class OpenAiRoutes {
                 .description("Completions refused because DYN_HTTP_MAX_INFLIGHT_REQUESTS were in flight")
                 .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(
-                        MetricNames.PLANE_TASKS_REJECTED, plane, RequestPlane::rejectedTasks)
+                        MetricNames.PLANE_TASKS_REJECTED, planeStatus, PlaneStatus::rejectedTasks)
                 .description("Work the request plane's bounded pool refused, and events dropped for a subscription")
                 .register(registry);
-        Gauge.builder(MetricNames.STREAM_HELD_BYTES, plane, RequestPlane::heldBytes)
+        Gauge.builder(MetricNames.STREAM_HELD_BYTES, plane, PlaneClient::heldBytes)
                 .description("Response bytes held for streaming clients that have not read them (flow control)")
                 .baseUnit("bytes")
                 .register(registry);

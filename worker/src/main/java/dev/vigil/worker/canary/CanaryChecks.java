@@ -21,6 +21,7 @@ import dev.vigil.health.metrics.CanaryMetrics;
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.worker.config.CanaryConfig;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
@@ -46,6 +47,9 @@ public class CanaryChecks {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Clock clock;
+
     private String generatePayload;
     private ScheduledExecutorService executor;
     private CanaryScheduler scheduler;
@@ -61,7 +65,7 @@ public class CanaryChecks {
                 health,
                 new CanarySettings(config.waitTime(), config.requestTimeout(), config.stallTimeout()),
                 new EngineCanaryProbe(engine),
-                TaskTimer.of(executor),
+                TaskTimer.of(executor, clock::nanoTime),
                 new CanaryMetrics(registry));
     }
 

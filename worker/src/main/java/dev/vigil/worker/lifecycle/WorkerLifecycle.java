@@ -102,7 +102,7 @@ public class WorkerLifecycle {
 
     @PostConstruct
     void create() {
-        endpoints = new EndpointServer(plane, discovery, health);
+        endpoints = new EndpointServer(plane, discovery, health, clock);
     }
 
     /**
@@ -205,7 +205,8 @@ public class WorkerLifecycle {
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
         // One budget for the whole shutdown; every stage takes from it (DYN_WORKER_SHUTDOWN_*).
-        ShutdownBudget budget = ShutdownBudget.start(worker.shutdownTotalTimeout(), worker.shutdownCleanupTimeout());
+        ShutdownBudget budget =
+                ShutdownBudget.start(worker.shutdownTotalTimeout(), worker.shutdownCleanupTimeout(), clock);
         if (loadPublisher != null) {
             loadPublisher.close();
         }

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import dev.vigil.health.SystemHealth;
 import dev.vigil.health.SystemStatusViews;
 import dev.vigil.runtime.config.NameList;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.worker.config.CanaryConfig;
 import dev.vigil.worker.config.SystemStatusConfig;
 
@@ -16,13 +17,15 @@ public class SystemHealthProducer {
 
     @Produces
     @Singleton
-    SystemHealth systemHealth(SystemStatusConfig config, CanaryConfig canary) {
+    SystemHealth systemHealth(SystemStatusConfig config, CanaryConfig canary, Clock clock) {
         // With the canary on (DYN_HEALTH_CHECK_ENABLED) only a successful canary makes a payload
         // endpoint ready; off, serving it on the transport does.
         return new SystemHealth(
                 config.startingHealthStatus(),
                 config.useEndpointHealthStatus().orElseGet(NameList::empty).names(),
-                canary.enabled());
+                canary.enabled(),
+                // health-common knows nothing of the runtime: it takes the clock as a supplier.
+                clock::nanoTime);
     }
 
     @Produces

@@ -112,7 +112,10 @@ class WorkerSystemStatusIT {
                 "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
                 "[\"generate\"]",
                 "DYN_MOCKER_STARTUP_DELAY_MS",
-                "1000")) {
+                "5000")) {
+            // Long enough that the first look, right after the status port opens, comes before the
+            // engine has loaded even on a loaded machine: what is asserted is 503 before, 200 after.
+            
             given().get(url(port, "/health")).then().statusCode(503);
             Awaitility.await("all three endpoints served")
                     .atMost(START)

@@ -115,7 +115,7 @@ class WorkerSystemStatusIT {
                 "5000")) {
             // Long enough that the first look, right after the status port opens, comes before the
             // engine has loaded even on a loaded machine: what is asserted is 503 before, 200 after.
-            
+
             given().get(url(port, "/health")).then().statusCode(503);
             Awaitility.await("all three endpoints served")
                     .atMost(START)

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.response.Response;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
+import dev.vigil.testing.TestTools;
 
 /**
  * Real processes, on one frontend that sets all these switches: the all-busy
@@ -186,5 +188,69 @@ class FrontendSwitchesIT {
         String text = response.body();
         assertTrue(text.startsWith(": keep-alive\n\n"), text.substring(0, Math.min(200, text.length())));
         assertTrue(text.endsWith("data: [DONE]\n\n"), text);
+    }
+
+    /**
+     * {@code DYN_HTTP_ERROR_FORMAT=openai} on a second frontend of the same cluster: its errors come
+     * in OpenAI's envelope, which the official client reads (message, type, code), where the default
+     * frontend's Dynamo shape leaves the client the status alone.
+     */
+    @Test
+    void openAiErrorBodiesOnSwitchAndTheOfficialClientReadsThem() throws Exception {
+        TestTools.assumeInstalled(NodeScript.available(), "node and npm not installed: the OpenAI client not run");
+        Cluster.App openAi = cluster.frontend("openai-errors")
+                .env(EnvNames.DYN_HTTP_ERROR_FORMAT, "openai")
+                .start()
+                .awaitAnswering("/v1/models", START);
+        try {
+            Awaitility.await("the second frontend routes")
+                    .atMost(START)
+                    .until(() -> given().contentType("application/json")
+                                    .body(CHAT)
+                                    .post(openAi.url("/v1/chat/completions"))
+                                    .statusCode()
+                            == 200);
+            given().contentType("application/json")
+                    .body("{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                    .post(openAi.url("/v1/chat/completions"))
+                    .then()
+                    .statusCode(404)
+                    .contentType("application/json")
+                    .body("error.message", org.hamcrest.Matchers.equalTo("Model not found: no-such-model"))
+                    .body("error.type", org.hamcrest.Matchers.equalTo("invalid_request_error"))
+                    .body("error.code", org.hamcrest.Matchers.equalTo(404))
+                    .body("message", org.hamcrest.Matchers.nullValue());
+            // The HTTP layer's own errors take the same shape.
+            given().get(openAi.url("/v1/no-such-route"))
+                    .then()
+                    .statusCode(404)
+                    .body("error.message", org.hamcrest.Matchers.startsWith("Route not found"));
+            given().contentType("application/json")
+                    .body("{not json")
+                    .post(openAi.url("/v1/chat/completions"))
+                    .then()
+                    .statusCode(400)
+                    .body("error.type", org.hamcrest.Matchers.equalTo("invalid_request_error"));
+
+            io.restassured.path.json.JsonPath client = io.restassured.path.json.JsonPath.from(
+                    NodeScript.run("openai-check", "errors-check.mjs", openAi.url(), "mock-model"));
+            System.out.println("the OpenAI client, openai error bodies: " + client.prettify());
+            assertEquals(404, client.getInt("unknownModel.status"));
+            assertEquals("404 Model not found: no-such-model", client.getString("unknownModel.message"));
+            assertEquals("invalid_request_error", client.getString("unknownModel.type"));
+            assertEquals(400, client.getInt("noMessages.status"));
+            assertEquals(
+                    "400 Field 'messages' is required and must be a non-empty array",
+                    client.getString("noMessages.message"));
+
+            // The default, Dynamo's shape: the same client learns the status and nothing else.
+            io.restassured.path.json.JsonPath dynamo = io.restassured.path.json.JsonPath.from(
+                    NodeScript.run("openai-check", "errors-check.mjs", api, "mock-model"));
+            System.out.println("the OpenAI client, Dynamo error bodies: " + dynamo.prettify());
+            assertEquals(404, dynamo.getInt("unknownModel.status"));
+            assertFalse(dynamo.getString("unknownModel.message").contains("no-such-model"), dynamo.prettify());
+        } finally {
+            openAi.close();
+        }
     }
 }

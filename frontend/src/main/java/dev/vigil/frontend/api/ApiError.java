@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.HttpServerResponse;
 
+import dev.vigil.frontend.config.ErrorBodyFormat;
+
 /**
- * An error a client sees, in Dynamo's shape {@code {"message":…,"type":<reason phrase>,"code":<status>}}
- * (reference §4.7). Thrown while handling a request and turned into the response in one place.
+ * An error a client sees, by default in Dynamo's shape {@code {"message":…,"type":<reason
+ * phrase>,"code":<status>}} (reference §4.7), or OpenAI's {@code {"error":{…}}} ({@link
+ * ErrorBodyFormat}). Thrown while handling a request and turned into the response in one place.
  */
 public final class ApiError extends RuntimeException {
 
@@ -110,16 +113,33 @@ public final class ApiError extends RuntimeException {
         };
     }
 
-    public ObjectNode toJson() {
+    /** The body in the configured shape ({@code DYN_HTTP_ERROR_FORMAT}). */
+    public ObjectNode toJson(ErrorBodyFormat format) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (format == ErrorBodyFormat.OPENAI) {
+            ObjectNode error = body.putObject("error");
+            error.put("message", getMessage());
+            error.put("type", openAiType());
+            error.putNull("param");
+            error.put("code", status);
+            return body;
+        }
         body.put("message", getMessage());
         body.put("type", type());
         body.put("code", status);
         return body;
     }
 
+    /**
+     * OpenAI's error category: the client's to fix below 500, the server's from 500 (an overload
+     * included, as OpenAI answers its own).
+     */
+    String openAiType() {
+        return status < 500 ? "invalid_request_error" : "server_error";
+    }
+
     /** Sends this error as the response, unless the response already ended or the client left. */
-    public void sendTo(HttpServerResponse response) {
+    public void sendTo(HttpServerResponse response, ErrorBodyFormat format) {
         if (response.ended() || response.closed()) {
             return;
         }
@@ -128,6 +148,6 @@ public final class ApiError extends RuntimeException {
         }
         response.setStatusCode(status)
                 .putHeader("content-type", "application/json")
-                .end(toJson().toString());
+                .end(toJson(format).toString());
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
+import dev.vigil.frontend.config.ErrorBodyFormat;
 import dev.vigil.runtime.time.Clock;
 
 /**
@@ -56,13 +57,17 @@ final class ClientResponse {
     private boolean streaming;
     private boolean ended;
     private final Clock clock;
+    /** How a failure is worded, before streaming and in the SSE error event after. */
+    private final ErrorBodyFormat errorFormat;
+
     private long lastWriteNanos;
     private Vertx timers;
     private long keepAliveTimer = -1;
 
-    ClientResponse(HttpServerResponse response, Clock clock) {
+    ClientResponse(HttpServerResponse response, Clock clock, ErrorBodyFormat errorFormat) {
         this.response = response;
         this.clock = clock;
+        this.errorFormat = errorFormat;
         this.lastWriteNanos = clock.nanoTime();
     }
 
@@ -262,9 +267,9 @@ final class ClientResponse {
     synchronized void fail(ApiError error) {
         end();
         if (streaming) {
-            response.end(takeGathered().appendString("event: error\ndata: " + error.toJson() + "\n\n"));
+            response.end(takeGathered().appendString("event: error\ndata: " + error.toJson(errorFormat) + "\n\n"));
         } else {
-            error.sendTo(response);
+            error.sendTo(response, errorFormat);
         }
     }
 

@@ -2,12 +2,14 @@ package dev.vigil.frontend.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.health.http.RequestHeadLimits;
 
 /**
@@ -19,6 +21,9 @@ import dev.vigil.health.http.RequestHeadLimits;
 public class HttpErrorRoutes {
 
     private static final Logger LOG = Logger.getLogger(HttpErrorRoutes.class);
+
+    @Inject
+    FrontendHttpConfig http;
 
     void install(@Observes Router router) {
         RequestHeadLimits.install(router, (ctx, status, error, message) -> send(ctx, status, message));
@@ -69,7 +74,7 @@ public class HttpErrorRoutes {
         return path == null ? "" : path.length() > 200 ? path.substring(0, 200) + "…" : path;
     }
 
-    private static void send(RoutingContext ctx, int status, String message) {
-        ApiError.of(status, message).sendTo(ctx.response());
+    private void send(RoutingContext ctx, int status, String message) {
+        ApiError.of(status, message).sendTo(ctx.response(), http.errorFormat());
     }
 }

@@ -122,7 +122,7 @@ public class OpenAiRoutes {
             return model != null && router.routableCount(model) > 0;
         });
         // Before the body is read: a form is refused without its parts being decoded or stored.
-        http.route("/v1/*").handler(OpenAiRoutes::refuseForms);
+        http.route("/v1/*").handler(this::refuseForms);
         http.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         http.get("/v1/models").handler(this::listModels);
         http.get("/v1/models/:model/ready").handler(this::modelReady);
@@ -153,12 +153,12 @@ public class OpenAiRoutes {
         String name = ctx.pathParam("model");
         ServedModels.Model model = models.find(name);
         if (model == null) {
-            ApiError.notFound("Model not found: " + name).sendTo(ctx.response());
+            ApiError.notFound("Model not found: " + name).sendTo(ctx.response(), http.errorFormat());
             return;
         }
         int routable = router.routableCount(model);
         if (routable == 0) {
-            ApiError.unavailable(router.whyUnavailable(model)).sendTo(ctx.response());
+            ApiError.unavailable(router.whyUnavailable(model)).sendTo(ctx.response(), http.errorFormat());
             return;
         }
         ObjectNode body = json.createObjectNode();
@@ -174,7 +174,7 @@ public class OpenAiRoutes {
             serving.decrementAndGet();
             inflightLimitRejected.increment();
             ApiError.frontendFull(shedding.overloadStatusCode(), limit, RETRY_AFTER_SECS)
-                    .sendTo(ctx.response());
+                    .sendTo(ctx.response(), http.errorFormat());
             return;
         }
         // Released once, however the response ends: answered, failed, or the client gone.
@@ -211,7 +211,7 @@ public class OpenAiRoutes {
             }
             String requestId = requestId();
             long created = clock.now().getEpochSecond();
-            ClientResponse client = new ClientResponse(ctx.response(), clock);
+            ClientResponse client = new ClientResponse(ctx.response(), clock, http.errorFormat());
             // The request's own context (its event loop): responses are handled where they are written.
             io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
             if (request.stream()) {
@@ -247,7 +247,7 @@ public class OpenAiRoutes {
             if (tracked != null) {
                 tracked.failed(e.status(), e.overload());
             }
-            e.sendTo(ctx.response());
+            e.sendTo(ctx.response(), http.errorFormat());
         }
     }
 
@@ -304,7 +304,7 @@ public class OpenAiRoutes {
      * A form (multipart, or urlencoded as {@code curl -d} sends without a content type) is never a
      * completion request: 415, as Dynamo's JSON extractor answers. Other types are read as JSON.
      */
-    private static void refuseForms(RoutingContext ctx) {
+    private void refuseForms(RoutingContext ctx) {
         String type = ctx.request().getHeader("content-type");
         String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
         if (media.startsWith("multipart/") || media.equals("application/x-www-form-urlencoded")) {
@@ -312,7 +312,7 @@ public class OpenAiRoutes {
                             415,
                             "Unsupported content type " + (media.length() > 60 ? media.substring(0, 60) + "…" : media)
                                     + ": send the request body as JSON with Content-Type: application/json")
-                    .sendTo(ctx.response());
+                    .sendTo(ctx.response(), http.errorFormat());
             return;
         }
         ctx.next();

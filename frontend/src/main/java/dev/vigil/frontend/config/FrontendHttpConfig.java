@@ -91,6 +91,16 @@ public interface FrontendHttpConfig {
     @WithConverter(PositiveIntConverter.class)
     int maxInflightRequests();
 
+    /**
+     * {@code DYN_HTTP_ERROR_FORMAT} (ours): {@code dynamo} (default) sends Dynamo's error bodies
+     * {@code {"message","type","code"}}; {@code openai} wraps them as OpenAI does, {@code
+     * {"error":{"message","type","param","code"}}}, which OpenAI's client libraries read.
+     */
+    @WithName("error-format")
+    @WithDefault("dynamo")
+    @WithConverter(ErrorBodyFormat.Converter.class)
+    ErrorBodyFormat errorFormat();
+
     interface Svc {
 
         /** {@code DYN_HTTP_SVC_LIVE_PATH}: path of the liveness route. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.vigil.frontend.api.CompletionRequest.Kind;
+import dev.vigil.frontend.config.ErrorBodyFormat;
 
 class CompletionRequestTest {
 
@@ -86,7 +87,7 @@ class CompletionRequestTest {
         assertEquals(message, e.getMessage());
         assertEquals(
                 "{\"message\":\"" + message.replace("\"", "\\\"") + "\",\"type\":\"Bad Request\",\"code\":400}",
-                e.toJson().toString());
+                e.toJson(ErrorBodyFormat.DYNAMO).toString());
     }
 
     static String rejection(Kind kind, String extraFields) {

@@ -109,6 +109,8 @@ public final class EnvNames {
     public static final String DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS = "DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS";
 
     public static final String DYN_HTTP_MAX_INFLIGHT_REQUESTS = "DYN_HTTP_MAX_INFLIGHT_REQUESTS";
+    /** Ours: Dynamo's error bodies only. */
+    public static final String DYN_HTTP_ERROR_FORMAT = "DYN_HTTP_ERROR_FORMAT";
     // Ours: the circuit breaker and the retries before the first token.
     public static final String DYN_CB_ENABLED = "DYN_CB_ENABLED";
     public static final String DYN_CB_FAILURE_THRESHOLD = "DYN_CB_FAILURE_THRESHOLD";
@@ -190,6 +192,7 @@ public final class EnvNames {
             DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS,
             DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS,
             DYN_HTTP_MAX_INFLIGHT_REQUESTS,
+            DYN_HTTP_ERROR_FORMAT,
             DYN_CB_ENABLED,
             DYN_CB_FAILURE_THRESHOLD,
             DYN_CB_SUCCESS_THRESHOLD,

@@ -139,29 +139,37 @@ class KubePlayIT {
             // depending on timing it is seen unhealthy, exited, or already running a new JVM); the
             // frontend's own probes route around it meanwhile.
             String hungPid = podman("inspect", "--format", "{{.State.Pid}}", worker1);
-            run(Duration.ofSeconds(10), List.of("kill", "-STOP", hungPid));
+            Run stop = run(Duration.ofSeconds(10), List.of("kill", "-STOP", hungPid));
+            assertEquals(0, stop.exit(), "kill -STOP " + hungPid + ": " + stop.output());
             List<Integer> during = new ArrayList<>();
             List<String> seen = new ArrayList<>();
             int[] failedChecks = {0};
-            Awaitility.await("worker 1 acted on by its liveness probe")
-                    .atMost(UP)
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> {
-                        // Long enough for podman to finish what the check sets off (a restart waits
-                        // out the stop timeout): a check cut short may leave its action half done.
-                        Run check = run(Duration.ofSeconds(120), podmanCommand("healthcheck", "run", worker1));
-                        if (check.exit() != 0) {
-                            failedChecks[0]++;
-                        }
-                        during.add(chat(api));
-                        String state = podman(
-                                "inspect",
-                                "--format",
-                                "{{.State.Pid}} {{.State.Status}} {{.State.Health.Status}} {{.RestartCount}}",
-                                worker1);
-                        seen.add(state);
-                        return !state.startsWith(hungPid + " ") || state.contains(" unhealthy ");
-                    });
+            try {
+                Awaitility.await("worker 1 acted on by its liveness probe")
+                        .atMost(UP)
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            // Long enough for podman to finish what the check sets off (a restart waits
+                            // out the stop timeout): a check cut short may leave its action half done.
+                            Run check = run(Duration.ofSeconds(120), podmanCommand("healthcheck", "run", worker1));
+                            if (check.exit() != 0) {
+                                failedChecks[0]++;
+                            }
+                            during.add(chat(api));
+                            String state = podman(
+                                    "inspect",
+                                    "--format",
+                                    "{{.State.Pid}} {{.State.Status}} {{.State.Health.Status}} {{.RestartCount}}",
+                                    worker1);
+                            seen.add("check " + check.exit() + " -> " + state);
+                            return !state.startsWith(hungPid + " ") || state.contains(" unhealthy ");
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(
+                        "the hung worker was never acted on; its states: " + seen + ", failed checks " + failedChecks[0]
+                                + ", chats " + during,
+                        e);
+            }
             step("worker 1 acted on");
             System.out.println("hung worker's states: " + seen + "; failed checks " + failedChecks[0]
                     + "; chats meanwhile " + during);

@@ -58,10 +58,11 @@ echo
 echo "What Prometheus returns for each metric of the dashboard (series, at $(date -u +%FT%TZ)):"
 missing=0
 # The dashboard's queries, read with node (its JSON escapes quotes); metric names are
-# dynamo_frontend_* and dynamo_component_* (dynamo_endpoint and the like are labels).
+# Dynamo's dynamo_frontend_* and dynamo_component_*, and Vigil's own vigil_frontend_* and
+# vigil_worker_* (dynamo_endpoint and the like are labels).
 metrics=$(node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(d.panels.flatMap((p) => p.targets || []).map((t) => t.expr).join("\n"))' "$DASHBOARD" \
-  | grep -oE 'dynamo_(frontend|component)_[a-z_]*' | sort -u)
+  | grep -oE '(dynamo_(frontend|component)|vigil_(frontend|worker))_[a-z_]*' | sort -u)
 for metric in $metrics; do
   n=$(curl -s "$PROM/api/v1/query" --data-urlencode "query=$metric" | { grep -o '"metric":' || true; } | wc -l)
   printf '  %-62s %s\n' "$metric" "$n"

@@ -166,6 +166,61 @@ class BoundariesTest {
         assertEquals(List.of(), made);
     }
 
+    /**
+     * The registry's own meter factories ({@code registry.counter(...)}, {@code gauge}, {@code timer},
+     * {@code summary}, and {@code more()} for the rest), on a {@code MeterRegistry} or the global
+     * {@code Metrics}.
+     */
+    private static final Set<String> METER_FACTORIES =
+            Set.of("counter", "gauge", "timer", "summary", "more", "gaugeCollectionSize", "gaugeMapSize");
+
+    /**
+     * Meters (their names, tags, descriptions and buckets) are built only in a {@code metrics}
+     * package, where the series names are (docs/observability.md, "Naming"): a class elsewhere asks a
+     * metrics class for its meters. No class outside one uses a Micrometer builder ({@code
+     * Counter.builder}, {@code Gauge.builder}, {@code Timer.builder}, {@code FunctionCounter.builder},
+     * {@code DistributionSummary.builder}, every {@code $Builder}) or calls a registry's meter factory.
+     * Using a meter that a metrics class built (a {@code Counter}'s {@code increment}) is fine.
+     */
+    @Test
+    void metersAreBuiltOnlyInMetricsPackages() {
+        List<String> built = new java.util.ArrayList<>();
+        for (JavaClass c : main) {
+            if (inMetricsPackage(c)) {
+                continue;
+            }
+            for (Dependency dependency : c.getDirectDependenciesFromSelf()) {
+                JavaClass target = dependency.getTargetClass().getBaseComponentType();
+                if (target.getPackageName().startsWith("io.micrometer.")
+                        && target.getName().endsWith("$Builder")) {
+                    built.add(where(dependency) + ": " + dependency.getDescription());
+                }
+            }
+            c.getMethodCallsFromSelf().stream()
+                    .filter(call -> meterRegistry(call.getTargetOwner()) && METER_FACTORIES.contains(call.getName()))
+                    .forEach(call -> built.add(call.getDescription()));
+        }
+        assertEquals(List.of(), built, "meters built outside a ..metrics.. package: move them into one");
+    }
+
+    /** In a package named {@code metrics}, or below one. */
+    private static boolean inMetricsPackage(JavaClass c) {
+        return ("." + c.getPackageName() + ".").contains(".metrics.");
+    }
+
+    /**
+     * A Micrometer registry or the global {@code Metrics}. By name as well as by type: a registry
+     * subclass whose hierarchy is not on this module's class path is still one.
+     */
+    private static boolean meterRegistry(JavaClass owner) {
+        if (!owner.getPackageName().startsWith("io.micrometer.")) {
+            return false;
+        }
+        return owner.getName().equals("io.micrometer.core.instrument.Metrics")
+                || owner.getSimpleName().endsWith("MeterRegistry")
+                || owner.isAssignableTo("io.micrometer.core.instrument.MeterRegistry");
+    }
+
     @Test
     void jetcdStaysInTheEtcdAdapter() {
         check(

@@ -47,8 +47,8 @@ class ObservabilityTest {
     }
 
     /**
-     * Every series name Vigil's own metrics can render as: each {@code dynamo.*} constant of the
-     * apps' MetricNames classes, with the suffixes Micrometer's Prometheus writer adds (a counter's
+     * Every series name Vigil's own metrics can render as: each {@code dynamo.*} (a series Dynamo has
+     * too) and {@code vigil.*} (one only Vigil has) constant of the apps' MetricNames classes, with the suffixes Micrometer's Prometheus writer adds (a counter's
      * {@code _total}, a timer's {@code _seconds}, a histogram's {@code _bucket}/{@code _count}/{@code
      * _sum}, and {@code _max}).
      */
@@ -66,7 +66,7 @@ class ObservabilityTest {
                 for (Field field : loader.loadClass(type).getFields()) {
                     if (Modifier.isStatic(field.getModifiers())
                             && field.get(null) instanceof String value
-                            && value.startsWith("dynamo.")) {
+                            && (value.startsWith("dynamo.") || value.startsWith("vigil."))) {
                         String base = value.replace('.', '_');
                         for (String unit : List.of("", "_seconds")) {
                             for (String suffix : List.of("", "_total", "_bucket", "_count", "_sum", "_max")) {

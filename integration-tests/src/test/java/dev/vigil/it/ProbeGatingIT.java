@@ -418,30 +418,30 @@ class ProbeGatingIT {
         String text = metrics(f);
         text.lines()
                 .filter(l -> l.contains(instanceDecimal) && !l.contains("_bucket")
-                        || l.startsWith("dynamo_frontend_routable"))
+                        || l.startsWith("vigil_frontend_routable"))
                 .forEach(l -> note("metrics: %s", l));
         String instanceLabel = "worker_id=\"" + instanceDecimal + "\"";
         assertTrue(
-                sample(text, "dynamo_frontend_probe_total", instanceLabel, "probe=\"1\"", "result=\"http_status\"")
+                sample(text, "vigil_frontend_probe_total", instanceLabel, "probe=\"1\"", "result=\"http_status\"")
                                 .orElse(0.0)
                         >= 1,
                 text);
         assertTrue(
-                sample(text, "dynamo_frontend_probe_total", instanceLabel, "probe=\"1\"", "result=\"success\"")
+                sample(text, "vigil_frontend_probe_total", instanceLabel, "probe=\"1\"", "result=\"success\"")
                                 .orElse(0.0)
                         >= readyAfter,
                 text);
         assertTrue(
                 sample(
                                         text,
-                                        "dynamo_frontend_probe_duration_seconds_bucket",
+                                        "vigil_frontend_probe_duration_seconds_bucket",
                                         instanceLabel,
                                         "probe=\"1\"",
                                         "le=\"+Inf\"")
                                 .orElse(0.0)
                         >= 1 + readyAfter,
                 text);
-        assertTrue(text.lines().anyMatch("dynamo_frontend_routable_instances 2.0"::equals), text);
+        assertTrue(text.lines().anyMatch("vigil_frontend_routable_instances 2.0"::equals), text);
     }
 
     // ---------------------------------------------------------------------------------------------

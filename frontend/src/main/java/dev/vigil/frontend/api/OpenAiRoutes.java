@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -26,8 +25,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import dev.vigil.frontend.api.CompletionRequest.Kind;
 import dev.vigil.frontend.config.FrontendHttpConfig;
 import dev.vigil.frontend.config.LoadSheddingConfig;
+import dev.vigil.frontend.metrics.AdmissionMetrics;
 import dev.vigil.frontend.metrics.FrontendMetrics;
 import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.PlaneMetrics;
 import dev.vigil.frontend.metrics.RequestMetrics;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.routing.Admission;
@@ -106,17 +107,8 @@ public class OpenAiRoutes {
 
     // Vert.x's HTTP router, fully qualified: Router here is the instance router.
     void install(@Observes io.vertx.ext.web.Router http) {
-        inflightLimitRejected = io.micrometer.core.instrument.Counter.builder(MetricNames.INFLIGHT_LIMIT_REJECTED)
-                .description("Completions refused because DYN_HTTP_MAX_INFLIGHT_REQUESTS were in flight")
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        MetricNames.PLANE_TASKS_REJECTED, planeStatus, PlaneStatus::rejectedTasks)
-                .description("Work the request plane's bounded pool refused, and events dropped for a subscription")
-                .register(registry);
-        Gauge.builder(MetricNames.STREAM_HELD_BYTES, plane, PlaneClient::heldBytes)
-                .description("Response bytes held for streaming clients that have not read them (flow control)")
-                .baseUnit("bytes")
-                .register(registry);
+        inflightLimitRejected = AdmissionMetrics.inflightLimitRejected(registry);
+        PlaneMetrics.register(registry, planeStatus, plane);
         requestMetrics.modelReadiness(name -> {
             ServedModels.Model model = models.find(name);
             return model != null && router.routableCount(model) > 0;

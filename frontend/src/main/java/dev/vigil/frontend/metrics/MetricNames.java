@@ -2,9 +2,15 @@ package dev.vigil.frontend.metrics;
 
 /**
  * Every Prometheus series the frontend writes, by its Micrometer name (dots become underscores and
- * counters gain {@code _total} on {@code /metrics}), with its label keys. Dynamo's names where Dynamo
- * has the series. Vigil's probe series keep the {@code dynamo_frontend_} prefix; the worker state,
- * circuit and retry series carry {@code vigil_frontend_}, the names their issue gave them.
+ * counters gain {@code _total} on {@code /metrics}), with its label keys.
+ *
+ * <p>THE NAMING RULE (also in docs/observability.md, "Naming"; the same in the worker's {@code
+ * WorkerMetricNames} and health-common's {@code MetricNames}): a series Dynamo has keeps Dynamo's
+ * exact name and labels ({@code dynamo_frontend_*}), so a dashboard or alert written for Dynamo works
+ * on Vigil; a series only Vigil has is named {@code vigil_frontend_*}, so nobody looks for it in
+ * Dynamo's documentation. The probe series were {@code dynamo_frontend_probe_*} and {@code
+ * dynamo_frontend_routable_instances} until they were renamed to follow it. The meters themselves
+ * are built only in this package ({@code BoundariesTest}).
  */
 public final class MetricNames {
 
@@ -42,12 +48,17 @@ public final class MetricNames {
     /** {@code dynamo_frontend_model_rejection_total{model,endpoint}}. */
     public static final String REJECTION = "dynamo.frontend.model.rejection";
 
-    /** {@code dynamo_frontend_probe_total{worker_id,probe,result}} (Vigil's). */
-    public static final String PROBES = "dynamo.frontend.probe";
-    /** {@code dynamo_frontend_probe_duration_seconds{worker_id,probe}}, a histogram (Vigil's). */
-    public static final String PROBE_DURATION = "dynamo.frontend.probe.duration";
-    /** {@code dynamo_frontend_routable_instances} (Vigil's). */
-    public static final String ROUTABLE_INSTANCES = "dynamo.frontend.routable.instances";
+    // Vigil's own series: vigil_frontend_*.
+
+    /** {@code vigil_frontend_probe_total{worker_id,probe,result}} (was {@code dynamo_frontend_probe_total}). */
+    public static final String PROBES = "vigil.frontend.probe";
+    /**
+     * {@code vigil_frontend_probe_duration_seconds{worker_id,probe}}, a histogram (was {@code
+     * dynamo_frontend_probe_duration_seconds}).
+     */
+    public static final String PROBE_DURATION = "vigil.frontend.probe.duration";
+    /** {@code vigil_frontend_routable_instances} (was {@code dynamo_frontend_routable_instances}). */
+    public static final String ROUTABLE_INSTANCES = "vigil.frontend.routable.instances";
 
     /**
      * Renders as {@code vigil_frontend_worker_state{worker_id,state}}: 1 for the state this frontend

@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record ProbeOutcome(Result result, int status, Duration latency, String detail) {
 
-    /** The {@code result} label of {@code dynamo_frontend_probe_total}. */
+    /** The {@code result} label of {@code vigil_frontend_probe_total}. */
     public enum Result {
         /** A 2xx answer. */
         SUCCESS("success"),

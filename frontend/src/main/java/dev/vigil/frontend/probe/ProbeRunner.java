@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.vertx.core.Vertx;
 
+import dev.vigil.frontend.metrics.ProbeMetrics;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 
@@ -180,7 +181,8 @@ public final class ProbeRunner implements AutoCloseable {
                     return;
                 }
                 ProbeLog.log(target.state, config, outcome, target.state.record(probe, outcome));
-                metrics.executed(target.state.id(), config, outcome);
+                metrics.executed(
+                        target.state.id(), config.index(), outcome.result().label(), outcome.latency());
                 if (target.state.active(probe)) {
                     target.timers[probe] = vertx.setTimer(config.interval().toMillis(), ignored -> run(target, probe));
                 }

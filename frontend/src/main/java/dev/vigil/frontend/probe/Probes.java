@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 
+import dev.vigil.frontend.metrics.ProbeMetrics;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.time.Clock;

@@ -12,17 +12,16 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.vigil.frontend.config.CircuitBreakerConfig;
-import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.CircuitMetrics;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.time.Clock;
 
 /**
  * The circuit of every worker instance this frontend sent requests to ({@code DYN_CB_ENABLED}), and
- * their metrics. An instance gets its circuit with its first outcome.
+ * their metrics (built by {@link CircuitMetrics}). An instance gets its circuit with its first outcome.
  */
 @ApplicationScoped
 public class CircuitBreakers {
@@ -94,12 +93,7 @@ public class CircuitBreakers {
     public void retainOnly(Set<InstanceId> live) {
         for (InstanceId id : List.copyOf(circuits.keySet())) {
             if (!live.contains(id) && circuits.remove(id) != null) {
-                for (String name : List.of(MetricNames.CIRCUIT_STATE, MetricNames.CIRCUIT_TRANSITIONS)) {
-                    registry.find(name)
-                            .tag(MetricNames.WORKER_ID, id.hex())
-                            .meters()
-                            .forEach(registry::remove);
-                }
+                CircuitMetrics.forget(registry, id.hex());
             }
         }
     }
@@ -119,13 +113,8 @@ public class CircuitBreakers {
     private CircuitBreaker create(InstanceId id) {
         String instance = id.hex();
         AtomicReference<CircuitBreaker.State> current = new AtomicReference<>(CircuitBreaker.State.CLOSED);
-        for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-            Gauge.builder(MetricNames.CIRCUIT_STATE, current, c -> c.get() == state ? 1 : 0)
-                    .description("1 for the state of the worker instance's circuit, 0 for the others")
-                    .tag(MetricNames.WORKER_ID, instance)
-                    .tag(MetricNames.STATE, state.wireName())
-                    .register(registry);
-        }
+        CircuitMetrics.states(
+                registry, instance, current, CircuitBreaker.State.values(), CircuitBreaker.State::wireName);
         return new CircuitBreaker(
                 config.failureThreshold(),
                 config.successThreshold(),
@@ -133,15 +122,7 @@ public class CircuitBreakers {
                 config.window(),
                 (from, to, why) -> {
                     current.set(to);
-                    registry.counter(
-                                    MetricNames.CIRCUIT_TRANSITIONS,
-                                    MetricNames.WORKER_ID,
-                                    instance,
-                                    MetricNames.FROM,
-                                    from.wireName(),
-                                    MetricNames.TO,
-                                    to.wireName())
-                            .increment();
+                    CircuitMetrics.transition(registry, instance, from.wireName(), to.wireName());
                     LOG.infof("Circuit of instance %s %s -> %s: %s", instance, from.wireName(), to.wireName(), why);
                 });
     }

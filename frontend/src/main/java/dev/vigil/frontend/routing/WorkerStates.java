@@ -23,12 +23,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.WorkerStateMetrics;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.InstanceView;
@@ -184,7 +183,7 @@ public class WorkerStates {
                     t.goneAt = now;
                 } else if (Duration.between(t.goneAt, now).compareTo(GONE_KEPT) > 0) {
                     tracked.remove(id);
-                    t.meters.forEach(registry::remove);
+                    WorkerStateMetrics.forget(registry, t.meters);
                 }
             } else {
                 t.goneAt = null;
@@ -235,14 +234,8 @@ public class WorkerStates {
 
     private Tracked track(InstanceId id) {
         Tracked t = new Tracked(new Status(State.JOINING, "discovered", clock.now()));
-        for (State state : State.values()) {
-            t.meters.add(Gauge.builder(
-                            MetricNames.WORKER_STATE, t.status, h -> h.get().state() == state ? 1 : 0)
-                    .description("1 for the state this frontend sees the worker in, 0 for the others")
-                    .tag(MetricNames.WORKER_ID, id.hex())
-                    .tag(MetricNames.STATE, state.wireName())
-                    .register(registry));
-        }
+        t.meters.addAll(WorkerStateMetrics.track(
+                registry, id.hex(), t.status, h -> h.get().state(), State.values(), State::wireName));
         return t;
     }
 }

@@ -151,15 +151,14 @@ class ProbeGatingTest {
         String id = instance.id().decimal();
         assertTrue(
                 metrics.contains(
-                        "dynamo_frontend_probe_total{probe=\"1\",result=\"http_status\",worker_id=\"" + id + "\"}"),
+                        "vigil_frontend_probe_total{probe=\"1\",result=\"http_status\",worker_id=\"" + id + "\"}"),
                 metrics);
         assertTrue(
-                metrics.contains(
-                        "dynamo_frontend_probe_total{probe=\"1\",result=\"success\",worker_id=\"" + id + "\"}"),
+                metrics.contains("vigil_frontend_probe_total{probe=\"1\",result=\"success\",worker_id=\"" + id + "\"}"),
                 metrics);
         assertTrue(
-                metrics.contains("dynamo_frontend_probe_duration_seconds_bucket{probe=\"1\",worker_id=\"" + id + "\""),
+                metrics.contains("vigil_frontend_probe_duration_seconds_bucket{probe=\"1\",worker_id=\"" + id + "\""),
                 metrics);
-        assertTrue(metrics.contains("dynamo_frontend_routable_instances 1.0"), metrics);
+        assertTrue(metrics.contains("vigil_frontend_routable_instances 1.0"), metrics);
     }
 }

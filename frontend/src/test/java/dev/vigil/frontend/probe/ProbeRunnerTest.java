@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 
 import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.frontend.metrics.ProbeMetrics;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;

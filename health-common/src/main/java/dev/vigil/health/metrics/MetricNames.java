@@ -1,9 +1,15 @@
 package dev.vigil.health.metrics;
 
 /**
- * The health and canary metric names and tag keys, spelled once, as Dynamo's components spell them.
- * Micrometer renders a dotted name with underscores, adds the base unit ({@code _seconds}) and, for
- * a counter, {@code _total}.
+ * The health and canary metric names and tag keys, spelled once. Micrometer renders a dotted name
+ * with underscores, adds the base unit ({@code _seconds}) and, for a counter, {@code _total}.
+ *
+ * <p>THE NAMING RULE (as in the apps' {@code MetricNames} and {@code WorkerMetricNames};
+ * docs/observability.md, "Naming"): a series Dynamo's components have keeps Dynamo's exact name and
+ * labels ({@code dynamo_component_*}); a series only Vigil has would be named {@code
+ * vigil_frontend_*} or {@code vigil_worker_*}, after the app that writes it. The series here mirror
+ * the system status series of Dynamo's components (its uptime, endpoint health and canary), so they
+ * keep {@code dynamo_component_}. The meters are built only in this package ({@code BoundariesTest}).
  */
 public final class MetricNames {
 

@@ -39,9 +39,10 @@ import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.EngineCapacity;
+import dev.vigil.worker.metrics.CancellationMetrics;
 import dev.vigil.worker.metrics.EndpointMetrics;
+import dev.vigil.worker.metrics.PlaneMetrics;
 import dev.vigil.worker.metrics.ShutdownMetrics;
-import dev.vigil.worker.metrics.WorkerMetricNames;
 import dev.vigil.worker.status.StatusServerAddress;
 
 /**
@@ -120,10 +121,7 @@ public class WorkerLifecycle {
     }
 
     void start(@Observes StartupEvent event) {
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        WorkerMetricNames.PLANE_TASKS_REJECTED, plane, RequestPlane::rejectedTasks)
-                .description("Work the request plane's bounded pool refused (requests answered busy, events dropped)")
-                .register(registry);
+        PlaneMetrics.register(registry, plane);
         // Touching discovery connects to etcd and grants the lease now, so a worker that cannot reach
         // etcd fails at start-up and says so, instead of running unreachable.
         InstanceId id = discovery.instanceId();
@@ -181,14 +179,8 @@ public class WorkerLifecycle {
 
     /** Counts each cancelled request once: {@code dynamo_component_cancellation_total}. */
     private Runnable cancellations() {
-        Counter counter = registry.counter(
-                WorkerMetricNames.CANCELLATION,
-                WorkerMetricNames.NAMESPACE_TAG,
-                runtime.namespace(),
-                WorkerMetricNames.COMPONENT_TAG,
-                worker.component(),
-                WorkerMetricNames.ENDPOINT_TAG,
-                WorkerEndpoint.GENERATE.wireName());
+        Counter counter = CancellationMetrics.counter(
+                registry, runtime.namespace(), worker.component(), WorkerEndpoint.GENERATE.wireName());
         return counter::increment;
     }
 

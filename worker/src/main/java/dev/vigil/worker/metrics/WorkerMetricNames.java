@@ -1,10 +1,15 @@
 package dev.vigil.worker.metrics;
 
 /**
- * The worker's own Prometheus metric names and tag keys, spelled once, as Dynamo's worker spells
- * them. Micrometer renders a dotted name with underscores and, for a counter, a {@code _total}
- * suffix. Health and canary metrics, shared with the frontend, are in {@code
- * dev.vigil.health.metrics.MetricNames}.
+ * The worker's own Prometheus metric names and tag keys, spelled once. Micrometer renders a dotted
+ * name with underscores and, for a counter, a {@code _total} suffix. Health and canary metrics,
+ * shared with the frontend, are in {@code dev.vigil.health.metrics.MetricNames}.
+ *
+ * <p>THE NAMING RULE (as in the frontend's {@code MetricNames}; docs/observability.md, "Naming"): a
+ * series Dynamo's worker has keeps Dynamo's exact name and labels ({@code dynamo_component_*}, with
+ * its {@code dynamo_namespace}/{@code dynamo_component}/{@code dynamo_endpoint} labels); a series
+ * only Vigil has is named {@code vigil_worker_*}. The meters are built only in this package ({@code
+ * BoundariesTest}).
  */
 public final class WorkerMetricNames {
 

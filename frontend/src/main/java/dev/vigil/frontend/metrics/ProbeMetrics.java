@@ -1,4 +1,4 @@
-package dev.vigil.frontend.probe;
+package dev.vigil.frontend.metrics;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,12 +13,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import dev.vigil.frontend.metrics.MetricNames;
 import dev.vigil.runtime.model.InstanceId;
 
 /**
  * The prober's Prometheus series (names in {@link MetricNames}). Per-instance series are removed with their instance, so a cluster
- * that replaces workers all day does not grow {@code /metrics} without end.
+ * that replaces workers all day does not grow {@code /metrics} without end. Takes plain values, not the
+ * probe package's types: this package sits below {@code probe} in the frontend's layering.
  */
 public final class ProbeMetrics {
 
@@ -43,18 +43,16 @@ public final class ProbeMetrics {
                 .register(registry);
     }
 
-    void executed(InstanceId id, Probe probe, ProbeOutcome outcome) {
+    /**
+     * Counts one execution of probe number {@code probeIndex} on the instance, with its {@code result}
+     * label, and records its round trip.
+     */
+    public void executed(InstanceId id, int probeIndex, String result, Duration latency) {
         String instance = id.decimal();
-        String index = String.valueOf(probe.index());
+        String index = String.valueOf(probeIndex);
         Counter counter = Counter.builder(MetricNames.PROBES)
                 .description("Probe executions by outcome")
-                .tags(
-                        MetricNames.WORKER_ID,
-                        instance,
-                        MetricNames.PROBE,
-                        index,
-                        MetricNames.RESULT,
-                        outcome.result().label())
+                .tags(MetricNames.WORKER_ID, instance, MetricNames.PROBE, index, MetricNames.RESULT, result)
                 .register(registry);
         counter.increment();
         Timer timer = Timer.builder(MetricNames.PROBE_DURATION)
@@ -62,13 +60,14 @@ public final class ProbeMetrics {
                 .tags(MetricNames.WORKER_ID, instance, MetricNames.PROBE, index)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
-        timer.record(outcome.latency());
+        timer.record(latency);
         CopyOnWriteArrayList<Meter> meters = perInstance.computeIfAbsent(id, ignored -> new CopyOnWriteArrayList<>());
         meters.addIfAbsent(counter);
         meters.addIfAbsent(timer);
     }
 
-    void forget(InstanceId id) {
+    /** Removes every series of the instance: it left discovery. */
+    public void forget(InstanceId id) {
         List<Meter> meters = perInstance.remove(id);
         if (meters != null) {
             meters.forEach(registry::remove);

@@ -232,6 +232,9 @@ class WorkerSystemStatusIT {
         Map<String, String> env = AppProcess.env(
                 "ETCD_ENDPOINTS",
                 "http://127.0.0.1:" + FreePort.next(),
+                // The start-up wait for etcd (120 s by default) cut short: the test is the exit.
+                "ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS",
+                "2",
                 "DYN_SYSTEM_HOST",
                 "127.0.0.1",
                 "DYN_SYSTEM_PORT",
@@ -240,6 +243,7 @@ class WorkerSystemStatusIT {
             assertNotEquals(0, app.awaitExit(START), app.output());
             String last = app.output().strip().lines().reduce((a, b) -> b).orElse("");
             assertTrue(last.startsWith("Cannot reach etcd at http://127.0.0.1:"), app.output());
+            assertTrue(last.contains(" (tried for 2 s)"), app.output());
         }
     }
 

@@ -78,6 +78,7 @@ public final class Cluster implements AutoCloseable {
         private Duration answerWithin = Duration.ofSeconds(60);
         private String requestPlane = "tcp";
         private boolean unknownVariablesExpected;
+        private boolean etcdLater;
 
         private Builder(String prefix) {
             this.prefix = prefix;
@@ -129,6 +130,15 @@ public final class Cluster implements AutoCloseable {
          * The apps are given variables they do not know on purpose (a test of their warning); without
          * this, an app that warns about one fails the test ({@link AppProcess}).
          */
+        /**
+         * etcd is made but not started: apps started now find no etcd, as when they come up before
+         * it; the test starts it with {@code etcd().start()}. Apps asked for here are not waited for.
+         */
+        public Builder etcdStartedLater() {
+            etcdLater = true;
+            return this;
+        }
+
         public Builder expectingUnknownVariables() {
             this.unknownVariablesExpected = true;
             return this;
@@ -150,7 +160,7 @@ public final class Cluster implements AutoCloseable {
             NatsServer nats = null;
             Cluster cluster = null;
             try {
-                etcd = EtcdServer.started();
+                etcd = etcdLater ? new EtcdServer() : EtcdServer.started();
                 nats = requestPlane.equals("nats") ? NatsServer.started() : null;
                 cluster = new Cluster(this, etcd, nats);
                 List<App> apps = new ArrayList<>();
@@ -160,7 +170,7 @@ public final class Cluster implements AutoCloseable {
                 if (frontend) {
                     apps.add(cluster.frontend(null).start());
                 }
-                for (App app : apps) {
+                for (App app : etcdLater ? List.<App>of() : apps) {
                     app.awaitLive(answerWithin);
                 }
                 return cluster;

@@ -1,10 +1,12 @@
 package dev.vigil.runtime.config;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * The servers a process talks to, under Dynamo's un-prefixed names {@code ETCD_ENDPOINTS} and {@code
@@ -19,6 +21,17 @@ public interface InfrastructureConfig {
         @WithDefault("http://localhost:2379")
         @WithConverter(UrlListConverter.class)
         UrlList endpoints();
+
+        /**
+         * {@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS} (Dynamo's): how long a process starting while
+         * etcd cannot be reached keeps trying before it exits 1 saying so, whole seconds, at least 1.
+         * Start-up order then does not matter: a frontend or worker started before etcd waits for it,
+         * logging every 10 s.
+         */
+        @WithName("startup-connect-timeout-seconds")
+        @WithDefault("120")
+        @WithConverter(SecondsConverter.AtLeastOne.class)
+        Duration startupConnectTimeout();
     }
 
     @ConfigMapping(prefix = "nats")

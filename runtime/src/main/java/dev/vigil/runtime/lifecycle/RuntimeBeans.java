@@ -39,6 +39,7 @@ public class RuntimeBeans {
                     etcd.endpoints().urls(),
                     config.etcd().leaseTtl(),
                     config.etcd().leaseLoss(),
+                    etcd.startupConnectTimeout(),
                     clock);
             case MEM -> new InMemoryDiscovery(InMemoryDiscovery.Store.shared());
         };

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import org.jboss.logging.Logger;
+
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
@@ -24,6 +26,14 @@ final class Calls {
 
     /** Between attempts while etcd is unavailable: a connection attempt on loopback takes about 1 ms. */
     private static final long RETRY_PAUSE_MILLIS = 200;
+
+    /**
+     * How often a long wait for etcd says it is still waiting: a process started before etcd (its
+     * start-up wait is {@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS}) shows why it is not up yet.
+     */
+    static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
+
+    private static final Logger LOG = Logger.getLogger(Calls.class);
 
     private Calls() {}
 
@@ -55,7 +65,9 @@ final class Calls {
 
     /** As {@link #retrying(Supplier, Duration, String)}, with {@code bound} measured on {@code clock}. */
     static <T> T retrying(Supplier<CompletableFuture<T>> call, Duration bound, String what, Clock clock) {
-        long deadline = clock.nanoTime() + bound.toNanos();
+        long start = clock.nanoTime();
+        long deadline = start + bound.toNanos();
+        long nextReport = start + STILL_WAITING_EVERY.toNanos();
         Throwable unavailable = null; // the last reason etcd could not be reached, for the message
         while (true) {
             CompletableFuture<T> attempt = call.get();
@@ -74,7 +86,17 @@ final class Calls {
                     throw new DiscoveryException(what + ": " + describe(error), error);
                 }
                 unavailable = error;
-                long left = deadline - clock.nanoTime();
+                long now = clock.nanoTime();
+                long left = deadline - now;
+                if (left > 0 && now - nextReport >= 0) {
+                    LOG.warnf(
+                            "%s: still trying, %s of %s spent: %s",
+                            what,
+                            seconds(Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(now - start))),
+                            seconds(bound),
+                            describe(error));
+                    nextReport += STILL_WAITING_EVERY.toNanos();
+                }
                 if (left <= 0) {
                     throw new DiscoveryException(
                             what + " (tried for " + seconds(bound) + "): " + describe(error), error);

@@ -97,7 +97,7 @@ public final class EtcdDiscovery implements Discovery {
      * @param leaseTtl the lease TTL, rounded up to whole seconds, at least 1 s (etcd may grant more:
      *     it enforces a minimum of about 2 s)
      * @throws DiscoveryException naming the endpoints when etcd cannot be reached within {@link
-     *     #CONNECT_TIMEOUT} (5 s)
+     *     #CONNECT_TIMEOUT} (5 s; the apps wait {@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS})
      */
     public static EtcdDiscovery connect(List<String> endpoints, Duration leaseTtl) {
         return connect(endpoints, leaseTtl, LeaseLossPolicy.EXIT);
@@ -116,6 +116,21 @@ public final class EtcdDiscovery implements Discovery {
     /** As {@link #connect(List, Duration, LeaseLossPolicy)}, with every deadline measured on {@code clock}. */
     public static EtcdDiscovery connect(
             List<String> endpoints, Duration leaseTtl, LeaseLossPolicy leaseLoss, Clock clock) {
+        return connect(endpoints, leaseTtl, leaseLoss, CONNECT_TIMEOUT, clock);
+    }
+
+    /**
+     * As {@link #connect(List, Duration, LeaseLossPolicy, Clock)}, trying for {@code startupTimeout}
+     * while etcd cannot be reached ({@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS}), saying every 10 s
+     * that it still waits.
+     */
+    public static EtcdDiscovery connect(
+            List<String> endpoints,
+            Duration leaseTtl,
+            LeaseLossPolicy leaseLoss,
+            Duration startupTimeout,
+            Clock clock) {
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
         Objects.requireNonNull(endpoints, "endpoints");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(leaseLoss, "leaseLoss");
@@ -159,7 +174,7 @@ public final class EtcdDiscovery implements Discovery {
                         sent[0] = clock.nanoTime();
                         return client.getLeaseClient().grant(ttl);
                     },
-                    CONNECT_TIMEOUT,
+                    startupTimeout,
                     "Cannot reach etcd at " + where,
                     clock);
         } catch (RuntimeException e) {

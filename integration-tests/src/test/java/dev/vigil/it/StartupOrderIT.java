@@ -1,0 +1,66 @@
+package dev.vigil.it;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.vigil.testing.Cluster;
+import dev.vigil.testing.Processes;
+
+/**
+ * Start-up order does not matter ({@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS}, Dynamo's): a frontend
+ * and a worker started before etcd wait for it, saying so every 10 s, and serve once it is up.
+ */
+@Timeout(180)
+class StartupOrderIT {
+
+    static final Duration START = Duration.ofSeconds(60);
+    /** Longer than one 10 s report interval, so each app has said it is still waiting. */
+    static final Duration ETCD_ABSENT = Duration.ofSeconds(12);
+
+    static final String CHAT =
+            "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":3}";
+
+    @Test
+    void aFrontendAndAWorkerStartedBeforeEtcdServeOnceItIsUp() {
+        Cluster cluster = Cluster.builder("startup-order")
+                .etcdStartedLater()
+                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .start();
+        try {
+            Cluster.App frontend = cluster.frontend(null).start();
+            Cluster.App worker = cluster.addWorker();
+            Awaitility.await("both apps waited " + ETCD_ABSENT.toSeconds() + " s for etcd")
+                    .during(ETCD_ABSENT)
+                    .atMost(ETCD_ABSENT.plusSeconds(5))
+                    .until(() -> frontend.process().alive() && worker.process().alive());
+            for (Cluster.App app : new Cluster.App[] {frontend, worker}) {
+                Awaitility.await(app.name() + " says it still waits")
+                        .atMost(Duration.ofSeconds(15))
+                        .until(() -> app.process()
+                                .output()
+                                .contains(
+                                        "Cannot reach etcd at " + cluster.etcd().endpoint() + ": still trying, "));
+            }
+
+            cluster.etcd().start();
+            frontend.awaitLive(START);
+            Awaitility.await("a chat through the frontend that came up before etcd")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> given().contentType("application/json")
+                                    .body(CHAT)
+                                    .post(frontend.url("/v1/chat/completions"))
+                                    .statusCode()
+                            == 200);
+            assertTrue(worker.process().alive(), worker.process().output());
+        } finally {
+            Processes.closeAll(cluster);
+        }
+    }
+}

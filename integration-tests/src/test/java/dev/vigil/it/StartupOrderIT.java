@@ -1,6 +1,7 @@
 package dev.vigil.it;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -59,6 +61,64 @@ class StartupOrderIT {
                                     .statusCode()
                             == 200);
             assertTrue(worker.process().alive(), worker.process().output());
+        } finally {
+            Processes.closeAll(cluster);
+        }
+    }
+
+    /**
+     * {@code DYN_ROUTER_MIN_INITIAL_WORKERS=2}: with one worker the frontend serves it but tells its
+     * load balancer it is not ready; the second makes it ready, and losing one later does not undo it.
+     */
+    @Test
+    void readinessIsHeldUntilTheInitialWorkersAreRoutable() {
+        Cluster cluster = Cluster.builder("initial-workers")
+                .frontendEnv(
+                        EnvNames.DYN_ROUTER_MIN_INITIAL_WORKERS, "2", "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .workers(1)
+                .frontend()
+                .answerWithin(START)
+                .start();
+        try {
+            String api = cluster.frontend().url();
+            Awaitility.await("the first worker serves")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> given().contentType("application/json")
+                                    .body(CHAT)
+                                    .post(api + "/v1/chat/completions")
+                                    .statusCode()
+                            == 200);
+            given().get(api + "/health")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/json")
+                    .body("status", equalTo("not_ready"))
+                    .body(
+                            "message",
+                            equalTo("Waiting for 2 routable workers (DYN_ROUTER_MIN_INITIAL_WORKERS), 1 so far"));
+
+            Cluster.App second = cluster.addWorker();
+            Awaitility.await("ready with two workers")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> given().get(api + "/health").statusCode() == 200);
+
+            second.process().stop();
+            Awaitility.await("the second worker has left")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> given()
+                                            .get(api + "/health")
+                                            .jsonPath()
+                                            .<java.util.Map<String, Object>>getList("instances")
+                                            .stream()
+                                            .map(i -> i.get("instance_id"))
+                                            .distinct()
+                                            .count()
+                                    == 1);
+            given().get(api + "/health").then().statusCode(200);
         } finally {
             Processes.closeAll(cluster);
         }

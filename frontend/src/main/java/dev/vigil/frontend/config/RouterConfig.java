@@ -3,6 +3,9 @@ package dev.vigil.frontend.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import dev.vigil.runtime.config.NonNegativeIntConverter;
 
 /** How requests are spread over worker instances. */
 @ConfigMapping(prefix = "dyn.router")
@@ -12,4 +15,16 @@ public interface RouterConfig {
     @WithDefault("round-robin")
     @WithConverter(RouterMode.Converter.class)
     RouterMode mode();
+
+    /**
+     * {@code DYN_ROUTER_MIN_INITIAL_WORKERS} (Dynamo's): /health answers 503 {@code not_ready} until
+     * this many worker processes have been routable at once (known, and past their probes when
+     * {@code DYN_PROBES} is set), so a load balancer sends nothing to a frontend that would answer
+     * 503 to most of it. Held only at start: once reached, readiness no longer depends on it. 0
+     * (default): not held.
+     */
+    @WithName("min-initial-workers")
+    @WithDefault("0")
+    @WithConverter(NonNegativeIntConverter.class)
+    int minInitialWorkers();
 }

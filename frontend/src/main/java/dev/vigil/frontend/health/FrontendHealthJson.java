@@ -36,6 +36,15 @@ public final class FrontendHealthJson {
         return "{\"message\":\"Service is " + stage + "\",\"stage\":\"" + stage + "\",\"status\":\"not_ready\"}";
     }
 
+    /**
+     * While the frontend waits for its first {@code DYN_ROUTER_MIN_INITIAL_WORKERS} workers: 503 for
+     * load balancers, saying how many it has.
+     */
+    public static String waitingForWorkers(int routable, int wanted) {
+        return "{\"message\":\"Waiting for " + wanted + " routable workers (DYN_ROUTER_MIN_INITIAL_WORKERS), "
+                + routable + " so far\",\"stage\":\"starting\",\"status\":\"not_ready\"}";
+    }
+
     private FrontendHealthJson() {}
 
     /**

@@ -40,6 +40,9 @@ public class FrontendStatusRoutes {
     @Inject
     Discovery discovery;
 
+    @Inject
+    InitialWorkers initialWorkers;
+
     void install(@Observes Router router) {
         String live = config.svc().livePath();
         String health = config.svc().healthPath();
@@ -58,6 +61,13 @@ public class FrontendStatusRoutes {
             ServiceState.Stage stage = state.stage();
             if (stage != ServiceState.Stage.SERVING) {
                 send(ctx, 503, FrontendHealthJson.notReady(stage.wireName()));
+                return;
+            }
+            if (initialWorkers.holding()) {
+                send(
+                        ctx,
+                        503,
+                        FrontendHealthJson.waitingForWorkers(initialWorkers.routable(), initialWorkers.wanted()));
                 return;
             }
             var known = instances.list();

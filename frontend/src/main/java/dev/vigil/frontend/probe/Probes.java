@@ -51,6 +51,11 @@ public class Probes {
         runner().sync(instances);
     }
 
+    /** How many known worker processes may receive requests (past their probes, when there are any). */
+    public int routableCount() {
+        return runner().routableCount();
+    }
+
     public boolean routable(InstanceId id) {
         return runner().routable(id);
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vigil.frontend.config.RouterConfig;
 import dev.vigil.frontend.config.RouterMode;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
@@ -24,7 +25,17 @@ class InstancePickerTest {
 
     static InstancePicker picker(RouterMode mode) {
         InstancePicker picker = new InstancePicker();
-        picker.config = () -> mode;
+        picker.config = new RouterConfig() {
+            @Override
+            public RouterMode mode() {
+                return mode;
+            }
+
+            @Override
+            public int minInitialWorkers() {
+                return 0;
+            }
+        };
         return picker;
     }
 

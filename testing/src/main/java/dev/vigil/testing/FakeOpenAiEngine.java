@@ -1,21 +1,21 @@
 package dev.vigil.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+
+import dev.vigil.testing.FakeHttpServer.Answer;
+import dev.vigil.testing.FakeHttpServer.Request;
 
 /**
  * A small deterministic OpenAI-compatible inference server for tests: it stands for vLLM and SGLang
@@ -39,9 +39,9 @@ import com.sun.net.httpserver.HttpServer;
  * FakeEngineProcess}), with {@code GET /fake/stats} and {@code POST /fake/health?status=},
  * {@code POST /fake/mode?mode=} for a test in another process.
  *
- * <p>Its parts: {@link EngineText} (the words and the chat template), {@link GenerationRequest}
- * (what a request asks), {@link SseWriter} (the chunks and events), {@link BoundedExchanges} (the
- * bounded threads and queue).
+ * <p>Its parts: {@link FakeHttpServer} (the routes, the bounded threads and queue), {@link
+ * EngineText} (the words and the chat template), {@link GenerationRequest} (what a request asks),
+ * {@link SseWriter} (the chunks and events).
  */
 public final class FakeOpenAiEngine implements AutoCloseable {
 
@@ -68,7 +68,7 @@ public final class FakeOpenAiEngine implements AutoCloseable {
     public static final int DEFAULT_MAX_TOKENS = 64;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpServer server;
+    private final FakeHttpServer server;
     /**
      * One thread per exchange while it lasts (a stream sleeps between tokens, a HANG holds its thread
      * until the mode changes), so the bound must exceed the streams a test keeps open at once: tests
@@ -85,9 +85,9 @@ public final class FakeOpenAiEngine implements AutoCloseable {
      */
     public static final int MAX_QUEUED = 256;
 
-    private final BoundedExchanges threads;
+    private static final Set<String> GENERATION = Set.of("/v1/completions", "/v1/chat/completions");
+
     private final SseWriter sse;
-    private final int port;
     private final String model;
     private final long itlMillis;
     private volatile Mode mode = Mode.NORMAL;
@@ -96,19 +96,44 @@ public final class FakeOpenAiEngine implements AutoCloseable {
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger cancelled = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
-    private final AtomicInteger refused = new AtomicInteger();
-    private final List<String> requests = new CopyOnWriteArrayList<>();
 
-    private FakeOpenAiEngine(int port, String model, long itlMillis, int maxThreads, int maxQueued) throws IOException {
+    private FakeOpenAiEngine(int port, String model, long itlMillis, int maxThreads, int maxQueued) {
         this.model = model;
         this.itlMillis = itlMillis;
         this.sse = new SseWriter(json, model);
-        threads = new BoundedExchanges("fake-engine", maxThreads, maxQueued);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(threads);
-        server.createContext("/", this::handle);
-        server.start();
-        this.port = server.getAddress().getPort();
+        server = FakeHttpServer.builder()
+                .port(port)
+                .name("fake-engine")
+                .threads(maxThreads)
+                .queued(maxQueued)
+                .refusal(Answer.json(
+                                503,
+                                "{\"error\":{\"message\":\"fake engine: every thread busy and the queue full\","
+                                        + "\"type\":\"unavailable_error\",\"code\":503}}")
+                        .header("Retry-After", "1"))
+                .start();
+        server
+                .route("GET", "/health", r -> Answer.json(healthStatus, "{}"))
+                .route(
+                        "GET",
+                        "/v1/models",
+                        r -> Answer.json(
+                                200,
+                                "{\"object\":\"list\",\"data\":[{\"id\":" + json.writeValueAsString(model)
+                                        + ",\"object\":\"model\",\"owned_by\":\"fake\"}]}"))
+                .route("GET", "/metrics", r -> Answer.of(200, "text/plain; version=0.0.4", metrics()))
+                .route("GET", "/fake/stats", r -> Answer.json(200, stats()))
+                .route("POST", "/fake/health", r -> {
+                    healthStatus = Integer.parseInt(r.query("status"));
+                    return Answer.of(204, "text/plain", "");
+                })
+                .route("POST", "/fake/mode", r -> {
+                    mode = Mode.valueOf(r.query("mode").toUpperCase(Locale.ROOT));
+                    return Answer.of(204, "text/plain", "");
+                })
+                .stream("POST", "/v1/completions", (r, exchange) -> generate(r, exchange, false))
+                .stream("POST", "/v1/chat/completions", (r, exchange) -> generate(r, exchange, true))
+                .otherwise(Answer.json(404, "{\"detail\":\"Not Found\"}"));
     }
 
     /** Starts one on {@code port} (0: any free port) serving {@code model}, {@code itlMillis} between tokens. */
@@ -118,11 +143,7 @@ public final class FakeOpenAiEngine implements AutoCloseable {
 
     /** As {@link #start(int, String, long)} with other bounds, for a test of the bounds themselves. */
     static FakeOpenAiEngine start(int port, String model, long itlMillis, int maxThreads, int maxQueued) {
-        try {
-            return new FakeOpenAiEngine(port, model, itlMillis, maxThreads, maxQueued);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return new FakeOpenAiEngine(port, model, itlMillis, maxThreads, maxQueued);
     }
 
     /** {@code java ... FakeOpenAiEngine <port> <model> <itl-ms>}: serves until killed. */
@@ -134,7 +155,7 @@ public final class FakeOpenAiEngine implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     public String url() {
@@ -168,12 +189,15 @@ public final class FakeOpenAiEngine implements AutoCloseable {
 
     /** Requests answered 503 at once because every thread was busy and the queue full. */
     public int refused() {
-        return refused.get();
+        return server.refused();
     }
 
     /** The bodies of the generation requests received, in order. */
     public List<String> requests() {
-        return List.copyOf(requests);
+        return server.requests().stream()
+                .filter(r -> r.method().equals("POST") && GENERATION.contains(r.path()))
+                .map(Request::body)
+                .toList();
     }
 
     /**
@@ -194,53 +218,17 @@ public final class FakeOpenAiEngine implements AutoCloseable {
         return EngineText.renderChat(messages, continueFinal);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (BoundedExchanges.refusing()) {
-                refused.incrementAndGet();
-                exchange.getResponseHeaders().add("Retry-After", "1");
-                send(
-                        exchange,
-                        503,
-                        "application/json",
-                        "{\"error\":{\"message\":\"fake engine: every thread busy and the queue full\","
-                                + "\"type\":\"unavailable_error\",\"code\":503}}");
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            switch (method + " " + path) {
-                case "GET /health" -> send(exchange, healthStatus, "application/json", "{}");
-                case "GET /v1/models" -> send(
-                        exchange,
-                        200,
-                        "application/json",
-                        "{\"object\":\"list\",\"data\":[{\"id\":" + json.writeValueAsString(model)
-                                + ",\"object\":\"model\",\"owned_by\":\"fake\"}]}");
-                case "GET /metrics" -> send(exchange, 200, "text/plain; version=0.0.4", metrics());
-                case "GET /fake/stats" -> send(
-                        exchange,
-                        200,
-                        "application/json",
-                        json.writeValueAsString(Map.of(
-                                "started", started.get(),
-                                "completed", completed.get(),
-                                "cancelled", cancelled.get(),
-                                "running", running.get(),
-                                "refused", refused.get(),
-                                "pid", ProcessHandle.current().pid())));
-                case "POST /fake/health" -> {
-                    healthStatus = Integer.parseInt(query(exchange, "status"));
-                    send(exchange, 204, "text/plain", "");
-                }
-                case "POST /fake/mode" -> {
-                    mode = Mode.valueOf(query(exchange, "mode").toUpperCase(Locale.ROOT));
-                    send(exchange, 204, "text/plain", "");
-                }
-                case "POST /v1/completions" -> generate(exchange, false);
-                case "POST /v1/chat/completions" -> generate(exchange, true);
-                default -> send(exchange, 404, "application/json", "{\"detail\":\"Not Found\"}");
-            }
+    private String stats() {
+        try {
+            return json.writeValueAsString(Map.of(
+                    "started", started.get(),
+                    "completed", completed.get(),
+                    "cancelled", cancelled.get(),
+                    "running", running.get(),
+                    "refused", server.refused(),
+                    "pid", ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -256,44 +244,29 @@ public final class FakeOpenAiEngine implements AutoCloseable {
                 + "vllm:cache_config_info{block_size=\"16\",num_gpu_blocks=\"2048\"} 1.0\n";
     }
 
-    private static String query(HttpExchange exchange, String name) {
-        String query = exchange.getRequestURI().getQuery();
-        for (String pair : query == null ? new String[0] : query.split("&")) {
-            if (pair.startsWith(name + "=")) {
-                return pair.substring(name.length() + 1);
-            }
-        }
-        throw new IllegalArgumentException("missing " + name);
-    }
-
-    private void generate(HttpExchange exchange, boolean chat) throws IOException {
-        String body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        requests.add(body);
-        JsonNode request = json.readTree(body);
+    private void generate(Request received, HttpExchange exchange, boolean chat) throws IOException {
+        JsonNode request = json.readTree(received.body());
         if (!request.path("model").asText().equals(model)) {
-            send(exchange, 404, "application/json", "{\"error\":{\"message\":\"The model does not exist.\"}}");
+            send(exchange, Answer.json(404, "{\"error\":{\"message\":\"The model does not exist.\"}}"));
             return;
         }
         Mode now = mode;
         switch (now) {
             case HTTP_500 -> {
-                send(exchange, 500, "application/json", "{\"error\":{\"message\":\"EngineCore died\"}}");
+                send(exchange, Answer.json(500, "{\"error\":{\"message\":\"EngineCore died\"}}"));
                 return;
             }
             case HTML -> {
-                send(exchange, 200, "text/html", "<html><body>502 Bad Gateway</body></html>");
+                send(exchange, Answer.of(200, "text/html", "<html><body>502 Bad Gateway</body></html>"));
                 return;
             }
             case FULL_429, FULL_503 -> {
-                exchange.getResponseHeaders().add("Retry-After", "2");
                 send(
                         exchange,
-                        now == Mode.FULL_429 ? 429 : 503,
-                        "application/json",
-                        "{\"error\":{\"message\":\"no free slot\",\"type\":\"unavailable_error\"}}");
+                        Answer.json(
+                                        now == Mode.FULL_429 ? 429 : 503,
+                                        "{\"error\":{\"message\":\"no free slot\",\"type\":\"unavailable_error\"}}")
+                                .header("Retry-After", "2"));
                 return;
             }
             default -> {}
@@ -356,20 +329,12 @@ public final class FakeOpenAiEngine implements AutoCloseable {
         SseWriter.event(out, data);
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("content-type", type);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+    private static void send(HttpExchange exchange, Answer answer) throws IOException {
+        FakeHttpServer.send(exchange, answer);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.close();
+        server.close();
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -34,18 +35,18 @@ class BackendStreamTimeoutIT {
     static void start() {
         cluster = Cluster.builder("stall")
                 .workerEnv(
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
                         "[\"generate\"]",
-                        "DYN_FAULT_INJECTION_ENABLED",
+                        EnvNames.DYN_FAULT_INJECTION_ENABLED,
                         "true",
-                        "DYN_MOCKER_ITL_MS",
+                        EnvNames.DYN_MOCKER_ITL_MS,
                         "5")
                 .frontendEnv(
-                        "DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS",
+                        EnvNames.DYN_HTTP_BACKEND_STREAM_TIMEOUT_SECS,
                         String.valueOf(TIMEOUT_SECS),
-                        "DYN_MIGRATION_LIMIT",
+                        EnvNames.DYN_MIGRATION_LIMIT,
                         "3",
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS",
+                        EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
                         "0")
                 .workers(2)
                 .frontend()

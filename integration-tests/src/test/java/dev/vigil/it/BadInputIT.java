@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.path.json.JsonPath;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -56,8 +57,8 @@ class BadInputIT {
     @BeforeAll
     static void start() {
         cluster = Cluster.builder("bad-input")
-                .workerEnv("DYN_MOCKER_ITL_MS", "0")
-                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0", "DYN_MIGRATION_LIMIT", "3")
+                .workerEnv(EnvNames.DYN_MOCKER_ITL_MS, "0")
+                .frontendEnv(EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0", EnvNames.DYN_MIGRATION_LIMIT, "3")
                 .workers(1)
                 .frontend()
                 .answerWithin(START)

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -36,16 +37,16 @@ class CircuitBreakerIT {
     static void start() {
         cluster = Cluster.builder("circuit")
                 .workerEnv(
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
                         "[\"generate\"]",
-                        "DYN_FAULT_INJECTION_ENABLED",
+                        EnvNames.DYN_FAULT_INJECTION_ENABLED,
                         "true")
                 .frontendEnv(
-                        "DYN_CB_ENABLED", "true",
-                        "DYN_CB_FAILURE_THRESHOLD", String.valueOf(THRESHOLD),
-                        "DYN_CB_SUCCESS_THRESHOLD", "1",
-                        "DYN_CB_TIMEOUT_SECS", String.valueOf(OPEN_SECS),
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                        EnvNames.DYN_CB_ENABLED, "true",
+                        EnvNames.DYN_CB_FAILURE_THRESHOLD, String.valueOf(THRESHOLD),
+                        EnvNames.DYN_CB_SUCCESS_THRESHOLD, "1",
+                        EnvNames.DYN_CB_TIMEOUT_SECS, String.valueOf(OPEN_SECS),
+                        EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .workers(2)
                 .frontend()
                 .answerWithin(START)

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.path.json.JsonPath;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
@@ -52,17 +53,17 @@ class ClusterIT {
     @BeforeAll
     static void startCluster() {
         cluster = Cluster.builder("cluster")
-                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, String.valueOf(LEASE_TTL_SECS))
                 .workerEnv(
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
                         "[\"generate\"]",
-                        "DYN_MODEL_NAME",
+                        EnvNames.DYN_MODEL_NAME,
                         MODEL,
-                        "DYN_MOCKER_ITL_MS",
+                        EnvNames.DYN_MOCKER_ITL_MS,
                         "2",
-                        "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT",
+                        EnvNames.DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
                         "5")
-                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .frontendEnv(EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .workers(2)
                 .frontend()
                 .answerWithin(START)

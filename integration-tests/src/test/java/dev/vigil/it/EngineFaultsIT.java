@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.path.json.JsonPath;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FakeEngineProcess;
 import dev.vigil.testing.FakeOpenAiEngine;
@@ -46,9 +47,9 @@ class EngineFaultsIT {
     @BeforeAll
     static void start() {
         cluster = Cluster.builder("engines")
-                .env("DYN_ETCD_LEASE_TTL", "3")
-                .workerEnv("DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]")
-                .frontendEnv("DYN_MIGRATION_LIMIT", "3", "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, "3")
+                .workerEnv(EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]")
+                .frontendEnv(EnvNames.DYN_MIGRATION_LIMIT, "3", EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .frontend()
                 .answerWithin(START)
                 .start();
@@ -77,8 +78,8 @@ class EngineFaultsIT {
 
     /** A worker serving {@code model} in front of {@code engine}; returns once it is ready. */
     Cluster.App worker(String model, FakeEngineProcess engine, String... env) {
-        List<String> vars = new ArrayList<>(
-                List.of("DYN_ENGINE", "openai", "DYN_ENGINE_URL", engine.url(), "DYN_MODEL_NAME", model));
+        List<String> vars = new ArrayList<>(List.of(
+                EnvNames.DYN_ENGINE, "openai", EnvNames.DYN_ENGINE_URL, engine.url(), EnvNames.DYN_MODEL_NAME, model));
         vars.addAll(List.of(env));
         Cluster.App worker = cluster.addWorker(vars.toArray(String[]::new));
         awaitHealth(worker, 200);
@@ -198,11 +199,11 @@ class EngineFaultsIT {
         Cluster.App worker = worker(
                 model,
                 fake,
-                "DYN_HEALTH_CHECK_ENABLED",
+                EnvNames.DYN_HEALTH_CHECK_ENABLED,
                 "true",
-                "DYN_CANARY_WAIT_TIME",
+                EnvNames.DYN_CANARY_WAIT_TIME,
                 "1",
-                "DYN_HEALTH_CHECK_REQUEST_TIMEOUT",
+                EnvNames.DYN_HEALTH_CHECK_REQUEST_TIMEOUT,
                 "2");
         given().post(fake.url() + "/fake/mode?mode=hang").then().statusCode(204);
         // Its health route still answers: only a request through the engine shows the hang.
@@ -216,7 +217,7 @@ class EngineFaultsIT {
     void aChildEngineIsWaitedForAndStoppedAfterTheWorkerDrains() {
         String model = "child";
         FakeEngineProcess fake = new FakeEngineProcess("fake-engine-child", "engine/" + model, ITL_MS);
-        Cluster.App worker = worker(model, fake, "DYN_ENGINE_COMMAND", fake.commandLine());
+        Cluster.App worker = worker(model, fake, EnvNames.DYN_ENGINE_COMMAND, fake.commandLine());
         awaitRoutable(model, 1);
         given().contentType("application/json")
                 .body("{\"model\":\"child\",\"prompt\":\"Hi\",\"max_tokens\":3}")
@@ -234,7 +235,7 @@ class EngineFaultsIT {
     void aChildEngineThatExitsTakesTheWorkerDown() {
         String model = "child-dies";
         FakeEngineProcess fake = new FakeEngineProcess("fake-engine-child-dies", "engine/" + model, ITL_MS);
-        Cluster.App worker = worker(model, fake, "DYN_ENGINE_COMMAND", fake.commandLine());
+        Cluster.App worker = worker(model, fake, EnvNames.DYN_ENGINE_COMMAND, fake.commandLine());
         long pid = stats(fake).getLong("pid");
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         assertEquals(

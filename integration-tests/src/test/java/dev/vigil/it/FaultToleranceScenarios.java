@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.protocol.LoadMetrics;
 import dev.vigil.runtime.transport.RequestPlane;
@@ -100,17 +101,17 @@ abstract class FaultToleranceScenarios {
         frontends.clear();
         cluster = Cluster.builder("ft-" + requestPlane())
                 .requestPlane(requestPlane())
-                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, String.valueOf(LEASE_TTL_SECS))
                 .workerEnv(
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
-                        "DYN_MOCKER_ITL_MS", "20",
-                        "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS", "1",
-                        "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT", "10")
-                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]",
+                        EnvNames.DYN_MOCKER_ITL_MS, "20",
+                        EnvNames.DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS, "1",
+                        EnvNames.DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT, "10")
+                .frontendEnv(EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .start();
-        migrating = frontend("migrating", "DYN_MIGRATION_LIMIT", "3");
-        notMigrating = frontend("not-migrating", "DYN_MIGRATION_LIMIT", "0");
-        seqLenOne = frontend("seq-len-one", "DYN_MIGRATION_LIMIT", "3", "DYN_MIGRATION_MAX_SEQ_LEN", "1");
+        migrating = frontend("migrating", EnvNames.DYN_MIGRATION_LIMIT, "3");
+        notMigrating = frontend("not-migrating", EnvNames.DYN_MIGRATION_LIMIT, "0");
+        seqLenOne = frontend("seq-len-one", EnvNames.DYN_MIGRATION_LIMIT, "3", EnvNames.DYN_MIGRATION_MAX_SEQ_LEN, "1");
     }
 
     static String frontend(String name, String... env) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -36,8 +37,12 @@ class FrontendDrainIT {
     @BeforeAll
     static void start() {
         cluster = Cluster.builder("drain")
-                .workerEnv("DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]", "DYN_MOCKER_ITL_MS", "25")
-                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", String.valueOf(GRACE_SECS))
+                .workerEnv(
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
+                        "[\"generate\"]",
+                        EnvNames.DYN_MOCKER_ITL_MS,
+                        "25")
+                .frontendEnv(EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, String.valueOf(GRACE_SECS))
                 .workers(1)
                 .frontend()
                 .answerWithin(START)

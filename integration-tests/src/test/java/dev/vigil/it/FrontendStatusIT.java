@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
@@ -56,7 +57,10 @@ class FrontendStatusIT {
         int port = FreePort.next();
         String base = "http://127.0.0.1:" + port;
         try (AppProcess app = frontend(
-                String.valueOf(port), port, "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", String.valueOf(GRACE_SECS))) {
+                String.valueOf(port),
+                port,
+                EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
+                String.valueOf(GRACE_SECS))) {
             given().get(base + "/live")
                     .then()
                     .statusCode(200)
@@ -95,9 +99,9 @@ class FrontendStatusIT {
         try (AppProcess app = frontend(
                 "503-" + port,
                 port,
-                "DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS",
+                EnvNames.DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS,
                 "503",
-                "DYN_HTTP_SVC_HEALTH_PATH",
+                EnvNames.DYN_HTTP_SVC_HEALTH_PATH,
                 "/custom/health")) {
             given().get(base + "/custom/health").then().statusCode(503);
             given().get(base + "/health").then().statusCode(404);
@@ -107,7 +111,7 @@ class FrontendStatusIT {
     @Test
     void badPortStopsStartUpWithOneLine() {
         try (AppProcess app = AppProcess.start(
-                "frontend-bad-port", AppProcess.frontendJar(), AppProcess.env("DYN_HTTP_PORT", "http"))) {
+                "frontend-bad-port", AppProcess.frontendJar(), AppProcess.env(EnvNames.DYN_HTTP_PORT, "http"))) {
             int exit = app.awaitExit(START);
             assertNotEquals(0, exit);
             assertEquals(
@@ -119,7 +123,7 @@ class FrontendStatusIT {
     @Test
     void badProbeConfigurationStopsStartUpWithOneLine() {
         try (AppProcess app = cluster.frontend("bad-probes")
-                .env("DYN_PROBES", "[{type: http, url: /health, body: hello}]")
+                .env(EnvNames.DYN_PROBES, "[{type: http, url: /health, body: hello}]")
                 .start()
                 .process()) {
             assertNotEquals(0, app.awaitExit(START));
@@ -134,8 +138,8 @@ class FrontendStatusIT {
     void probeSecretsDirectoryMustExist() {
         try (AppProcess app = cluster.frontend("bad-probe-env-dir")
                 .env(
-                        "DYN_PROBES", "[{type: http, url: /health}]",
-                        "DYN_PROBES_ENV_DIR", "/nonexistent/probe-secrets")
+                        EnvNames.DYN_PROBES, "[{type: http, url: /health}]",
+                        EnvNames.DYN_PROBES_ENV_DIR, "/nonexistent/probe-secrets")
                 .start()
                 .process()) {
             assertNotEquals(0, app.awaitExit(START));

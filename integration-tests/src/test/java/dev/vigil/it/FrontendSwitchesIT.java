@@ -69,16 +69,16 @@ class FrontendSwitchesIT {
         cluster = Cluster.builder("switches")
                 // A slow prefill: 2 s per 1000 prompt tokens.
                 .workerEnv(
-                        "DYN_MOCKER_NUM_BLOCKS", String.valueOf(KV_BLOCKS),
-                        "DYN_MOCKER_BLOCK_SIZE", String.valueOf(BLOCK_SIZE),
-                        "DYN_MOCKER_ITL_MS", String.valueOf(ITL_MS),
-                        "DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS", "2000")
+                        EnvNames.DYN_MOCKER_NUM_BLOCKS, String.valueOf(KV_BLOCKS),
+                        EnvNames.DYN_MOCKER_BLOCK_SIZE, String.valueOf(BLOCK_SIZE),
+                        EnvNames.DYN_MOCKER_ITL_MS, String.valueOf(ITL_MS),
+                        EnvNames.DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS, "2000")
                 .frontendEnv(
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0",
-                        "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD", String.valueOf(BUSY_FRACTION),
-                        "DYN_HTTP_OVERLOAD_STATUS_CODE", "529",
-                        "DYN_DISABLE_FRONTEND_ADMIN_API", "true",
-                        "DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS", "100")
+                        EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0",
+                        EnvNames.DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD, String.valueOf(BUSY_FRACTION),
+                        EnvNames.DYN_HTTP_OVERLOAD_STATUS_CODE, "529",
+                        EnvNames.DYN_DISABLE_FRONTEND_ADMIN_API, "true",
+                        EnvNames.DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS, "100")
                 .workers(1)
                 .frontend()
                 .answerWithin(START)

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.response.Response;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.transport.nats.NatsPlaneSettings;
 import dev.vigil.testing.AppProcess;
@@ -64,9 +65,9 @@ class InfrastructureOutageIT {
         // NATS outages are what this class is about: the NATS plane.
         cluster = Cluster.builder("outage")
                 .requestPlane("nats")
-                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
-                .workerEnv("DYN_MOCKER_ITL_MS", "1")
-                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, String.valueOf(LEASE_TTL_SECS))
+                .workerEnv(EnvNames.DYN_MOCKER_ITL_MS, "1")
+                .frontendEnv(EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .workers(1)
                 .frontend()
                 .answerWithin(START)
@@ -156,8 +157,8 @@ class InfrastructureOutageIT {
         // Only workers under the switch: one that exits on lease loss would fail its requests.
         cluster.workers().forEach(w -> w.process().kill());
         List<AppProcess> workers = List.of(
-                cluster.addWorker("DYN_ETCD_LEASE_LOSS", "reregister").process(),
-                cluster.addWorker("DYN_ETCD_LEASE_LOSS", "reregister").process());
+                cluster.addWorker(EnvNames.DYN_ETCD_LEASE_LOSS, "reregister").process(),
+                cluster.addWorker(EnvNames.DYN_ETCD_LEASE_LOSS, "reregister").process());
         // Exactly these two: keys of an earlier worker can outlive it (an etcd restart refreshes
         // leases), and a request routed to a dead one would fail for reasons this test is not about.
         Set<String> ours =

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -40,14 +41,14 @@ class InhibitionIT {
         cluster = Cluster.builder("inhibit")
                 // The frozen worker's lease must outlive the freeze: no discovery change may end the
                 // inhibition early.
-                .env("DYN_ETCD_LEASE_TTL", "30")
-                .workerEnv("DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]")
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, "30")
+                .workerEnv(EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]")
                 .frontendEnv(
-                        "DYN_MIGRATION_LIMIT",
+                        EnvNames.DYN_MIGRATION_LIMIT,
                         "3",
-                        "DYN_RUNTIME_INHIBITED_DURATION_SECS",
+                        EnvNames.DYN_RUNTIME_INHIBITED_DURATION_SECS,
                         String.valueOf(INHIBITED_SECS),
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS",
+                        EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
                         "0")
                 .workers(2)
                 .frontend()

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
 import dev.vigil.testing.TestTools;
@@ -60,9 +61,9 @@ class LlamaEngineIT {
         prepared = LlamaEngine.prepare();
         System.out.println("LlamaEngineIT: ./vigil engine llama prepared in " + prepared.toMillis() + " ms");
         cluster = Cluster.builder("llama")
-                .env("DYN_ETCD_LEASE_TTL", "3")
-                .workerEnv("DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]")
-                .frontendEnv("DYN_MIGRATION_LIMIT", "3", "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, "3")
+                .workerEnv(EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]")
+                .frontendEnv(EnvNames.DYN_MIGRATION_LIMIT, "3", EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .frontend()
                 .answerWithin(START)
                 .start();
@@ -86,13 +87,13 @@ class LlamaEngineIT {
     /** A worker serving {@code model} in front of its own engine on {@code port}; returns at once. */
     Cluster.App worker(String model, int port, List<String> engineOptions, String... env) {
         List<String> vars = new ArrayList<>(List.of(
-                "DYN_ENGINE",
+                EnvNames.DYN_ENGINE,
                 "openai",
-                "DYN_ENGINE_URL",
+                EnvNames.DYN_ENGINE_URL,
                 LlamaEngine.url(port),
-                "DYN_ENGINE_COMMAND",
+                EnvNames.DYN_ENGINE_COMMAND,
                 LlamaEngine.command(port, engineOptions.toArray(String[]::new)),
-                "DYN_MODEL_NAME",
+                EnvNames.DYN_MODEL_NAME,
                 model));
         vars.addAll(List.of(env));
         Cluster.App worker = cluster.addWorker(vars.toArray(String[]::new));
@@ -266,9 +267,9 @@ class LlamaEngineIT {
                 model,
                 port,
                 List.of("--loaded-when", loaded.toString()),
-                "DYN_HEALTH_CHECK_ENABLED",
+                EnvNames.DYN_HEALTH_CHECK_ENABLED,
                 "true",
-                "DYN_CANARY_WAIT_TIME",
+                EnvNames.DYN_CANARY_WAIT_TIME,
                 "1");
         try {
             // The engine answers /health 503 while it loads; the worker answers, and is not ready.
@@ -439,7 +440,11 @@ class LlamaEngineIT {
         Cluster.App worker = worker(model, port, List.of("--token-delay-ms", String.valueOf(TOKEN_DELAY_MS)));
         awaitReady(worker);
         Cluster.App shedding = cluster.frontend("shedding")
-                .env("DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD", "0.05", "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .env(
+                        EnvNames.DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,
+                        "0.05",
+                        EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
+                        "0")
                 .start();
         workers.add(shedding);
         shedding.awaitLive(START);

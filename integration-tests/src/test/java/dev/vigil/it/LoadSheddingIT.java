@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.response.Response;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -44,12 +45,12 @@ class LoadSheddingIT {
     @BeforeAll
     static void start() {
         cluster = Cluster.builder("shed")
-                .workerEnv("DYN_MOCKER_NUM_BLOCKS", "64", "DYN_MOCKER_ITL_MS", "5")
+                .workerEnv(EnvNames.DYN_MOCKER_NUM_BLOCKS, "64", EnvNames.DYN_MOCKER_ITL_MS, "5")
                 .frontendEnv(
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS",
+                        EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
                         "0",
                         // Busy once more than 10 % of the KV blocks are in use.
-                        "DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD",
+                        EnvNames.DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD,
                         "0.1")
                 .workers(1)
                 .frontend()

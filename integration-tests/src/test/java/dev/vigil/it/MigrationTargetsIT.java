@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.response.Response;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 
 /**
@@ -42,11 +43,11 @@ class MigrationTargetsIT {
         // On NATS: the request-plane size limit checked below is nats-server's max_payload.
         cluster = Cluster.builder("targets")
                 .requestPlane("nats")
-                .env("DYN_ETCD_LEASE_TTL", String.valueOf(LEASE_TTL_SECS))
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, String.valueOf(LEASE_TTL_SECS))
                 .workerEnv(
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
-                        "DYN_MOCKER_ITL_MS", "25")
-                .frontendEnv("DYN_MIGRATION_LIMIT", "3", "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]",
+                        EnvNames.DYN_MOCKER_ITL_MS, "25")
+                .frontendEnv(EnvNames.DYN_MIGRATION_LIMIT, "3", EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .workers(1)
                 .frontend()
                 .answerWithin(START)

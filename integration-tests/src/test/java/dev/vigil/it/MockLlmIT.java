@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.path.json.JsonPath;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
 import dev.vigil.testing.TestTools;
@@ -68,13 +69,13 @@ class MockLlmIT {
         });
         cluster = Cluster.builder("mockllm")
                 .workerEnv(
-                        "DYN_ENGINE",
+                        EnvNames.DYN_ENGINE,
                         "openai",
-                        "DYN_ENGINE_URL",
+                        EnvNames.DYN_ENGINE_URL,
                         "http://127.0.0.1:" + port,
-                        "DYN_MODEL_NAME",
+                        EnvNames.DYN_MODEL_NAME,
                         MODEL,
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
                         "[\"generate\"]")
                 .workers(1)
                 .frontend()

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.restassured.path.json.JsonPath;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 import dev.vigil.testing.PromQl;
@@ -54,12 +55,12 @@ class ObservabilityIT {
                 "prometheus not installed (Debian: apt-get install prometheus): real scrape not checked");
         cluster = Cluster.builder("observed")
                 .workerEnv(
-                        "DYN_MODEL_NAME", MODEL,
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
-                        "DYN_HEALTH_CHECK_ENABLED", "true",
-                        "DYN_CANARY_WAIT_TIME", "1",
-                        "DYN_MOCKER_ITL_MS", "2")
-                .frontendEnv("DYN_PROBES", "[{type: http, url: /health, interval: 1s, ready_after: 1}]")
+                        EnvNames.DYN_MODEL_NAME, MODEL,
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]",
+                        EnvNames.DYN_HEALTH_CHECK_ENABLED, "true",
+                        EnvNames.DYN_CANARY_WAIT_TIME, "1",
+                        EnvNames.DYN_MOCKER_ITL_MS, "2")
+                .frontendEnv(EnvNames.DYN_PROBES, "[{type: http, url: /health, interval: 1s, ready_after: 1}]")
                 .workers(2)
                 .frontend()
                 .start();

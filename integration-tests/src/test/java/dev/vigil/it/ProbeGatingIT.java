@@ -42,6 +42,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.restassured.response.Response;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
@@ -109,13 +110,13 @@ class ProbeGatingIT {
     static void startInfrastructure() {
         cluster = Cluster.builder("probe")
                 .workerEnv(
-                        "DYN_ETCD_LEASE_TTL",
+                        EnvNames.DYN_ETCD_LEASE_TTL,
                         String.valueOf(LEASE_TTL_SECS),
-                        "DYN_MOCKER_ITL_MS",
+                        EnvNames.DYN_MOCKER_ITL_MS,
                         "5",
-                        "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS",
+                        EnvNames.DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS,
                         "0")
-                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .frontendEnv(EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .start();
     }
 
@@ -148,15 +149,18 @@ class ProbeGatingIT {
     }
 
     static Frontend frontend(String name, String probes) {
-        Cluster.App app = cluster.frontend(name).env("DYN_PROBES", probes).start();
+        Cluster.App app =
+                cluster.frontend(name).env(EnvNames.DYN_PROBES, probes).start();
         track(app.process());
         app.awaitLive(START);
         return new Frontend(app.process(), app.url());
     }
 
     static Worker worker(String name, String model, String... extraEnv) {
-        Cluster.App app =
-                cluster.worker(name).env("DYN_MODEL_NAME", model).env(extraEnv).start();
+        Cluster.App app = cluster.worker(name)
+                .env(EnvNames.DYN_MODEL_NAME, model)
+                .env(extraEnv)
+                .start();
         Worker worker = new Worker(track(app.process()), app.port());
         Awaitility.await(name + " logs its instance id")
                 .atMost(START)
@@ -268,7 +272,8 @@ class ProbeGatingIT {
 
         // B registers once its engine loaded, but with the canary on its /health stays 503 until the
         // first canary passed, 5 s later.
-        Worker b = worker("gating-b", model, "DYN_HEALTH_CHECK_ENABLED", "true", "DYN_CANARY_WAIT_TIME", "5");
+        Worker b = worker(
+                "gating-b", model, EnvNames.DYN_HEALTH_CHECK_ENABLED, "true", EnvNames.DYN_CANARY_WAIT_TIME, "5");
         String bHex = b.hex();
 
         // 1. B is probed, fails (503), and is held back.
@@ -526,7 +531,7 @@ class ProbeGatingIT {
         String model = "rolling-model";
         int readyAfter = 2;
         Frontend f = frontend("rolling", "[{type: http, url: /health, interval: 1s, ready_after: " + readyAfter + "}]");
-        Worker old = worker("rolling-old", model, "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS", "2");
+        Worker old = worker("rolling-old", model, EnvNames.DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS, "2");
         Duration admission = START.plus(INTERVAL.multipliedBy(readyAfter + 2));
         Awaitility.await("old worker admitted")
                 .atMost(admission)
@@ -546,11 +551,11 @@ class ProbeGatingIT {
             Worker replacement = worker(
                     "rolling-new",
                     model,
-                    "DYN_MOCKER_STARTUP_DELAY_MS",
+                    EnvNames.DYN_MOCKER_STARTUP_DELAY_MS,
                     "3000",
-                    "DYN_HEALTH_CHECK_ENABLED",
+                    EnvNames.DYN_HEALTH_CHECK_ENABLED,
                     "true",
-                    "DYN_CANARY_WAIT_TIME",
+                    EnvNames.DYN_CANARY_WAIT_TIME,
                     "2");
             // Admission is a latch here, so every listing that says "not routable" proves the
             // replacement was never routable before it: its request count, read just before, must be 0.
@@ -627,11 +632,11 @@ class ProbeGatingIT {
         Worker w = worker(
                 "threshold",
                 model,
-                "DYN_FAULT_INJECTION_ENABLED",
+                EnvNames.DYN_FAULT_INJECTION_ENABLED,
                 "true",
-                "DYN_HEALTH_CHECK_ENABLED",
+                EnvNames.DYN_HEALTH_CHECK_ENABLED,
                 "true",
-                "DYN_CANARY_WAIT_TIME",
+                EnvNames.DYN_CANARY_WAIT_TIME,
                 "1");
         Duration admission = START.plus(INTERVAL.multipliedBy(3));
         Awaitility.await("admitted").atMost(admission).pollInterval(POLL).until(() -> routable(f, w));

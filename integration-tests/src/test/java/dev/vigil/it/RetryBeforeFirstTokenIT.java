@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -40,15 +41,15 @@ class RetryBeforeFirstTokenIT {
     static void start() {
         cluster = Cluster.builder("retry")
                 // The killed workers stay registered for the whole test.
-                .env("DYN_ETCD_LEASE_TTL", "120")
-                .workerEnv("DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]")
+                .env(EnvNames.DYN_ETCD_LEASE_TTL, "120")
+                .workerEnv(EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]")
                 .frontendEnv(
                         // No inhibition: every request may pick the dead worker, and only retries save it.
-                        "DYN_RUNTIME_INHIBITED_DURATION_SECS", "0",
-                        "DYN_RETRY_MAX_ATTEMPTS", "2",
-                        "DYN_RETRY_BUDGET_RATIO", String.valueOf(RATIO),
-                        "DYN_RETRY_BUDGET_MIN_PER_SEC", String.valueOf(MIN_PER_SEC),
-                        "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                        EnvNames.DYN_RUNTIME_INHIBITED_DURATION_SECS, "0",
+                        EnvNames.DYN_RETRY_MAX_ATTEMPTS, "2",
+                        EnvNames.DYN_RETRY_BUDGET_RATIO, String.valueOf(RATIO),
+                        EnvNames.DYN_RETRY_BUDGET_MIN_PER_SEC, String.valueOf(MIN_PER_SEC),
+                        EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .workers(2)
                 .frontend()
                 .answerWithin(START)

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
@@ -36,12 +37,12 @@ class ShutdownBudgetIT {
     static void start() {
         cluster = Cluster.builder("budget")
                 .workerEnv(
-                        "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]",
-                        "DYN_MOCKER_ITL_MS", "25",
-                        "DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS", String.valueOf(TOTAL_SECS),
-                        "DYN_WORKER_SHUTDOWN_ROUTER_GRACE_SECS", "1",
-                        "DYN_WORKER_SHUTDOWN_CLEANUP_TIMEOUT_SECS", "1")
-                .frontendEnv("DYN_MIGRATION_LIMIT", "3", "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                        EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]",
+                        EnvNames.DYN_MOCKER_ITL_MS, "25",
+                        EnvNames.DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS, String.valueOf(TOTAL_SECS),
+                        EnvNames.DYN_WORKER_SHUTDOWN_ROUTER_GRACE_SECS, "1",
+                        EnvNames.DYN_WORKER_SHUTDOWN_CLEANUP_TIMEOUT_SECS, "1")
+                .frontendEnv(EnvNames.DYN_MIGRATION_LIMIT, "3", EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .workers(2)
                 .frontend()
                 .answerWithin(START)

@@ -46,6 +46,7 @@ class UnknownVariablesIT {
                         "0",
                         "VIGIL_MODEL",
                         "mock-model",
+                        // A literal: the misspelt name (DYN_SYSTEM_PORT's) is the point of this test.
                         "DYN_SYSTEM_PROT",
                         "9345",
                         "VIGIL_MODLE",

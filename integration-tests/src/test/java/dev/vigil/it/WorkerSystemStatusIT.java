@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.testing.AppProcess;
 import dev.vigil.testing.Cluster;
 import dev.vigil.testing.FreePort;
@@ -55,7 +56,7 @@ class WorkerSystemStatusIT {
 
     private static AppProcess worker(int port, String... env) {
         Map<String, String> vars = AppProcess.env(env);
-        vars.putIfAbsent("DYN_MOCKER_STARTUP_DELAY_MS", LOADING_FOREVER);
+        vars.putIfAbsent(EnvNames.DYN_MOCKER_STARTUP_DELAY_MS, LOADING_FOREVER);
         return cluster.worker(String.valueOf(port))
                 .port(port)
                 .env(vars)
@@ -71,7 +72,7 @@ class WorkerSystemStatusIT {
     @Test
     void seedExampleBeforeEndpointsAreServed() {
         int port = FreePort.next();
-        try (AppProcess app = worker(port, "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", "[\"generate\"]")) {
+        try (AppProcess app = worker(port, EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS, "[\"generate\"]")) {
             for (String path : List.of("/health", "/live", "/ready")) {
                 Response response = given().get(url(port, path));
                 assertEquals(503, response.statusCode(), path);
@@ -109,9 +110,9 @@ class WorkerSystemStatusIT {
         int port = FreePort.next();
         try (AppProcess app = worker(
                 port,
-                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
                 "[\"generate\"]",
-                "DYN_MOCKER_STARTUP_DELAY_MS",
+                EnvNames.DYN_MOCKER_STARTUP_DELAY_MS,
                 "5000")) {
             // Long enough that the first look, right after the status port opens, comes before the
             // engine has loaded even on a loaded machine: what is asserted is 503 before, 200 after.
@@ -144,11 +145,11 @@ class WorkerSystemStatusIT {
         int port = FreePort.next();
         try (AppProcess app = worker(
                 port,
-                "DYN_HEALTH_CHECK_ENABLED",
+                EnvNames.DYN_HEALTH_CHECK_ENABLED,
                 "true",
-                "DYN_CANARY_WAIT_TIME",
+                EnvNames.DYN_CANARY_WAIT_TIME,
                 String.valueOf(wait.toSeconds()),
-                "DYN_MOCKER_STARTUP_DELAY_MS",
+                EnvNames.DYN_MOCKER_STARTUP_DELAY_MS,
                 "0")) {
             // Served and registered, but not yet proven by a canary (one wait time away). The three
             // endpoints register one after another: wait for all of them, not just the first.
@@ -189,11 +190,11 @@ class WorkerSystemStatusIT {
         int port = FreePort.next();
         try (AppProcess app = worker(
                 port,
-                "DYN_FAULT_INJECTION_ENABLED",
+                EnvNames.DYN_FAULT_INJECTION_ENABLED,
                 "true",
-                "DYN_MOCKER_STARTUP_DELAY_MS",
+                EnvNames.DYN_MOCKER_STARTUP_DELAY_MS,
                 "0",
-                "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS",
+                EnvNames.DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS,
                 "[\"generate\"]")) {
             Awaitility.await()
                     .atMost(START)
@@ -230,14 +231,14 @@ class WorkerSystemStatusIT {
     @Test
     void unreachableEtcdStopsStartUpWithOneLine() {
         Map<String, String> env = AppProcess.env(
-                "ETCD_ENDPOINTS",
+                EnvNames.ETCD_ENDPOINTS,
                 "http://127.0.0.1:" + FreePort.next(),
                 // The start-up wait for etcd (120 s by default) cut short: the test is the exit.
-                "ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS",
+                EnvNames.ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS,
                 "2",
-                "DYN_SYSTEM_HOST",
+                EnvNames.DYN_SYSTEM_HOST,
                 "127.0.0.1",
-                "DYN_SYSTEM_PORT",
+                EnvNames.DYN_SYSTEM_PORT,
                 String.valueOf(FreePort.next()));
         try (AppProcess app = AppProcess.start("worker-no-etcd", AppProcess.workerJar(), env)) {
             assertNotEquals(0, app.awaitExit(START), app.output());
@@ -250,7 +251,7 @@ class WorkerSystemStatusIT {
     @Test
     void startingStatusReadyAnswers200() {
         int port = FreePort.next();
-        try (AppProcess app = worker(port, "DYN_SYSTEM_STARTING_HEALTH_STATUS", "ready")) {
+        try (AppProcess app = worker(port, EnvNames.DYN_SYSTEM_STARTING_HEALTH_STATUS, "ready")) {
             given().get(url(port, "/health"))
                     .then()
                     .statusCode(200)
@@ -267,13 +268,13 @@ class WorkerSystemStatusIT {
         int port = FreePort.next();
         try (AppProcess app = worker(
                 port,
-                "DYN_SYSTEM_STARTING_HEALTH_STATUS",
+                EnvNames.DYN_SYSTEM_STARTING_HEALTH_STATUS,
                 "ready",
-                "DYN_SYSTEM_HEALTH_PATH",
+                EnvNames.DYN_SYSTEM_HEALTH_PATH,
                 "/custom/health",
-                "DYN_SYSTEM_LIVE_PATH",
+                EnvNames.DYN_SYSTEM_LIVE_PATH,
                 "/custom/live",
-                "DYN_SYSTEM_ERROR_FORMAT",
+                EnvNames.DYN_SYSTEM_ERROR_FORMAT,
                 "text")) {
             given().get(url(port, "/custom/health"))
                     .then()
@@ -288,7 +289,7 @@ class WorkerSystemStatusIT {
     @Test
     void shallowLiveIs200WhileNotReady() {
         int port = FreePort.next();
-        try (AppProcess app = worker(port, "DYN_SYSTEM_LIVE_SHALLOW", "true")) {
+        try (AppProcess app = worker(port, EnvNames.DYN_SYSTEM_LIVE_SHALLOW, "true")) {
             given().get(url(port, "/health")).then().statusCode(503);
             String live = given().get(url(port, "/live"))
                     .then()
@@ -325,8 +326,8 @@ class WorkerSystemStatusIT {
                 "DYN_HEALTH_CHECK_STALL_TIMEOUT|-1|Invalid configuration: DYN_HEALTH_CHECK_STALL_TIMEOUT=\"-1\": expected a whole number of seconds, 0 or more",
             })
     void badConfigurationStopsStartUpWithOneLine(String variable, String value, String expectedLine) {
-        Map<String, String> env = AppProcess.env("DYN_SYSTEM_HOST", "127.0.0.1", variable, value);
-        env.putIfAbsent("DYN_SYSTEM_PORT", String.valueOf(FreePort.next()));
+        Map<String, String> env = AppProcess.env(EnvNames.DYN_SYSTEM_HOST, "127.0.0.1", variable, value);
+        env.putIfAbsent(EnvNames.DYN_SYSTEM_PORT, String.valueOf(FreePort.next()));
         try (AppProcess app = AppProcess.start("worker-bad-" + variable, AppProcess.workerJar(), env)) {
             int exit = app.awaitExit(START);
             assertNotEquals(0, exit, app.output());

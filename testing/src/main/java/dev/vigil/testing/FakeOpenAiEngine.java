@@ -1,25 +1,21 @@
 package dev.vigil.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+
+import dev.vigil.testing.FakeHttpServer.Answer;
+import dev.vigil.testing.FakeHttpServer.Request;
 
 /**
  * A small deterministic OpenAI-compatible inference server for tests: it stands for vLLM and SGLang
@@ -35,11 +31,17 @@ import com.sun.net.httpserver.HttpServer;
  * <p>Faults for tests ({@link #mode}): an HTTP 500, HTML, malformed JSON, an error event, a stream
  * that ends without a finish reason, a connection cut after some tokens, a hang, a full engine (429
  * or 503 with Retry-After); and the health
- * route's status. It counts requests and sees a client that goes away ({@link #cancelled()}).
+ * route's status. It counts requests and sees a client that goes away ({@link #cancelled()}). A
+ * request that finds every thread busy and {@value #MAX_QUEUED} already waiting is answered 503 at
+ * once and counted ({@link #refused()}).
  *
  * <p>Runs in process ({@link #start}) or as its own process ({@link #main}, see {@link
  * FakeEngineProcess}), with {@code GET /fake/stats} and {@code POST /fake/health?status=},
  * {@code POST /fake/mode?mode=} for a test in another process.
+ *
+ * <p>Its parts: {@link FakeHttpServer} (the routes, the bounded threads and queue), {@link
+ * EngineText} (the words and the chat template), {@link GenerationRequest} (what a request asks),
+ * {@link SseWriter} (the chunks and events).
  */
 public final class FakeOpenAiEngine implements AutoCloseable {
 
@@ -65,30 +67,27 @@ public final class FakeOpenAiEngine implements AutoCloseable {
     /** Tokens generated when a request gives no {@code max_tokens}. */
     public static final int DEFAULT_MAX_TOKENS = 64;
 
-    private static final String[] WORDS = {
-        " the", " engine", " stream", " héllo", " naïve", " 日本語", " 🙂", " worker", " health", " check", ",",
-        " migrates", " exactly", " ünïcödé", " text", " — and", " tokens", " Ω", " data", " ✓", " café", " again",
-        " résumé", " 中文"
-    };
-
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpServer server;
+    private final FakeHttpServer server;
     /**
      * One thread per exchange while it lasts (a stream sleeps between tokens, a HANG holds its thread
      * until the mode changes), so the bound must exceed the streams a test keeps open at once: tests
      * open a handful, and 256 leaves room for a control request ({@code /mode}, {@code /health})
      * while many streams hang. Bounded so that a runaway client (a retry loop against a hung engine)
-     * queues instead of starting threads without end; idle threads end after 30 s.
+     * waits in a bounded queue ({@link #MAX_QUEUED}) instead of starting threads without end; idle
+     * threads end after 30 s.
      */
     private static final int MAX_THREADS = 256;
 
-    private final AtomicInteger threadNumber = new AtomicInteger();
-    private final ThreadPoolExecutor threads =
-            new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "fake-engine-" + threadNumber.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+    /**
+     * Requests that may wait for a thread while all {@value #MAX_THREADS} are busy; one more is
+     * answered 503 at once ({@link #refused()}) rather than queued without end.
+     */
+    public static final int MAX_QUEUED = 256;
+
+    private static final Set<String> GENERATION = Set.of("/v1/completions", "/v1/chat/completions");
+
+    private final SseWriter sse;
     private final String model;
     private final long itlMillis;
     private volatile Mode mode = Mode.NORMAL;
@@ -97,25 +96,54 @@ public final class FakeOpenAiEngine implements AutoCloseable {
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger cancelled = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
-    private final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private FakeOpenAiEngine(int port, String model, long itlMillis) throws IOException {
+    private FakeOpenAiEngine(int port, String model, long itlMillis, int maxThreads, int maxQueued) {
         this.model = model;
         this.itlMillis = itlMillis;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        threads.allowCoreThreadTimeOut(true);
-        server.setExecutor(threads);
-        server.createContext("/", this::handle);
-        server.start();
+        this.sse = new SseWriter(json, model);
+        server = FakeHttpServer.builder()
+                .port(port)
+                .name("fake-engine")
+                .threads(maxThreads)
+                .queued(maxQueued)
+                .refusal(Answer.json(
+                                503,
+                                "{\"error\":{\"message\":\"fake engine: every thread busy and the queue full\","
+                                        + "\"type\":\"unavailable_error\",\"code\":503}}")
+                        .header("Retry-After", "1"))
+                .start();
+        server
+                .route("GET", "/health", r -> Answer.json(healthStatus, "{}"))
+                .route(
+                        "GET",
+                        "/v1/models",
+                        r -> Answer.json(
+                                200,
+                                "{\"object\":\"list\",\"data\":[{\"id\":" + json.writeValueAsString(model)
+                                        + ",\"object\":\"model\",\"owned_by\":\"fake\"}]}"))
+                .route("GET", "/metrics", r -> Answer.of(200, "text/plain; version=0.0.4", metrics()))
+                .route("GET", "/fake/stats", r -> Answer.json(200, stats()))
+                .route("POST", "/fake/health", r -> {
+                    healthStatus = Integer.parseInt(r.query("status"));
+                    return Answer.of(204, "text/plain", "");
+                })
+                .route("POST", "/fake/mode", r -> {
+                    mode = Mode.valueOf(r.query("mode").toUpperCase(Locale.ROOT));
+                    return Answer.of(204, "text/plain", "");
+                })
+                .stream("POST", "/v1/completions", (r, exchange) -> generate(r, exchange, false))
+                .stream("POST", "/v1/chat/completions", (r, exchange) -> generate(r, exchange, true))
+                .otherwise(Answer.json(404, "{\"detail\":\"Not Found\"}"));
     }
 
     /** Starts one on {@code port} (0: any free port) serving {@code model}, {@code itlMillis} between tokens. */
     public static FakeOpenAiEngine start(int port, String model, long itlMillis) {
-        try {
-            return new FakeOpenAiEngine(port, model, itlMillis);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return start(port, model, itlMillis, MAX_THREADS, MAX_QUEUED);
+    }
+
+    /** As {@link #start(int, String, long)} with other bounds, for a test of the bounds themselves. */
+    static FakeOpenAiEngine start(int port, String model, long itlMillis, int maxThreads, int maxQueued) {
+        return new FakeOpenAiEngine(port, model, itlMillis, maxThreads, maxQueued);
     }
 
     /** {@code java ... FakeOpenAiEngine <port> <model> <itl-ms>}: serves until killed. */
@@ -127,7 +155,7 @@ public final class FakeOpenAiEngine implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public String url() {
@@ -159,9 +187,17 @@ public final class FakeOpenAiEngine implements AutoCloseable {
         return running.get();
     }
 
+    /** Requests answered 503 at once because every thread was busy and the queue full. */
+    public int refused() {
+        return server.refused();
+    }
+
     /** The bodies of the generation requests received, in order. */
     public List<String> requests() {
-        return List.copyOf(requests);
+        return server.requests().stream()
+                .filter(r -> r.method().equals("POST") && GENERATION.contains(r.path()))
+                .map(Request::body)
+                .toList();
     }
 
     /**
@@ -169,83 +205,30 @@ public final class FakeOpenAiEngine implements AutoCloseable {
      * continuing {@code prompt + answer(prompt, k)} gives the remaining words.
      */
     public static List<String> answer(String text, int tokens) {
-        List<String> pieces = new ArrayList<>();
-        StringBuilder context = new StringBuilder(text);
-        for (int i = 0; i < tokens; i++) {
-            String piece = next(context);
-            pieces.add(piece);
-            context.append(piece);
-        }
-        return pieces;
-    }
-
-    private static String next(CharSequence context) {
-        // FNV-1a over the last 64 characters: the text so far, not the request, decides.
-        long hash = 0xcbf29ce484222325L;
-        String tail = context.toString();
-        tail = tail.substring(Math.max(0, tail.length() - 64));
-        for (byte b : tail.getBytes(StandardCharsets.UTF_8)) {
-            hash ^= b & 0xff;
-            hash *= 0x100000001b3L;
-        }
-        return WORDS[(int) Math.floorMod(hash, (long) WORDS.length)];
+        return EngineText.answer(text, tokens);
     }
 
     /** The text a chat of one user message continues from: {@link #renderChat} of it. */
     public static String userChat(String content) {
-        return "user: " + content + "\nassistant: ";
+        return EngineText.userChat(content);
     }
 
     /** How the chat template renders {@code messages}, the assistant's turn left open. */
     public static String renderChat(JsonNode messages, boolean continueFinal) {
-        StringBuilder text = new StringBuilder();
-        int last = messages.size() - 1;
-        for (int i = 0; i <= last; i++) {
-            JsonNode m = messages.get(i);
-            String content = m.path("content").asText("");
-            if (i == last && continueFinal && m.path("role").asText().equals("assistant")) {
-                return text.append("assistant: ").append(content).toString();
-            }
-            text.append(m.path("role").asText()).append(": ").append(content).append('\n');
-        }
-        return text.append("assistant: ").toString();
+        return EngineText.renderChat(messages, continueFinal);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            switch (method + " " + path) {
-                case "GET /health" -> send(exchange, healthStatus, "application/json", "{}");
-                case "GET /v1/models" -> send(
-                        exchange,
-                        200,
-                        "application/json",
-                        "{\"object\":\"list\",\"data\":[{\"id\":" + json.writeValueAsString(model)
-                                + ",\"object\":\"model\",\"owned_by\":\"fake\"}]}");
-                case "GET /metrics" -> send(exchange, 200, "text/plain; version=0.0.4", metrics());
-                case "GET /fake/stats" -> send(
-                        exchange,
-                        200,
-                        "application/json",
-                        json.writeValueAsString(Map.of(
-                                "started", started.get(),
-                                "completed", completed.get(),
-                                "cancelled", cancelled.get(),
-                                "running", running.get(),
-                                "pid", ProcessHandle.current().pid())));
-                case "POST /fake/health" -> {
-                    healthStatus = Integer.parseInt(query(exchange, "status"));
-                    send(exchange, 204, "text/plain", "");
-                }
-                case "POST /fake/mode" -> {
-                    mode = Mode.valueOf(query(exchange, "mode").toUpperCase(Locale.ROOT));
-                    send(exchange, 204, "text/plain", "");
-                }
-                case "POST /v1/completions" -> generate(exchange, false);
-                case "POST /v1/chat/completions" -> generate(exchange, true);
-                default -> send(exchange, 404, "application/json", "{\"detail\":\"Not Found\"}");
-            }
+    private String stats() {
+        try {
+            return json.writeValueAsString(Map.of(
+                    "started", started.get(),
+                    "completed", completed.get(),
+                    "cancelled", cancelled.get(),
+                    "running", running.get(),
+                    "refused", server.refused(),
+                    "pid", ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -261,84 +244,35 @@ public final class FakeOpenAiEngine implements AutoCloseable {
                 + "vllm:cache_config_info{block_size=\"16\",num_gpu_blocks=\"2048\"} 1.0\n";
     }
 
-    private static String query(HttpExchange exchange, String name) {
-        String query = exchange.getRequestURI().getQuery();
-        for (String pair : query == null ? new String[0] : query.split("&")) {
-            if (pair.startsWith(name + "=")) {
-                return pair.substring(name.length() + 1);
-            }
-        }
-        throw new IllegalArgumentException("missing " + name);
-    }
-
-    private void generate(HttpExchange exchange, boolean chat) throws IOException {
-        String body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        requests.add(body);
-        JsonNode request = json.readTree(body);
+    private void generate(Request received, HttpExchange exchange, boolean chat) throws IOException {
+        JsonNode request = json.readTree(received.body());
         if (!request.path("model").asText().equals(model)) {
-            send(exchange, 404, "application/json", "{\"error\":{\"message\":\"The model does not exist.\"}}");
+            send(exchange, Answer.json(404, "{\"error\":{\"message\":\"The model does not exist.\"}}"));
             return;
         }
         Mode now = mode;
         switch (now) {
             case HTTP_500 -> {
-                send(exchange, 500, "application/json", "{\"error\":{\"message\":\"EngineCore died\"}}");
+                send(exchange, Answer.json(500, "{\"error\":{\"message\":\"EngineCore died\"}}"));
                 return;
             }
             case HTML -> {
-                send(exchange, 200, "text/html", "<html><body>502 Bad Gateway</body></html>");
+                send(exchange, Answer.of(200, "text/html", "<html><body>502 Bad Gateway</body></html>"));
                 return;
             }
             case FULL_429, FULL_503 -> {
-                exchange.getResponseHeaders().add("Retry-After", "2");
                 send(
                         exchange,
-                        now == Mode.FULL_429 ? 429 : 503,
-                        "application/json",
-                        "{\"error\":{\"message\":\"no free slot\",\"type\":\"unavailable_error\"}}");
+                        Answer.json(
+                                        now == Mode.FULL_429 ? 429 : 503,
+                                        "{\"error\":{\"message\":\"no free slot\",\"type\":\"unavailable_error\"}}")
+                                .header("Retry-After", "2"));
                 return;
             }
             default -> {}
         }
-        String context = chat
-                ? renderChat(
-                        request.path("messages"),
-                        request.path("continue_final_message").asBoolean(false))
-                : request.path("prompt").asText();
-        int max = request.path("max_tokens").asInt(DEFAULT_MAX_TOKENS);
-        List<String> pieces = answer(context, max);
-        String finish = "length";
-        List<String> stops = new ArrayList<>();
-        request.path("stop").forEach(s -> stops.add(s.asText()));
-        if (request.path("stop").isTextual()) {
-            stops.add(request.path("stop").asText());
-        }
-        String whole = String.join("", pieces);
-        int cut = stops.stream()
-                .mapToInt(whole::indexOf)
-                .filter(i -> i >= 0)
-                .min()
-                .orElse(-1);
-        if (cut >= 0) {
-            finish = "stop";
-            List<String> kept = new ArrayList<>();
-            int at = 0;
-            for (String piece : pieces) {
-                if (at + piece.length() >= cut) {
-                    kept.add(piece.substring(0, cut - at));
-                    break;
-                }
-                kept.add(piece);
-                at += piece.length();
-            }
-            pieces = kept;
-        }
-        boolean continuous =
-                request.path("stream_options").path("continuous_usage_stats").asBoolean(false);
-        boolean usage = request.path("stream_options").path("include_usage").asBoolean(false);
+        GenerationRequest asked = GenerationRequest.parse(request, chat);
+        List<String> pieces = asked.pieces();
         started.incrementAndGet();
         running.incrementAndGet();
         exchange.getResponseHeaders().set("content-type", "text/event-stream");
@@ -364,13 +298,19 @@ public final class FakeOpenAiEngine implements AutoCloseable {
                 }
                 TimeUnit.MILLISECONDS.sleep(itlMillis);
                 boolean last = i == pieces.size() - 1 && now != Mode.NO_FINISH_REASON;
-                event(out, chunk(chat, pieces.get(i), last ? finish : null, continuous ? i + 1 : -1));
-            }
-            if (usage) {
                 event(
                         out,
-                        "{\"choices\":[],\"usage\":{\"prompt_tokens\":" + context.length() + ",\"completion_tokens\":"
-                                + pieces.size() + "}}");
+                        sse.chunk(
+                                chat,
+                                pieces.get(i),
+                                last ? asked.finish() : null,
+                                asked.continuousUsage() ? i + 1 : -1));
+            }
+            if (asked.usage()) {
+                event(
+                        out,
+                        "{\"choices\":[],\"usage\":{\"prompt_tokens\":"
+                                + asked.context().length() + ",\"completion_tokens\":" + pieces.size() + "}}");
             }
             event(out, "[DONE]");
             completed.incrementAndGet();
@@ -385,67 +325,16 @@ public final class FakeOpenAiEngine implements AutoCloseable {
         }
     }
 
-    private String chunk(boolean chat, String piece, String finish, int completionTokens) throws IOException {
-        ObjectNode chunk = json.createObjectNode();
-        chunk.put("id", "fake");
-        chunk.put("object", chat ? "chat.completion.chunk" : "text_completion");
-        chunk.put("model", model);
-        ArrayNode choices = chunk.putArray("choices");
-        ObjectNode choice = choices.addObject();
-        choice.put("index", 0);
-        if (chat) {
-            choice.putObject("delta").put("content", piece);
-        } else {
-            choice.put("text", piece);
-        }
-        if (finish == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finish);
-        }
-        if (completionTokens > 0) {
-            chunk.putObject("usage").put("completion_tokens", completionTokens);
-        }
-        return json.writeValueAsString(chunk);
-    }
-
-    /**
-     * Writes one SSE event in two flushes cut inside its first multi-byte character, if it has one,
-     * so a client that decodes each network read on its own would break the character.
-     */
     private static void event(OutputStream out, String data) throws IOException {
-        byte[] bytes = ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
-        int split = -1;
-        for (int i = 0; i < bytes.length; i++) {
-            if ((bytes[i] & 0xc0) == 0xc0) {
-                split = i + 1;
-                break;
-            }
-        }
-        if (split > 0) {
-            out.write(bytes, 0, split);
-            out.flush();
-            out.write(bytes, split, bytes.length - split);
-        } else {
-            out.write(bytes);
-        }
-        out.flush();
+        SseWriter.event(out, data);
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("content-type", type);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+    private static void send(HttpExchange exchange, Answer answer) throws IOException {
+        FakeHttpServer.send(exchange, answer);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }

@@ -27,6 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.vigil.frontend.FakeWorker;
 import dev.vigil.frontend.model.KnownInstances;
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.transport.IncomingRequest;
@@ -80,7 +81,7 @@ class InflightLimitTest {
                     .contentType("application/json")
                     .header("retry-after", "1")
                     .body("code", equalTo(503))
-                    .body("message", containsString("DYN_HTTP_MAX_INFLIGHT_REQUESTS"));
+                    .body("message", containsString(EnvNames.DYN_HTTP_MAX_INFLIGHT_REQUESTS));
             given().get("/metrics").then().body(containsString("vigil_frontend_inflight_limit_rejected_total 1.0"));
 
             // One answered, one client gone: both slots come back, so two requests fit again.

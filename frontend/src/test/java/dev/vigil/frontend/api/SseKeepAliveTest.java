@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -14,10 +13,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.vigil.frontend.FakeWorker;
+import dev.vigil.frontend.SwitchesProfile;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.WireCodec;
@@ -29,17 +28,10 @@ import dev.vigil.runtime.transport.RequestPlane;
  * exactly those of a stream without them.
  */
 @QuarkusTest
-@TestProfile(SseKeepAliveTest.KeepAlive.class)
+@TestProfile(SwitchesProfile.class)
 class SseKeepAliveTest {
 
-    static final int INTERVAL_MS = 100;
-
-    public static class KeepAlive implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("dyn.http.sse-keep-alive-interval-ms", String.valueOf(INTERVAL_MS));
-        }
-    }
+    static final int INTERVAL_MS = SwitchesProfile.KEEP_ALIVE_INTERVAL_MS;
 
     @Inject
     RequestPlane plane;

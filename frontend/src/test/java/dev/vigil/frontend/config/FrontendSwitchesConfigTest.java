@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.lifecycle.StartupFailure;
 import dev.vigil.testing.ConfigMappings;
 
@@ -28,13 +29,13 @@ class FrontendSwitchesConfigTest {
 
     @Test
     void valuesAreRead() {
-        assertTrue(
-                ConfigMappings.fromEnvironment(AdminApiConfig.class, Map.of("DYN_DISABLE_FRONTEND_ADMIN_API", "true"))
-                        .disabled());
+        assertTrue(ConfigMappings.fromEnvironment(
+                        AdminApiConfig.class, Map.of(EnvNames.DYN_DISABLE_FRONTEND_ADMIN_API, "true"))
+                .disabled());
         assertEquals(
                 15000,
                 ConfigMappings.fromEnvironment(
-                                FrontendHttpConfig.class, Map.of("DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS", "15000"))
+                                FrontendHttpConfig.class, Map.of(EnvNames.DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS, "15000"))
                         .sseKeepAliveIntervalMs());
     }
 
@@ -43,14 +44,14 @@ class FrontendSwitchesConfigTest {
         RuntimeException flag = assertThrows(
                 RuntimeException.class,
                 () -> ConfigMappings.fromEnvironment(
-                        AdminApiConfig.class, Map.of("DYN_DISABLE_FRONTEND_ADMIN_API", "yes")));
+                        AdminApiConfig.class, Map.of(EnvNames.DYN_DISABLE_FRONTEND_ADMIN_API, "yes")));
         assertEquals(
                 List.of("Invalid configuration: DYN_DISABLE_FRONTEND_ADMIN_API=\"yes\": expected 'true' or 'false'"),
                 StartupFailure.describe(flag));
         RuntimeException interval = assertThrows(
                 RuntimeException.class,
                 () -> ConfigMappings.fromEnvironment(
-                        FrontendHttpConfig.class, Map.of("DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS", "-5")));
+                        FrontendHttpConfig.class, Map.of(EnvNames.DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS, "-5")));
         assertEquals(
                 List.of("Invalid configuration: DYN_HTTP_SSE_KEEP_ALIVE_INTERVAL_MS=\"-5\": expected an integer 0 or"
                         + " greater, such as 10"),

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.lifecycle.StartupFailure;
 import dev.vigil.testing.ConfigMappings;
 
@@ -30,11 +31,11 @@ class InhibitionConfigTest {
     void zeroAndOtherWholeSecondsAreRead() {
         assertEquals(
                 Duration.ZERO,
-                fromEnvironment(Map.of("DYN_RUNTIME_INHIBITED_DURATION_SECS", "0"))
+                fromEnvironment(Map.of(EnvNames.DYN_RUNTIME_INHIBITED_DURATION_SECS, "0"))
                         .inhibitedDuration());
         assertEquals(
                 Duration.ofSeconds(30),
-                fromEnvironment(Map.of("DYN_RUNTIME_INHIBITED_DURATION_SECS", "30"))
+                fromEnvironment(Map.of(EnvNames.DYN_RUNTIME_INHIBITED_DURATION_SECS, "30"))
                         .inhibitedDuration());
     }
 
@@ -42,7 +43,8 @@ class InhibitionConfigTest {
     @CsvSource({"-1", "1.5", "5s", "abc"})
     void aBadValueNamesTheVariable(String value) {
         RuntimeException failure = assertThrows(
-                RuntimeException.class, () -> fromEnvironment(Map.of("DYN_RUNTIME_INHIBITED_DURATION_SECS", value)));
+                RuntimeException.class,
+                () -> fromEnvironment(Map.of(EnvNames.DYN_RUNTIME_INHIBITED_DURATION_SECS, value)));
         assertEquals(
                 List.of("Invalid configuration: DYN_RUNTIME_INHIBITED_DURATION_SECS=\"" + value
                         + "\": expected a whole number of seconds, 0 or more"),

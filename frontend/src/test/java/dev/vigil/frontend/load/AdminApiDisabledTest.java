@@ -3,25 +3,17 @@ package dev.vigil.frontend.load;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.vigil.frontend.SwitchesProfile;
 
 /** {@code DYN_DISABLE_FRONTEND_ADMIN_API=true}: no {@code /busy_threshold} at all. */
 @QuarkusTest
-@TestProfile(AdminApiDisabledTest.Disabled.class)
+@TestProfile(SwitchesProfile.class)
 class AdminApiDisabledTest {
-
-    public static class Disabled implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("dyn.disable-frontend-admin-api", "true");
-        }
-    }
 
     @Test
     void theThresholdRoutesAreGone() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -16,10 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.vigil.frontend.FakeWorker;
+import dev.vigil.frontend.SwitchesProfile;
 import dev.vigil.frontend.config.OverloadStatusConverter;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.runtime.model.EventSubjects;
@@ -30,15 +29,8 @@ import dev.vigil.runtime.transport.RequestPlane;
 
 /** {@code DYN_HTTP_OVERLOAD_STATUS_CODE=529}: Dynamo's current status for "all workers busy". */
 @QuarkusTest
-@TestProfile(OverloadStatusTest.Overloaded529.class)
+@TestProfile(SwitchesProfile.class)
 class OverloadStatusTest {
-
-    public static class Overloaded529 implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("dyn.http-overload-status-code", "529", "dyn.active-decode-blocks-threshold", "0.5");
-        }
-    }
 
     static final String MODEL = "overload-model";
     static final String CHAT =

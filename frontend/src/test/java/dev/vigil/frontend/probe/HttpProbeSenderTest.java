@@ -23,11 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.vertx.core.Vertx;
 
+import dev.vigil.testing.FakeHttpServer;
+import dev.vigil.testing.FakeHttpServer.Answer;
+
 /** One probe execution against a real HTTP server: what counts as success, and what is sent. */
 class HttpProbeSenderTest {
 
     static Vertx vertx;
-    TestStatusServer server;
+    FakeHttpServer server;
     HttpProbeSender sender;
     final Map<String, String> environment = new HashMap<>();
 
@@ -43,7 +46,7 @@ class HttpProbeSenderTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new TestStatusServer();
+        server = FakeHttpServer.start().otherwise(Answer.json(200, "{}"));
         sender = new HttpProbeSender(vertx, name -> Optional.ofNullable(environment.get(name)));
     }
 
@@ -67,7 +70,7 @@ class HttpProbeSenderTest {
     @ParameterizedTest
     @ValueSource(ints = {200, 201, 204, 299})
     void every2xxIsASuccess(int status) throws Exception {
-        server.status = status;
+        server.otherwise(Answer.json(status, "{}"));
         ProbeOutcome outcome = send(server.url(), get("/health", Duration.ofSeconds(5)));
         assertEquals(ProbeOutcome.Result.SUCCESS, outcome.result());
         assertEquals(status, outcome.status());
@@ -77,7 +80,7 @@ class HttpProbeSenderTest {
     @ParameterizedTest
     @ValueSource(ints = {400, 401, 404, 500, 503})
     void fourAndFiveHundredsFail(int status) throws Exception {
-        server.status = status;
+        server.otherwise(Answer.json(status, "{}"));
         ProbeOutcome outcome = send(server.url(), get("/health", Duration.ofSeconds(5)));
         assertEquals(ProbeOutcome.Result.HTTP_STATUS, outcome.result());
         assertEquals(status, outcome.status());
@@ -87,8 +90,7 @@ class HttpProbeSenderTest {
     @ParameterizedTest
     @ValueSource(ints = {301, 302, 307, 308})
     void redirectsAreNotFollowedAndFail(int status) throws Exception {
-        server.status = status;
-        server.location = server.url() + "/elsewhere";
+        server.otherwise(Answer.json(status, "{}").header("Location", server.url() + "/elsewhere"));
         ProbeOutcome outcome = send(server.url(), get("/health", Duration.ofSeconds(5)));
         assertEquals(ProbeOutcome.Result.HTTP_STATUS, outcome.result());
         assertEquals(status, outcome.status());
@@ -97,15 +99,14 @@ class HttpProbeSenderTest {
 
     @Test
     void noAnswerWithinTheTimeoutFails() throws Exception {
-        server.delayMillis = 3_000;
+        Duration delay = Duration.ofSeconds(3);
+        server.otherwise(Answer.json(200, "{}").delayed(delay));
         Duration timeout = Duration.ofMillis(300);
         ProbeOutcome outcome = send(server.url(), get("/health", timeout));
         assertEquals(ProbeOutcome.Result.TIMEOUT, outcome.result());
         assertEquals(0, outcome.status());
         assertTrue(outcome.latency().compareTo(timeout) >= 0, "ends at the timeout, not before: " + outcome);
-        assertTrue(
-                outcome.latency().compareTo(Duration.ofMillis(server.delayMillis)) < 0,
-                "does not wait for the answer: " + outcome);
+        assertTrue(outcome.latency().compareTo(delay) < 0, "does not wait for the answer: " + outcome);
     }
 
     @Test
@@ -142,13 +143,14 @@ class HttpProbeSenderTest {
         environment.put("PROBE_KEY", "rotated");
         assertTrue(send(server.url(), probe).success());
 
-        TestStatusServer.Seen first = server.seen.get(0);
+        FakeHttpServer.Request first = server.requests().get(0);
         assertEquals("POST", first.method());
-        assertEquals("/v1/chat/completions?key=q1", first.path());
+        assertEquals("/v1/chat/completions?key=q1", first.uri());
         assertEquals(List.of("Bearer first"), first.headers().get("Authorization"));
         assertEquals(List.of("$5"), first.headers().get("X-price"));
         assertEquals("{\"model\":\"mock-model\"}", first.body());
-        assertEquals(List.of("Bearer rotated"), server.seen.get(1).headers().get("Authorization"));
+        assertEquals(
+                List.of("Bearer rotated"), server.requests().get(1).headers().get("Authorization"));
     }
 
     @Test
@@ -167,7 +169,7 @@ class HttpProbeSenderTest {
         ProbeOutcome outcome = send(server.url(), probe);
         assertEquals(ProbeOutcome.Result.ERROR, outcome.result());
         assertEquals("not sent: environment variable PROBE_KEY is not set", outcome.detail());
-        assertEquals(0, server.seen.size());
+        assertEquals(0, server.requests().size());
     }
 
     @Test
@@ -184,13 +186,13 @@ class HttpProbeSenderTest {
                 false,
                 null);
         assertTrue(send(server.url(), head).success());
-        assertEquals("HEAD", server.seen.get(0).method());
+        assertEquals("HEAD", server.requests().get(0).method());
     }
 
     @Test
     void failureDetailsNeverHoldTheResolvedSecret() throws Exception {
         environment.put("TOKEN", "s3cr3t");
-        server.status = 500;
+        server.otherwise(Answer.json(500, "{}"));
         ProbeOutcome outcome = send(server.url(), get("/health?token=${{ env.TOKEN }}", Duration.ofSeconds(5)));
         assertFalse(outcome.detail().contains("s3cr3t"), outcome.detail());
         server.close();

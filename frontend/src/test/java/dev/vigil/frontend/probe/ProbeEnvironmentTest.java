@@ -11,6 +11,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vigil.testing.FakeHttpServer;
+import dev.vigil.testing.FakeHttpServer.Answer;
+
 class ProbeEnvironmentTest {
 
     final Map<String, String> process = Map.of("PROBE_KEY", "from-env", "OTHER", "other");
@@ -47,7 +50,7 @@ class ProbeEnvironmentTest {
                 false,
                 null);
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-        try (TestStatusServer server = new TestStatusServer();
+        try (FakeHttpServer server = FakeHttpServer.start().otherwise(Answer.json(200, "{}"));
                 HttpProbeSender sender =
                         new HttpProbeSender(vertx, new ProbeEnvironment(dir, name -> Optional.empty()))) {
             sender.send(server.url(), probe)
@@ -61,10 +64,10 @@ class ProbeEnvironmentTest {
                     .get();
             assertEquals(
                     java.util.List.of("Bearer first"),
-                    server.seen.get(0).headers().get("Authorization"));
+                    server.requests().get(0).headers().get("Authorization"));
             assertEquals(
                     java.util.List.of("Bearer second"),
-                    server.seen.get(1).headers().get("Authorization"));
+                    server.requests().get(1).headers().get("Authorization"));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }

@@ -31,6 +31,8 @@ import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.testing.FakeHttpServer;
+import dev.vigil.testing.FakeHttpServer.Answer;
 
 /**
  * The frontend's routes with probes configured, in process: a fake worker whose status server (a
@@ -57,15 +59,15 @@ class ProbeGatingTest {
     @Inject
     KnownInstances known;
 
-    TestStatusServer status;
+    FakeHttpServer status;
     FakeWorker worker;
     Instance instance;
     final AtomicInteger received = new AtomicInteger();
 
     @BeforeEach
     void startFakeWorker() throws IOException {
-        status = new TestStatusServer();
-        status.status = 503;
+        status = FakeHttpServer.start().otherwise(Answer.json(200, "{}"));
+        status.otherwise(Answer.json(503, "{}"));
         worker = FakeWorker.start(plane, "gated-model", status.url(), request -> {
                     received.incrementAndGet();
                     try {
@@ -133,7 +135,7 @@ class ProbeGatingTest {
                 .body(containsString(instance.id().decimal()));
         assertEquals(0, received.get(), "no request reached the worker before its probes passed");
 
-        status.status = 200;
+        status.otherwise(Answer.json(200, "{}"));
         // ready_after successes, one interval apart, plus one interval of slack.
         Awaitility.await()
                 .atMost(INTERVAL.multipliedBy(READY_AFTER + 3))

@@ -25,6 +25,8 @@ import dev.vigil.frontend.metrics.ProbeMetrics;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.testing.FakeHttpServer;
+import dev.vigil.testing.FakeHttpServer.Answer;
 
 /**
  * The prober's schedule and gating against a real HTTP server. Intervals here are shorter than
@@ -40,7 +42,7 @@ class ProbeRunnerTest {
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
     static Vertx vertx;
-    TestStatusServer server;
+    FakeHttpServer server;
     SimpleMeterRegistry registry;
     final List<ProbeRunner> runners = new ArrayList<>();
 
@@ -56,7 +58,7 @@ class ProbeRunnerTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new TestStatusServer();
+        server = FakeHttpServer.start().otherwise(Answer.json(200, "{}"));
         registry = new SimpleMeterRegistry();
     }
 
@@ -104,13 +106,13 @@ class ProbeRunnerTest {
         assertTrue(runner.routable(ID));
         assertEquals("ready", runner.view().get(0).state());
         assertEquals(1, runner.routableCount());
-        assertEquals(0, server.seen.size(), "nothing to probe");
+        assertEquals(0, server.requests().size(), "nothing to probe");
     }
 
     @Test
     void anInstanceGetsNoTrafficUntilReadyAfterConsecutiveSuccesses() {
         ProbeRunner runner = runner(probe(1, "/health", 3, false, null));
-        server.status = 503;
+        server.otherwise(Answer.json(503, "{}"));
         runner.sync(worker());
         assertFalse(runner.routable(ID));
         await().atMost(PATIENCE).until(() -> probeView(runner, 0).executions() >= 3);
@@ -118,7 +120,7 @@ class ProbeRunnerTest {
         assertEquals("probing", runner.view().get(0).state());
         assertEquals('×', probeView(runner, 0).symbol());
 
-        server.status = 200;
+        server.otherwise(Answer.json(200, "{}"));
         await().atMost(PATIENCE).until(() -> probeView(runner, 0).successStreak() >= 1);
         if (probeView(runner, 0).successStreak() < 3) {
             assertFalse(runner.routable(ID));
@@ -148,13 +150,14 @@ class ProbeRunnerTest {
 
     @Test
     void oneProbeInFlightAndTheIntervalRunsFromTheEndOfOneToTheStartOfTheNext() {
-        server.delayMillis = 200;
+        server.otherwise(Answer.json(200, "{}").delayed(Duration.ofMillis(200)));
         ProbeRunner runner = runner(probe(1, "/health", 1, false, null));
         runner.sync(worker());
-        await().atMost(PATIENCE).until(() -> server.seen.size() >= 4);
-        assertEquals(1, server.maxInFlight.get(), "never two executions of one probe at once");
+        await().atMost(PATIENCE).until(() -> server.requests().size() >= 4);
+        assertEquals(1, server.maxInFlight(), "never two executions of one probe at once");
         for (int n = 1; n < 4; n++) {
-            long gap = server.seen.get(n).arrivedNanos() - server.finishedNanos.get(n - 1);
+            long gap = server.requests().get(n).arrivedNanos()
+                    - server.finishedNanos().get(n - 1);
             assertTrue(
                     gap >= INTERVAL.toNanos(),
                     "execution " + (n + 1) + " started " + gap / 1_000_000 + " ms after the previous one ended");
@@ -188,7 +191,7 @@ class ProbeRunnerTest {
         ProbeRunner runner = runner(probe(1, "/health", 1, false, null));
         runner.sync(worker());
         await().atMost(PATIENCE).until(() -> runner.routable(ID));
-        server.status = 500;
+        server.otherwise(Answer.json(500, "{}"));
         await().atMost(PATIENCE).until(() -> probeView(runner, 0).failureStreak() >= 5);
         assertTrue(runner.routable(ID), "dstack's latch");
         assertEquals('×', probeView(runner, 0).symbol());
@@ -199,13 +202,13 @@ class ProbeRunnerTest {
         ProbeRunner runner = runner(probe(1, "/health", 2, false, 3));
         runner.sync(worker());
         await().atMost(PATIENCE).until(() -> runner.routable(ID));
-        server.status = 503;
+        server.otherwise(Answer.json(503, "{}"));
         await().atMost(PATIENCE).until(() -> !runner.routable(ID));
         assertEquals("failed", runner.view().get(0).state());
         assertTrue(probeView(runner, 0).failureStreak() >= 3);
         assertEquals(0.0, registry.get(MetricNames.ROUTABLE_INSTANCES).gauge().value());
 
-        server.status = 200;
+        server.otherwise(Answer.json(200, "{}"));
         await().atMost(PATIENCE).until(() -> runner.routable(ID));
         assertTrue(probeView(runner, 0).successStreak() >= 2);
         assertEquals("ready", runner.view().get(0).state());
@@ -215,7 +218,7 @@ class ProbeRunnerTest {
     void timeoutsAndRefusedConnectionsCountAsFailures() throws IOException {
         ProbeRunner runner = runner(new Probe(
                 1, "/health", Probe.Method.GET, List.of(), null, Duration.ofMillis(100), INTERVAL, 1, false, null));
-        server.delayMillis = 1_000;
+        server.otherwise(Answer.json(200, "{}").delayed(Duration.ofMillis(1_000)));
         runner.sync(worker());
         await().atMost(PATIENCE).until(() -> probeView(runner, 0).executions() >= 2);
         assertEquals(ProbeOutcome.Result.TIMEOUT, probeView(runner, 0).last().result());
@@ -261,6 +264,7 @@ class ProbeRunnerTest {
         runner.sync(List.of(GENERATE.instance(ID)));
         assertFalse(runner.routable(ID));
         assertEquals("unprobeable", runner.view().get(0).state());
-        await().during(INTERVAL.multipliedBy(3)).atMost(PATIENCE).until(() -> server.seen.isEmpty());
+        await().during(INTERVAL.multipliedBy(3)).atMost(PATIENCE).until(() -> server.requests()
+                .isEmpty());
     }
 }

@@ -12,10 +12,10 @@ class ConfigProblemTest {
     void aLineNamesTheVariableTheQuotedValueAndWhatIsExpected() {
         assertEquals(
                 "Invalid configuration: DYN_SYSTEM_PORT=\"abc\": expected an integer port 0-65535",
-                ConfigProblem.line("DYN_SYSTEM_PORT", "abc", "expected an integer port 0-65535"));
+                ConfigProblem.line(EnvNames.DYN_SYSTEM_PORT, "abc", "expected an integer port 0-65535"));
         assertEquals(
                 "Invalid configuration: DYN_PROBES_FILE=\"/etc/probes.yaml\": cannot read it",
-                ConfigProblem.line("DYN_PROBES_FILE", Path.of("/etc/probes.yaml"), "cannot read it"));
+                ConfigProblem.line(EnvNames.DYN_PROBES_FILE, Path.of("/etc/probes.yaml"), "cannot read it"));
     }
 
     @Test

@@ -184,6 +184,7 @@ class ConvertersTest {
 
     @Test
     void envNamesFollowTheMicroProfileRule() {
+        // Literals, not EnvNames constants: the expected names are spelled out to check the rule itself.
         assertEquals("DYN_SYSTEM_PORT", EnvNames.forProperty("dyn.system.port"));
         assertEquals(
                 "DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS", EnvNames.forProperty("dyn.system.use-endpoint-health-status"));

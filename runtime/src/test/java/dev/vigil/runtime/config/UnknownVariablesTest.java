@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+// The names here stay literals where the test's point is a misspelt or unknown name (not in EnvNames).
 class UnknownVariablesTest {
 
     @Test
@@ -28,12 +29,18 @@ class UnknownVariablesTest {
         assertEquals(
                 List.of(),
                 UnknownVariables.warnings(Map.of(
-                        "DYN_SYSTEM_PORT", "9090", // the worker's
-                        "DYN_HTTP_PORT", "8000", // the frontend's
-                        "VIGIL_MODEL", "m", // ./vigil's
-                        "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
-                        "PATH", "/usr/bin",
-                        "DYNAMO_HOME", "/opt")));
+                        EnvNames.DYN_SYSTEM_PORT,
+                        "9090", // the worker's
+                        EnvNames.DYN_HTTP_PORT,
+                        "8000", // the frontend's
+                        "VIGIL_MODEL",
+                        "m", // ./vigil's
+                        EnvNames.ETCD_ENDPOINTS,
+                        "http://127.0.0.1:2379",
+                        "PATH",
+                        "/usr/bin",
+                        "DYNAMO_HOME",
+                        "/opt")));
     }
 
     @Test
@@ -47,6 +54,7 @@ class UnknownVariablesTest {
 
     @Test
     void swappedLettersAreOneEdit() {
+        // Literals: the pair spelled out, one letter pair swapped, is what is measured.
         assertEquals(1, UnknownVariables.distance("DYN_SYSTEM_PORT", "DYN_SYSTEM_PROT"));
         assertEquals(0, UnknownVariables.distance("A", "A"));
         assertEquals(3, UnknownVariables.distance("", "ABC"));

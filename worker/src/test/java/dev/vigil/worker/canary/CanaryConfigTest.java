@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.lifecycle.StartupFailure;
 import dev.vigil.testing.ConfigMappings;
 import dev.vigil.worker.config.CanaryConfig;
@@ -38,11 +39,11 @@ class CanaryConfigTest {
     @Test
     void everyVariableIsRead() {
         CanaryConfig config = fromEnvironment(Map.of(
-                "DYN_HEALTH_CHECK_ENABLED", "true",
-                "DYN_CANARY_WAIT_TIME", "0",
-                "DYN_HEALTH_CHECK_REQUEST_TIMEOUT", "7",
-                "DYN_HEALTH_CHECK_PAYLOAD", "@/etc/canary.json",
-                "DYN_HEALTH_CHECK_STALL_TIMEOUT", "0"));
+                EnvNames.DYN_HEALTH_CHECK_ENABLED, "true",
+                EnvNames.DYN_CANARY_WAIT_TIME, "0",
+                EnvNames.DYN_HEALTH_CHECK_REQUEST_TIMEOUT, "7",
+                EnvNames.DYN_HEALTH_CHECK_PAYLOAD, "@/etc/canary.json",
+                EnvNames.DYN_HEALTH_CHECK_STALL_TIMEOUT, "0"));
         assertTrue(config.enabled());
         assertEquals(Duration.ZERO, config.waitTime());
         assertEquals(Duration.ofSeconds(7), config.requestTimeout());

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.lifecycle.StartupFailure;
 import dev.vigil.testing.ConfigMappings;
 import dev.vigil.worker.config.EngineConfig;
@@ -39,11 +40,11 @@ class EngineConfigTest {
     @Test
     void everyVariableIsRead() {
         EngineConfig config = fromEnvironment(Map.of(
-                "DYN_ENGINE", "OpenAI",
-                "DYN_ENGINE_URL", "http://10.0.0.5:8000/v1/",
-                "DYN_ENGINE_MODEL", "Qwen/Qwen3-0.6B",
-                "DYN_ENGINE_HEALTH_PATH", "/ready",
-                "DYN_ENGINE_COMMAND", "vllm serve Qwen/Qwen3-0.6B"));
+                EnvNames.DYN_ENGINE, "OpenAI",
+                EnvNames.DYN_ENGINE_URL, "http://10.0.0.5:8000/v1/",
+                EnvNames.DYN_ENGINE_MODEL, "Qwen/Qwen3-0.6B",
+                EnvNames.DYN_ENGINE_HEALTH_PATH, "/ready",
+                EnvNames.DYN_ENGINE_COMMAND, "vllm serve Qwen/Qwen3-0.6B"));
         OpenAiEngineSettings settings = OpenAiEngineSettings.from(config);
         assertEquals(EngineKind.OPENAI, config.kind());
         assertEquals(URI.create("http://10.0.0.5:8000"), settings.url());
@@ -71,7 +72,7 @@ class EngineConfigTest {
 
     @Test
     void openaiWithoutAUrlFailsStartUpSayingWhatIsMissing() {
-        EngineConfig config = fromEnvironment(Map.of("DYN_ENGINE", "openai"));
+        EngineConfig config = fromEnvironment(Map.of(EnvNames.DYN_ENGINE, "openai"));
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> OpenAiEngineSettings.from(config));
         assertTrue(e.getMessage().startsWith("Invalid configuration: DYN_ENGINE_URL is required"), e.getMessage());
     }
@@ -79,9 +80,9 @@ class EngineConfigTest {
     @Test
     void anUnreadableApiKeyFileFailsStartUp() {
         EngineConfig config = fromEnvironment(Map.of(
-                "DYN_ENGINE", "openai",
-                "DYN_ENGINE_URL", "http://127.0.0.1:8000",
-                "DYN_ENGINE_API_KEY_FILE", "/nonexistent/token"));
+                EnvNames.DYN_ENGINE, "openai",
+                EnvNames.DYN_ENGINE_URL, "http://127.0.0.1:8000",
+                EnvNames.DYN_ENGINE_API_KEY_FILE, "/nonexistent/token"));
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> OpenAiEngineSettings.from(config));
         assertEquals(
                 "Invalid configuration: DYN_ENGINE_API_KEY_FILE=\"/nonexistent/token\": expected a readable file"

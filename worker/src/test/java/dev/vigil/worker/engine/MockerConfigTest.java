@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.vigil.runtime.config.DecimalConverter;
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.config.NonNegativeIntConverter;
 import dev.vigil.runtime.config.PositiveIntConverter;
 import dev.vigil.runtime.lifecycle.StartupFailure;
@@ -33,13 +34,13 @@ class MockerConfigTest {
     @Test
     void everyVariableIsRead() {
         MockerConfig config = fromEnvironment(Map.of(
-                "DYN_MOCKER_ITL_MS", "0",
-                "DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS", "0",
-                "DYN_MOCKER_SPEEDUP_RATIO", "2.5",
-                "DYN_MOCKER_NUM_BLOCKS", "1",
-                "DYN_MOCKER_BLOCK_SIZE", "64",
-                "DYN_MOCKER_MAX_NUM_SEQS", "3",
-                "DYN_MOCKER_STARTUP_DELAY_MS", "1500"));
+                EnvNames.DYN_MOCKER_ITL_MS, "0",
+                EnvNames.DYN_MOCKER_PREFILL_MS_PER_1K_TOKENS, "0",
+                EnvNames.DYN_MOCKER_SPEEDUP_RATIO, "2.5",
+                EnvNames.DYN_MOCKER_NUM_BLOCKS, "1",
+                EnvNames.DYN_MOCKER_BLOCK_SIZE, "64",
+                EnvNames.DYN_MOCKER_MAX_NUM_SEQS, "3",
+                EnvNames.DYN_MOCKER_STARTUP_DELAY_MS, "1500"));
         assertEquals(new MockerSettings(0, 0, 2.5, 1, 64, 3, 1500), MockerSettings.from(config));
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.lifecycle.StartupFailure;
 import dev.vigil.testing.ConfigMappings;
 import dev.vigil.worker.config.WorkerConfig;
@@ -32,8 +33,11 @@ class ShutdownConfigTest {
 
     @Test
     void theLegacyNamesAreReadWhenTheNewOnesAreUnset() {
-        WorkerConfig config = fromEnvironment(
-                Map.of("DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT", "60", "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS", "2"));
+        WorkerConfig config = fromEnvironment(Map.of(
+                EnvNames.DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT,
+                "60",
+                EnvNames.DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS,
+                "2"));
         assertEquals(Duration.ofSeconds(60), config.shutdownTotalTimeout());
         assertEquals(Duration.ofSeconds(2), config.shutdownRouterGrace());
     }
@@ -41,12 +45,12 @@ class ShutdownConfigTest {
     @Test
     void theNewNamesWin() {
         WorkerConfig config = fromEnvironment(Map.of(
-                "DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS", "90",
-                "DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT", "60",
-                "DYN_WORKER_SHUTDOWN_ROUTER_GRACE_SECS", "0",
-                "DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS", "2",
-                "DYN_WORKER_SHUTDOWN_INFLIGHT_TIMEOUT_SECS", "20",
-                "DYN_WORKER_SHUTDOWN_CLEANUP_TIMEOUT_SECS", "0"));
+                EnvNames.DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS, "90",
+                EnvNames.DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT, "60",
+                EnvNames.DYN_WORKER_SHUTDOWN_ROUTER_GRACE_SECS, "0",
+                EnvNames.DYN_GRACEFUL_SHUTDOWN_GRACE_PERIOD_SECS, "2",
+                EnvNames.DYN_WORKER_SHUTDOWN_INFLIGHT_TIMEOUT_SECS, "20",
+                EnvNames.DYN_WORKER_SHUTDOWN_CLEANUP_TIMEOUT_SECS, "0"));
         assertEquals(Duration.ofSeconds(90), config.shutdownTotalTimeout());
         assertEquals(Duration.ZERO, config.shutdownRouterGrace());
         assertEquals(Optional.of(Duration.ofSeconds(20)), config.shutdownInFlightTimeout());
@@ -56,7 +60,8 @@ class ShutdownConfigTest {
     @Test
     void aBadValueNamesTheVariable() {
         RuntimeException failure = assertThrows(
-                RuntimeException.class, () -> fromEnvironment(Map.of("DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS", "0")));
+                RuntimeException.class,
+                () -> fromEnvironment(Map.of(EnvNames.DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS, "0")));
         assertEquals(
                 List.of("Invalid configuration: DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS=\"0\": expected a whole number"
                         + " of seconds, at least 1"),

@@ -35,6 +35,7 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 
+import dev.vigil.runtime.config.EnvNames;
 import dev.vigil.runtime.discovery.DiscoveryJson;
 import dev.vigil.runtime.discovery.mem.InMemoryDiscovery;
 import dev.vigil.runtime.model.EndpointId;
@@ -385,7 +386,7 @@ class TcpRequestPlaneTest extends RequestPlaneContract {
         RecordingObserver observer = new RecordingObserver();
         frontend.call("dynamo_backend.generate-694d98147d54be25", "req-nats", bytes("x"), observer);
         StreamError.CannotConnect error = observer.awaitError(StreamError.CannotConnect.class, patience());
-        assertTrue(error.message().contains("DYN_REQUEST_PLANE"), error.message());
+        assertTrue(error.message().contains(EnvNames.DYN_REQUEST_PLANE), error.message());
     }
 
     @Test

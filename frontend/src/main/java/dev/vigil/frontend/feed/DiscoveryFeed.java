@@ -16,6 +16,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.vigil.frontend.load.BusyMonitor;
 import dev.vigil.frontend.metrics.RequestMetrics;
+import dev.vigil.frontend.model.DrainingWorkers;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
@@ -64,6 +65,9 @@ public class DiscoveryFeed {
     @Inject
     BusyMonitor busy;
 
+    @Inject
+    DrainingWorkers draining;
+
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
@@ -87,6 +91,16 @@ public class DiscoveryFeed {
             requestMetrics.modelsKnown(models.all().keySet());
             change.added().forEach(key -> LOG.infof("Model added: %s", key));
             change.removed().forEach(key -> LOG.infof("Model removed: %s", key));
+            workerStates.refresh();
+        }));
+        watchDraining();
+    }
+
+    private void watchDraining() {
+        subscriptions.add(discovery.watchDraining(change -> {
+            draining.replace(Set.copyOf(change.current().values()));
+            change.added().forEach(key -> LOG.infof("Worker draining: %s", key));
+            change.removed().forEach(key -> LOG.infof("Worker no longer draining: %s", key));
             workerStates.refresh();
         }));
     }

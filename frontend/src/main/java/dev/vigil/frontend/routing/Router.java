@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.vigil.frontend.load.BusyMonitor;
+import dev.vigil.frontend.model.DrainingWorkers;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
@@ -52,6 +53,9 @@ public class Router {
 
     @Inject
     InstancePicker picker;
+
+    @Inject
+    DrainingWorkers draining;
 
     /**
      * Admits a new request for {@code model} or says why not. Load is shed only when every instance
@@ -170,9 +174,14 @@ public class Router {
 
     /** What is missing for a model none of whose instances may take traffic, as clients are told. */
     public String whyUnavailable(ServedModels.Model model) {
-        return model.instancesIn(instances.list()).isEmpty()
-                ? noLiveInstance(model.name())
-                : "Model temporarily unavailable: no instance of " + model.name() + " has passed its probes yet";
+        List<Instance> listed = model.instancesIn(instances.list());
+        if (listed.isEmpty()) {
+            return noLiveInstance(model.name());
+        }
+        if (listed.stream().allMatch(instance -> draining.contains(instance.id()))) {
+            return "Model temporarily unavailable: every instance of " + model.name() + " is draining";
+        }
+        return "Model temporarily unavailable: no instance of " + model.name() + " has passed its probes yet";
     }
 
     /** The 503 message for a model none of whose instances can take a request. */
@@ -214,6 +223,7 @@ public class Router {
      */
     public Eligibility eligibility(InstanceId id) {
         return new Eligibility(
+                draining.contains(id),
                 probes.routable(id),
                 quarantine.contains(id),
                 breakers.permits(id),
@@ -221,19 +231,23 @@ public class Router {
     }
 
     /**
-     * An instance's standing with this frontend. {@code routable}: its probes have passed, so it may
-     * take traffic at all and counts when deciding whether to shed load (an inhibited instance
-     * still counts). {@code candidate}: it may be picked now.
+     * An instance's standing with this frontend. {@code routable}: it is not draining and its probes
+     * have passed, so it may take traffic at all and counts when deciding whether to shed load (an
+     * inhibited instance still counts). {@code candidate}: it may be picked now.
      */
     public record Eligibility(
-            boolean probesPassed, boolean inhibited, boolean circuitPermits, CircuitBreakers.Status circuit) {
+            boolean draining,
+            boolean probesPassed,
+            boolean inhibited,
+            boolean circuitPermits,
+            CircuitBreakers.Status circuit) {
 
         public boolean routable() {
-            return probesPassed;
+            return !draining && probesPassed;
         }
 
         public boolean candidate() {
-            return probesPassed && !inhibited && circuitPermits;
+            return routable() && !inhibited && circuitPermits;
         }
 
         /** Its circuit is open or half open (there is none unless {@code DYN_CB_ENABLED}). */

@@ -208,6 +208,13 @@ public class WorkerStates {
                     : status(State.JOINING, "listed, no model card yet");
         }
         Router.Eligibility standing = router.eligibility(id);
+        if (standing.draining()) {
+            int running = router.inFlight(id);
+            return status(
+                    State.DRAINING,
+                    "drained by an operator (POST /engine/drain); " + running
+                            + " request(s) of this frontend still running on it");
+        }
         if (probe != null && !standing.probesPassed()) {
             return status(
                     State.PROBING,

@@ -55,6 +55,19 @@ public interface Discovery extends AutoCloseable {
     Subscription watchModels(DiscoveryListener<ModelCard> listener);
 
     /**
+     * Vigil's: marks this process as draining in discovery (under its lease, so the mark goes with
+     * the process), or removes the mark. Frontends leave a draining process out of routing; the
+     * mark lives here rather than in one frontend's memory so every frontend, and one started later,
+     * honours it. Idempotent. Blocks until written.
+     *
+     * @throws DiscoveryException when it cannot be written
+     */
+    void markDraining(boolean draining);
+
+    /** Watches the draining marks of all processes, with the same guarantees as {@link #watchInstances}. */
+    Subscription watchDraining(DiscoveryListener<InstanceId> listener);
+
+    /**
      * Registers a callback for when the primary lease is lost for good (it could not be renewed
      * before it expired): the process's registrations are gone and it must stop serving.
      */

@@ -53,6 +53,7 @@ public final class DiscoveryJson {
 
     private static final String ENDPOINT_TYPE = "Endpoint";
     private static final String MODEL_TYPE = "Model";
+    private static final String DRAINING_TYPE = "Draining";
     private static final String SYSTEM_STATUS_URL = "system_status_url";
     /** Dynamo's {@code TransportType} variants: {@code Nats} is renamed {@code nats_tcp}, {@code Tcp} is {@code tcp}. */
     private static final String NATS_TRANSPORT = "nats_tcp";
@@ -126,6 +127,29 @@ public final class DiscoveryJson {
             json.writeNumberField("kv_total_blocks", card.kvTotalBlocks());
             json.writeNumberField("block_size", card.blockSize());
             json.writeNumberField("max_num_seqs", card.maxNumSeqs());
+        });
+    }
+
+    /** The value stored at {@link DiscoveryKeys#draining(InstanceId)}: {@code {"type":"Draining","instance_id":N}}. */
+    public static String encodeDraining(InstanceId id) {
+        return write(json -> {
+            json.writeStringField("type", DRAINING_TYPE);
+            writeId(json, id);
+        });
+    }
+
+    /** The draining process stored at {@code key}, or empty with a WARN naming the key, like {@link #decodeInstance}. */
+    public static Optional<InstanceId> decodeDraining(String key, byte[] value) {
+        return decode(key, () -> {
+            JsonNode node = tree(value);
+            requireType(node, DRAINING_TYPE);
+            InstanceId id = id(node);
+            InstanceId named = DiscoveryKeys.parseDraining(key)
+                    .orElseThrow(() -> new IllegalArgumentException("not a draining key"));
+            if (!named.equals(id)) {
+                throw new IllegalArgumentException("value names " + id.hex() + ", not its key's " + named.hex());
+            }
+            return id;
         });
     }
 

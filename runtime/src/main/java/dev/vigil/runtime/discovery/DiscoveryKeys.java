@@ -28,6 +28,13 @@ public final class DiscoveryKeys {
     /** Every model card key starts with this. */
     public static final String MODELS_PREFIX = "v1/mdc/";
 
+    /**
+     * Vigil's: a worker process an operator asked to drain has a key under this prefix, named by its
+     * instance id alone (a drain takes the whole process out of routing, every endpoint at once).
+     * Dynamo's frontends do not read it; Vigil's leave the process out of routing while it exists.
+     */
+    public static final String DRAINING_PREFIX = "v1/vigil/draining/";
+
     private DiscoveryKeys() {}
 
     /**
@@ -69,6 +76,20 @@ public final class DiscoveryKeys {
         return parse(MODELS_PREFIX, key);
     }
 
+    /** {@code v1/vigil/draining/694d98147d54be25}: the process {@code id} is draining. */
+    public static String draining(InstanceId id) {
+        return DRAINING_PREFIX + id.hex();
+    }
+
+    /** The process a draining key names; empty when it is not one. */
+    public static Optional<InstanceId> parseDraining(String key) {
+        if (key == null || !key.startsWith(DRAINING_PREFIX)) {
+            return Optional.empty();
+        }
+        String hex = key.substring(DRAINING_PREFIX.length());
+        return canonicalHex(hex) ? Optional.of(InstanceId.fromHex(hex)) : Optional.empty();
+    }
+
     private static String key(String prefix, EndpointId endpoint, InstanceId id) {
         return prefix
                 + segment("namespace", endpoint.namespace())
@@ -103,10 +124,17 @@ public final class DiscoveryKeys {
             }
         }
         String hex = parts[3];
-        // Keys are written lower-case and unpadded; anything else would not round-trip to the same key.
-        if (hex.length() > 16 || !hex.matches("[0-9a-f]+") || (hex.length() > 1 && hex.startsWith("0"))) {
+        if (!canonicalHex(hex)) {
             return Optional.empty();
         }
         return Optional.of(new Parsed(new EndpointId(parts[0], parts[1], parts[2]), InstanceId.fromHex(hex)));
+    }
+
+    // Keys are written lower-case and unpadded; anything else would not round-trip to the same key.
+    private static boolean canonicalHex(String hex) {
+        return !hex.isEmpty()
+                && hex.length() <= 16
+                && hex.matches("[0-9a-f]+")
+                && !(hex.length() > 1 && hex.startsWith("0"));
     }
 }

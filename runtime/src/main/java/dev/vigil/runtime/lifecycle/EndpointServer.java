@@ -76,6 +76,17 @@ public final class EndpointServer {
         discovery.register(instance);
     }
 
+    /** Requests in flight now on the served endpoint named {@code endpoint} ({@code generate}); 0 if not served. */
+    public synchronized int inFlight(String endpoint) {
+        int total = 0;
+        for (Served s : served) {
+            if (s.instance().endpoint().equals(endpoint)) {
+                total += s.endpoint().inFlight();
+            }
+        }
+        return total;
+    }
+
     /** Whether any endpoint is being served (or was, before a stop). */
     public synchronized boolean isEmpty() {
         return served.isEmpty();

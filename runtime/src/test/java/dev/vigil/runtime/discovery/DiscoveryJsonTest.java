@@ -141,4 +141,18 @@ class DiscoveryJsonTest {
         String notAKey = "v1/instances/dynamo/backend/generate";
         assertEquals(Optional.empty(), DiscoveryJson.decodeInstance(notAKey, SEED_JSON.getBytes(UTF_8)));
     }
+
+    @Test
+    void aDrainingMarkRoundTripsAndAValueNamingAnotherProcessIsSkipped() {
+        InstanceId id = InstanceId.fromHex("f94d98147d54be25"); // above 2^63: written unsigned
+        String key = DiscoveryKeys.draining(id);
+        String value = DiscoveryJson.encodeDraining(id);
+        assertEquals("{\"type\":\"Draining\",\"instance_id\":" + id.decimal() + "}", value);
+        assertEquals(java.util.Optional.of(id), DiscoveryJson.decodeDraining(key, value.getBytes(UTF_8)));
+        String other = DiscoveryJson.encodeDraining(InstanceId.fromHex("1"));
+        assertTrue(DiscoveryJson.decodeDraining(key, other.getBytes(UTF_8)).isEmpty());
+        assertTrue(DiscoveryJson.decodeDraining(key, "{\"type\":\"Model\"}".getBytes(UTF_8))
+                .isEmpty());
+        assertTrue(DiscoveryJson.decodeDraining(key, "not json".getBytes(UTF_8)).isEmpty());
+    }
 }

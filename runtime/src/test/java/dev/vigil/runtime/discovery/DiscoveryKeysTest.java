@@ -89,4 +89,16 @@ class DiscoveryKeysTest {
                 IllegalArgumentException.class,
                 () -> DiscoveryKeys.instance(new EndpointId("dynamo", "", "generate"), SEED));
     }
+
+    @Test
+    void aDrainingKeyNamesTheProcessAloneAndParsesBackOnlyWhenCanonical() {
+        assertEquals("v1/vigil/draining/694d98147d54be25", DiscoveryKeys.draining(SEED));
+        assertEquals(java.util.Optional.of(SEED), DiscoveryKeys.parseDraining("v1/vigil/draining/694d98147d54be25"));
+        for (String bad : new String[] {
+            "v1/vigil/draining/", "v1/vigil/draining/0694d98147d54be25", "v1/vigil/draining/694D98147D54BE25",
+            "v1/vigil/draining/694d98147d54be25/x", "v1/instances/694d98147d54be25", "v1/vigil/draining/xyz"
+        }) {
+            assertTrue(DiscoveryKeys.parseDraining(bad).isEmpty(), bad);
+        }
+    }
 }

@@ -31,15 +31,18 @@ import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.time.Clock;
+import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.worker.canary.CanaryChecks;
 import dev.vigil.worker.config.WorkerConfig;
+import dev.vigil.worker.drain.WorkerDrain;
 import dev.vigil.worker.endpoint.EndpointHandlers;
 import dev.vigil.worker.endpoint.EndpointHealthHook;
 import dev.vigil.worker.endpoint.WorkerEndpoint;
 import dev.vigil.worker.engine.Engine;
 import dev.vigil.worker.engine.EngineCapacity;
 import dev.vigil.worker.metrics.CancellationMetrics;
+import dev.vigil.worker.metrics.DrainMetrics;
 import dev.vigil.worker.metrics.EndpointMetrics;
 import dev.vigil.worker.metrics.PlaneMetrics;
 import dev.vigil.worker.metrics.ShutdownMetrics;
@@ -92,6 +95,9 @@ public class WorkerLifecycle {
     @Inject
     Clock clock;
 
+    @Inject
+    WorkerDrain drain;
+
     private EndpointServer endpoints;
     private final Map<WorkerEndpoint, EndpointMetrics> endpointMetrics = new EnumMap<>(WorkerEndpoint.class);
     private Runnable cancelled;
@@ -118,6 +124,7 @@ public class WorkerLifecycle {
                     new EndpointMetrics(registry, runtime.namespace(), worker.component(), endpoint.wireName()));
         }
         cancelled = cancellations();
+        DrainMetrics.register(registry, () -> drain.status().state());
     }
 
     void start(@Observes StartupEvent event) {
@@ -156,8 +163,9 @@ public class WorkerLifecycle {
             // The canary payload before the transport, as Dynamo registers it: with the canary on,
             // the endpoint is notready from the first moment it could be seen.
             canary.registerTarget(endpoint);
-            endpoints.serve(instance, handlers.forEndpoint(endpoint));
+            endpoints.serve(instance, refusedWhileDraining(endpoint, handlers.forEndpoint(endpoint)));
         }
+        drain.countInFlightWith(() -> endpoints.inFlight(WorkerEndpoint.GENERATE.wireName()));
         EndpointId generate =
                 new EndpointId(runtime.namespace(), worker.component(), WorkerEndpoint.GENERATE.wireName());
         EngineCapacity capacity = engine.capacity();
@@ -175,6 +183,23 @@ public class WorkerLifecycle {
                 "Worker ready: instance %s serving %s.%s.{generate,clear_kv_blocks,load_metrics}, model %s,"
                         + " system status at %s",
                 id.hex(), runtime.namespace(), worker.component(), worker.modelName(), statusUrl);
+    }
+
+    /**
+     * A draining worker answers a new generate request busy, so a frontend that has not seen its
+     * draining mark yet sends it elsewhere at no cost to this worker; the other endpoints still answer.
+     */
+    private RequestHandler refusedWhileDraining(WorkerEndpoint endpoint, RequestHandler handler) {
+        if (endpoint != WorkerEndpoint.GENERATE) {
+            return handler;
+        }
+        return request -> {
+            if (drain.refusing()) {
+                request.failBusy("this worker is draining: it takes no new requests");
+            } else {
+                handler.handle(request);
+            }
+        };
     }
 
     /** Counts each cancelled request once: {@code dynamo_component_cancellation_total}. */
@@ -196,6 +221,7 @@ public class WorkerLifecycle {
 
     synchronized void stop(@Observes ShutdownEvent event) {
         stopping = true;
+        drain.shuttingDown();
         // One budget for the whole shutdown; every stage takes from it (DYN_WORKER_SHUTDOWN_*).
         ShutdownBudget budget =
                 ShutdownBudget.start(worker.shutdownTotalTimeout(), worker.shutdownCleanupTimeout(), clock);

@@ -68,6 +68,13 @@ public final class WorkerMetricNames {
      * subscription fell too far behind (the plane's bounds, {@code PlaneExecutor}).
      */
     public static final String PLANE_TASKS_REJECTED = "vigil.worker.plane.tasks.rejected";
+    /**
+     * Vigil's: {@code vigil_worker_drain_state{state}}, 1 for the state the drain API reports now
+     * ({@code serving}, {@code draining}, {@code drained}, {@code shutting_down}), 0 for the others.
+     */
+    public static final String DRAIN_STATE = "vigil.worker.drain.state";
+    /** The drain state a {@link #DRAIN_STATE} series stands for. */
+    public static final String STATE_TAG = "state";
     /** The shutdown stage: {@code unregister}, {@code router_grace}, {@code stop_admission}, {@code inflight}, {@code cleanup}. */
     public static final String STAGE_TAG = "stage";
     /** How the stage ended: {@code started}, {@code completed}, {@code timed_out}, {@code skipped}. */

@@ -255,6 +255,21 @@ public final class EtcdDiscovery implements Discovery {
     }
 
     @Override
+    public void markDraining(boolean draining) {
+        String key = DiscoveryKeys.draining(instanceId);
+        if (draining) {
+            create(key, DiscoveryJson.encodeDraining(instanceId));
+        } else {
+            delete(key);
+        }
+    }
+
+    @Override
+    public Subscription watchDraining(DiscoveryListener<InstanceId> listener) {
+        return watch(DiscoveryKeys.DRAINING_PREFIX, DiscoveryJson::decodeDraining, listener);
+    }
+
+    @Override
     public void onLeaseLost(Runnable callback) {
         keeper.onLost(Objects.requireNonNull(callback, "callback"));
     }

@@ -54,9 +54,11 @@ public final class InMemoryDiscovery implements Discovery {
         // every watcher sees the writes in the same order.
         private final Map<String, Owned<Instance>> instances = new HashMap<>();
         private final Map<String, Owned<ModelCard>> models = new HashMap<>();
+        private final Map<String, Owned<InstanceId>> draining = new HashMap<>();
         private final Set<InstanceId> ids = new HashSet<>();
         private final List<MemSubscription<Instance>> instanceWatches = new ArrayList<>();
         private final List<MemSubscription<ModelCard>> modelWatches = new ArrayList<>();
+        private final List<MemSubscription<InstanceId>> drainingWatches = new ArrayList<>();
 
         /** The store of this JVM, for apps whose beans cannot share a store object otherwise. */
         public static Store shared() {
@@ -84,6 +86,10 @@ public final class InMemoryDiscovery implements Discovery {
             return values(models);
         }
 
+        synchronized Map<String, InstanceId> draining() {
+            return values(draining);
+        }
+
         synchronized <T> void create(Map<String, Owned<T>> map, String key, InstanceId owner, T value) {
             Owned<T> existing = map.get(key);
             if (existing == null) {
@@ -108,6 +114,7 @@ public final class InMemoryDiscovery implements Discovery {
         synchronized void deleteAll(InstanceId owner) {
             boolean removed = instances.values().removeIf(o -> o.owner().equals(owner));
             removed |= models.values().removeIf(o -> o.owner().equals(owner));
+            removed |= draining.values().removeIf(o -> o.owner().equals(owner));
             if (removed) {
                 changed();
             }
@@ -121,6 +128,7 @@ public final class InMemoryDiscovery implements Discovery {
         synchronized void unwatch(MemSubscription<?> watch) {
             instanceWatches.remove(watch);
             modelWatches.remove(watch);
+            drainingWatches.remove(watch);
         }
 
         private void changed() {
@@ -131,6 +139,10 @@ public final class InMemoryDiscovery implements Discovery {
             if (!modelWatches.isEmpty()) {
                 Map<String, ModelCard> now = values(models);
                 modelWatches.forEach(w -> w.post(now));
+            }
+            if (!drainingWatches.isEmpty()) {
+                Map<String, InstanceId> now = values(draining);
+                drainingWatches.forEach(w -> w.post(now));
             }
         }
 
@@ -216,6 +228,22 @@ public final class InMemoryDiscovery implements Discovery {
     @Override
     public Subscription watchModels(DiscoveryListener<ModelCard> listener) {
         return watch(listener, store.modelWatches, Store::models);
+    }
+
+    @Override
+    public void markDraining(boolean draining) {
+        String key = DiscoveryKeys.draining(id);
+        if (draining) {
+            requireOpen();
+            store.create(store.draining, key, id, id);
+        } else {
+            store.delete(store.draining, key, id);
+        }
+    }
+
+    @Override
+    public Subscription watchDraining(DiscoveryListener<InstanceId> listener) {
+        return watch(listener, store.drainingWatches, Store::draining);
     }
 
     private <T> Subscription watch(

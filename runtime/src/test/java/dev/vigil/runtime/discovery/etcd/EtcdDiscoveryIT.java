@@ -41,6 +41,7 @@ import dev.vigil.runtime.discovery.RecordingListener;
 import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.Instance;
+import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.testing.EtcdServer;
 import dev.vigil.testing.FreePort;
@@ -157,6 +158,35 @@ class EtcdDiscoveryIT {
         assertTrue(worker.instances().contains(generate));
         assertTrue(worker.models().contains(card));
         assertEquals(TTL, worker.leaseTtl());
+    }
+
+    @Test
+    void aDrainingMarkIsAKeyUnderTheLeaseThatWatchersSeeComeAndGo() throws Exception {
+        EtcdDiscovery worker = connect();
+        EtcdDiscovery frontend = connect();
+        InstanceId id = worker.instanceId();
+        RecordingListener<InstanceId> listener = new RecordingListener<>();
+        frontend.watchDraining(listener);
+
+        worker.markDraining(true);
+        worker.markDraining(true); // idempotent: the same value under the same lease
+        KeyValue kv = rawGet("v1/vigil/draining/" + id.hex()).orElseThrow();
+        assertEquals(
+                "{\"type\":\"Draining\",\"instance_id\":" + id.decimal() + "}",
+                kv.getValue().toString(UTF_8));
+        assertEquals(id.value(), kv.getLease());
+        await().atMost(DELIVERY).until(() -> listener.current().containsValue(id));
+
+        worker.markDraining(false);
+        worker.markDraining(false); // idempotent too
+        assertTrue(rawGet("v1/vigil/draining/" + id.hex()).isEmpty());
+        await().atMost(DELIVERY).until(() -> !listener.current().containsValue(id));
+
+        // The mark goes with the process: closing revokes the lease.
+        worker.markDraining(true);
+        await().atMost(DELIVERY).until(() -> listener.current().containsValue(id));
+        worker.close();
+        await().atMost(DELIVERY).until(() -> !listener.current().containsValue(id));
     }
 
     @Test

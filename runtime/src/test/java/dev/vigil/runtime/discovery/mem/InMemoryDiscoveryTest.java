@@ -193,4 +193,19 @@ class InMemoryDiscoveryTest {
             assertTrue(b.instances().contains(instance));
         }
     }
+
+    @Test
+    void aDrainingMarkIsSeenByWatchersAndGoesWithTheProcess() {
+        RecordingListener<InstanceId> listener = new RecordingListener<>();
+        frontend.watchDraining(listener);
+        worker.markDraining(true);
+        worker.markDraining(true);
+        await().atMost(DELIVERY).until(() -> listener.current().containsValue(worker.instanceId()));
+        worker.markDraining(false);
+        await().atMost(DELIVERY).until(() -> listener.current().isEmpty());
+        worker.markDraining(true);
+        await().atMost(DELIVERY).until(() -> !listener.current().isEmpty());
+        worker.close();
+        await().atMost(DELIVERY).until(() -> listener.current().isEmpty());
+    }
 }

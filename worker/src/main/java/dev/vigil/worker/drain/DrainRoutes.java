@@ -14,7 +14,7 @@ import dev.vigil.worker.status.StatusServerErrors;
  * and {@code GET /engine/status}, each answering {@code {"state","inflight","safe_to_delete"}}. Drain
  * and resume write to discovery, so they run off the event loop. Errors use the status server's
  * error shape ({@link StatusServerErrors}): 409 while shutting down, 503 when discovery cannot be
- * written. Other methods on these paths fall through to the status server's 405/404.
+ * written; other methods on these paths, 405.
  */
 @ApplicationScoped
 public class DrainRoutes {
@@ -30,6 +30,14 @@ public class DrainRoutes {
         router.post(DRAIN).blockingHandler(ctx -> answer(ctx, drain::drain));
         router.post(RESUME).blockingHandler(ctx -> answer(ctx, drain::resume));
         router.get(STATUS).handler(ctx -> send(ctx, drain.status()));
+        for (String path : new String[] {DRAIN, RESUME, STATUS}) {
+            router.route(path)
+                    .handler(ctx -> StatusServerErrors.sendJson(
+                            ctx,
+                            405,
+                            "Method not allowed",
+                            "Method " + ctx.request().method() + " not allowed on " + path));
+        }
     }
 
     private static void answer(RoutingContext ctx, java.util.function.Supplier<WorkerDrain.Status> action) {

@@ -30,6 +30,11 @@ import dev.vigil.runtime.model.Instance;
  * router's mode decides. Never considered: an instance discovery does not list, and one that never
  * passed its probes (gating a new worker holds, whatever else fails).
  *
+ * <p>An attempt failed open is an attempt like any other: its outcome counts as usual, so a success
+ * on a half-open circuit counts toward closing it, and a failure inhibits the instance again or
+ * counts for its circuit; an open circuit takes no outcome until its timeout, so failing open does
+ * not close it early.
+ *
  * <p>Logged once per model when it starts failing open (WARN) and once when it stops (INFO), not per
  * request; every attempt is counted in {@code vigil_frontend_fail_open_total{model,reason}}.
  */

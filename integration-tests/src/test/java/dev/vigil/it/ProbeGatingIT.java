@@ -148,9 +148,11 @@ class ProbeGatingIT {
         return process;
     }
 
-    static Frontend frontend(String name, String probes) {
-        Cluster.App app =
-                cluster.frontend(name).env(EnvNames.DYN_PROBES, probes).start();
+    static Frontend frontend(String name, String probes, String... extraEnv) {
+        Cluster.App app = cluster.frontend(name)
+                .env(EnvNames.DYN_PROBES, probes)
+                .env(extraEnv)
+                .start();
         track(app.process());
         app.awaitLive(START);
         return new Frontend(app.process(), app.url());
@@ -624,10 +626,14 @@ class ProbeGatingIT {
     void failureThresholdTakesAWorkerOutAndItComesBackWhenHealed() throws Exception {
         String model = "threshold-model";
         int failureThreshold = 2;
+        // Strict routing: this test is about the probes taking the worker out. By default the
+        // frontend would fail open to it, its only worker, once admitted (RoutingPolicyIT, RouterTest).
         Frontend f = frontend(
                 "threshold",
                 "[{type: http, url: /health, interval: 1s, ready_after: 1, failure_threshold: " + failureThreshold
-                        + "}]");
+                        + "}]",
+                EnvNames.DYN_ROUTER_FAIL_OPEN,
+                "false");
         // Canary every second while idle: an engine fault turns /health 503 within a couple of seconds.
         Worker w = worker(
                 "threshold",

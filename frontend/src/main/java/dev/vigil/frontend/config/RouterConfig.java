@@ -6,12 +6,16 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import dev.vigil.runtime.config.NonNegativeIntConverter;
+import dev.vigil.runtime.config.StrictBooleanConverter;
 
 /** How requests are spread over worker instances. */
 @ConfigMapping(prefix = "dyn.router")
 public interface RouterConfig {
 
-    /** {@code DYN_ROUTER_MODE}: {@code round-robin} or {@code random}. */
+    /**
+     * {@code DYN_ROUTER_MODE}: {@code round-robin}, {@code random}, {@code power-of-two} or {@code
+     * least-loaded} (see {@link RouterMode}).
+     */
     @WithDefault("round-robin")
     @WithConverter(RouterMode.Converter.class)
     RouterMode mode();
@@ -27,4 +31,16 @@ public interface RouterConfig {
     @WithDefault("0")
     @WithConverter(NonNegativeIntConverter.class)
     int minInitialWorkers();
+
+    /**
+     * {@code DYN_ROUTER_FAIL_OPEN} (Vigil's): when every instance of a model that discovery lists and
+     * that passed its probes once is kept out by this frontend's own judgement (inhibited, circuit
+     * open, probes failing after they had passed), a request goes to the least bad of them instead of
+     * every client getting 503 (Envoy's panic threshold). {@code false}: such requests get 503. An
+     * instance that never passed its probes gets nothing either way.
+     */
+    @WithName("fail-open")
+    @WithDefault("true")
+    @WithConverter(StrictBooleanConverter.class)
+    boolean failOpen();
 }

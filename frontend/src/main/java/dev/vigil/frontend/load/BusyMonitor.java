@@ -90,6 +90,18 @@ public class BusyMonitor {
         }
     }
 
+    /**
+     * The fraction of its KV cache blocks the worker last reported in use, 0 to 1; 0 for a worker never
+     * heard from or reporting no blocks. What load-aware routing breaks ties with.
+     */
+    public double kvUsage(InstanceId worker) {
+        LoadMetrics load = loads.get(worker);
+        if (load == null || load.kvTotalBlocks() <= 0) {
+            return 0;
+        }
+        return Math.min(1.0, Math.max(0.0, (double) load.kvUsedBlocks() / load.kvTotalBlocks()));
+    }
+
     /** The thresholds that apply to a model now. */
     public Thresholds thresholds(String model) {
         return perModel.getOrDefault(model, defaults);

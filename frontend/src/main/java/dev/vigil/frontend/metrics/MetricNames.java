@@ -84,6 +84,13 @@ public final class MetricNames {
      */
     public static final String BUSY_ANSWERS = "vigil.frontend.busy.answers";
     /**
+     * Vigil's: {@code vigil_frontend_fail_open_total{model,reason}}, attempts sent to an instance this
+     * frontend had excluded ({@code DYN_ROUTER_FAIL_OPEN}) because every instance of the model was;
+     * {@code reason} is the worst exclusion of the instance taken ({@code inhibited}, {@code
+     * circuit_half_open}, {@code circuit_open}, {@code probes_failed}).
+     */
+    public static final String FAIL_OPEN = "vigil.frontend.fail.open";
+    /**
      * Vigil's: {@code vigil_frontend_slow_clients_cut_total{model,reason}}, streaming clients cut for
      * not reading their response: {@code stalled} (unwritable for {@code
      * DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS}) or {@code buffer_full} (the stream's bound was reached on a

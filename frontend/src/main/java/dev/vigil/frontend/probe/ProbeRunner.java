@@ -126,6 +126,15 @@ public final class ProbeRunner implements AutoCloseable {
         return target != null && target.state.routable();
     }
 
+    /** Did this process pass its probes once (every known one does when there are no probes)? */
+    public boolean admittedOnce(InstanceId id) {
+        if (probes.isEmpty()) {
+            return true;
+        }
+        Target target = targets.get(id);
+        return target != null && target.state.admittedOnce();
+    }
+
     /** How many known processes may receive requests. */
     public int routableCount() {
         if (probes.isEmpty()) {

@@ -65,6 +65,14 @@ final class ProbedInstance {
         return routable;
     }
 
+    /**
+     * Whether it was admitted at some point, routable now or not: an instance its probes took out
+     * again had proved it can serve, one still probing never has.
+     */
+    synchronized boolean admittedOnce() {
+        return state == State.READY || state == State.FAILED;
+    }
+
     synchronized boolean active(int probe) {
         return streaks.get(probe).active();
     }

@@ -60,6 +60,15 @@ public class Probes {
         return runner().routable(id);
     }
 
+    /**
+     * Whether the process passed its probes at some point, even if they took it out since: only such
+     * a process may be sent a request when every other choice is gone (fail-open). One that never
+     * passed them gets nothing: gating new workers holds whatever else fails.
+     */
+    public boolean admittedOnce(InstanceId id) {
+        return runner().admittedOnce(id);
+    }
+
     public List<Probe> configured() {
         return runner().probes();
     }

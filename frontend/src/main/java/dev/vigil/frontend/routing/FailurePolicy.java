@@ -102,6 +102,8 @@ public final class FailurePolicy {
     private boolean migratable = true;
     /** Instances whose engine said it was full for this request: they are not asked again. */
     private Set<InstanceId> refusedBusy = Set.of();
+    /** The instance the last attempt failed on: a retry or migration never fails open back onto it. */
+    private InstanceId failedOn;
 
     FailurePolicy(
             FailurePolicies.Settings settings,
@@ -142,6 +144,7 @@ public final class FailurePolicy {
      */
     public Decision failed(Attempt attempt, StreamError error, int generated) {
         attempt.failed(error);
+        failedOn = attempt.instance().id();
         if (error instanceof StreamError.Busy) {
             return busy(attempt, error);
         }
@@ -165,7 +168,7 @@ public final class FailurePolicy {
 
     /** The backoff of a {@link Retry} is over: where the request goes now. */
     public Decision afterBackoff() {
-        return router.next(model)
+        return router.next(model, Set.of(), failedOn)
                 .<Decision>map(Migrate::new)
                 .orElseGet(() -> new Fail(false, Router.noLiveInstance(model)));
     }
@@ -181,7 +184,7 @@ public final class FailurePolicy {
         }
         refusedBusy.add(attempt.instance().id());
         metrics.busyAnswer(model);
-        Optional<Attempt> next = router.next(model, refusedBusy);
+        Optional<Attempt> next = router.next(model, refusedBusy, null);
         if (next.isPresent()) {
             LOG.infof(
                     "Instance %s is busy (%s); sending request %s to instance %s",
@@ -228,7 +231,7 @@ public final class FailurePolicy {
             LOG.warnf("Cannot recreate stream: %s", migratable ? "Migration limit exhausted" : "migration disabled");
             return Optional.empty();
         }
-        Optional<Attempt> next = router.next(model);
+        Optional<Attempt> next = router.next(model, Set.of(), failedOn);
         if (next.isEmpty()) {
             LOG.warnf("Cannot recreate stream: no instance left for %s", model);
             return next;

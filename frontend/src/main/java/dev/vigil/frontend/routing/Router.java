@@ -1,13 +1,11 @@
 package dev.vigil.frontend.routing;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +23,8 @@ import dev.vigil.runtime.model.InstanceId;
  * candidate for a model when discovery lists it under that model now, its probes have passed, and it
  * is not inhibited after a failure (or, with {@code DYN_CB_ENABLED}, its circuit lets a request
  * through); among candidates, those under their busy thresholds are
- * preferred, and {@code DYN_ROUTER_MODE} picks one.
+ * preferred, and {@code DYN_ROUTER_MODE} picks one. When this frontend's own judgement leaves no
+ * candidate, {@link FailOpen} may still send the request to the least bad excluded instance.
  *
  * <p>Every call reads current membership. A request that migrates asks again, so an instance that
  * joined after the request started is as good a target as one that was there before.
@@ -55,7 +54,13 @@ public class Router {
     InstancePicker picker;
 
     @Inject
-    DrainingWorkers draining;
+    DrainingWorkers draining = new DrainingWorkers();
+
+    @Inject
+    FailOpen failOpen;
+
+    @Inject
+    InFlightAttempts inFlight = new InFlightAttempts();
 
     /**
      * Admits a new request for {@code model} or says why not. Load is shed only when every instance
@@ -68,13 +73,16 @@ public class Router {
         }
         List<Instance> live = routableInstances(served);
         if (live.isEmpty()) {
-            return new Admission.Unavailable(whyUnavailable(served));
+            return failOpen(served, Set.of(), null)
+                    .<Admission>map(Admission.Routed::new)
+                    .orElseGet(() -> new Admission.Unavailable(whyUnavailable(served)));
         }
         Set<InstanceId> busyIds = busyAmong(model, live);
         if (busyIds.size() == live.size()) {
             return new Admission.AllBusy(live.size());
         }
-        return pickAmong(live, busyIds)
+        return pickAmong(model, live, busyIds)
+                .or(() -> failOpen(served, Set.of(), null))
                 .<Admission>map(Admission.Routed::new)
                 .orElseGet(() -> new Admission.Unavailable(noLiveInstance(model)));
     }
@@ -85,14 +93,16 @@ public class Router {
      * has already been streaming would lose it.
      */
     public Optional<Attempt> next(String model) {
-        return next(model, Set.of());
+        return next(model, Set.of(), null);
     }
 
     /**
      * As {@link #next(String)}, leaving out {@code refused}: the instances that answered this request
-     * that their engine is full. Empty when only those are left.
+     * that their engine is full. Empty when only those are left. {@code failedOn}, the instance the
+     * request just failed on (null if none), is never failed open to: the request fails open only
+     * onto another excluded instance, and is refused when there is none.
      */
-    public Optional<Attempt> next(String model, Set<InstanceId> refused) {
+    public Optional<Attempt> next(String model, Set<InstanceId> refused, InstanceId failedOn) {
         ServedModels.Model served = models.find(model);
         if (served == null) {
             return Optional.empty();
@@ -101,7 +111,7 @@ public class Router {
         if (!refused.isEmpty()) {
             live.removeIf(instance -> refused.contains(instance.id()));
         }
-        return pickAmong(live, busyAmong(model, live));
+        return pickAmong(model, live, busyAmong(model, live)).or(() -> failOpen(served, refused, failedOn));
     }
 
     /**
@@ -129,8 +139,6 @@ public class Router {
         breakers.failure(instance.id(), what);
     }
 
-    private final Map<InstanceId, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-
     /**
      * The instance's engine was full and took nothing of the request: busy is not dead, so nothing
      * counts against it (no inhibition, no circuit failure); a half-open trial it held is free again.
@@ -141,20 +149,16 @@ public class Router {
 
     /** An attempt of a request was given the instance; {@link #attemptEnded} follows once. */
     void attemptStarted(Instance instance) {
-        inFlight.computeIfAbsent(instance.id(), id -> new AtomicInteger()).incrementAndGet();
+        inFlight.started(instance.id());
     }
 
     void attemptEnded(Instance instance) {
-        AtomicInteger count = inFlight.get(instance.id());
-        if (count != null && count.decrementAndGet() <= 0) {
-            inFlight.remove(instance.id(), count);
-        }
+        inFlight.ended(instance.id());
     }
 
     /** Attempts of this frontend running on the instance now. */
     public int inFlight(InstanceId id) {
-        AtomicInteger count = inFlight.get(id);
-        return count == null ? 0 : Math.max(0, count.get());
+        return inFlight.of(id);
     }
 
     /** The instance served a request to its end. */
@@ -222,9 +226,11 @@ public class Router {
      * for routing here and for the worker states {@code /v1/instances} shows.
      */
     public Eligibility eligibility(InstanceId id) {
+        boolean probesPassed = probes.routable(id);
         return new Eligibility(
                 draining.contains(id),
-                probes.routable(id),
+                probesPassed,
+                probesPassed || probes.admittedOnce(id),
                 quarantine.contains(id),
                 breakers.permits(id),
                 breakers.status(id).orElse(null));
@@ -233,11 +239,14 @@ public class Router {
     /**
      * An instance's standing with this frontend. {@code routable}: it is not draining and its probes
      * have passed, so it may take traffic at all and counts when deciding whether to shed load (an
-     * inhibited instance still counts). {@code candidate}: it may be picked now.
+     * inhibited instance still counts). {@code candidate}: it may be picked now. {@code
+     * admittedOnce}: its probes passed at some point, now or before, so it may be failed open to
+     * (unless an operator is draining it: that is not this frontend's judgement to overrule).
      */
     public record Eligibility(
             boolean draining,
             boolean probesPassed,
+            boolean admittedOnce,
             boolean inhibited,
             boolean circuitPermits,
             CircuitBreakers.Status circuit) {
@@ -254,9 +263,25 @@ public class Router {
         public boolean circuitTripped() {
             return circuit != null && !circuit.state().equals("closed");
         }
+
+        /** What keeps it out now, by this frontend's own judgement; empty for a candidate. */
+        public Set<Exclusion> exclusions() {
+            Set<Exclusion> why = EnumSet.noneOf(Exclusion.class);
+            if (!probesPassed && admittedOnce) {
+                why.add(Exclusion.PROBES_FAILED);
+            }
+            if (inhibited) {
+                why.add(Exclusion.INHIBITED);
+            }
+            if (!circuitPermits) {
+                boolean halfOpen = circuit != null && circuit.state().equals("half_open");
+                why.add(halfOpen ? Exclusion.CIRCUIT_HALF_OPEN : Exclusion.CIRCUIT_OPEN);
+            }
+            return why;
+        }
     }
 
-    private Optional<Attempt> pickAmong(List<Instance> live, Set<InstanceId> busyIds) {
+    private Optional<Attempt> pickAmong(String model, List<Instance> live, Set<InstanceId> busyIds) {
         List<Instance> candidates = new ArrayList<>(live.size());
         for (Instance instance : live) {
             if (eligibility(instance.id()).candidate()) {
@@ -276,6 +301,48 @@ public class Router {
             }
         }
         Instance picked = picker.pick(free.isEmpty() ? candidates : free);
+        failOpen.routedNormally(model);
+        breakers.acquire(picked.id());
+        return Optional.of(new Attempt(this, picked));
+    }
+
+    /**
+     * The least bad excluded instance of the model, when failing open is on and one may be tried: one
+     * discovery lists, that passed its probes once, that has not refused this request ({@code avoid})
+     * and is not {@code failedOn}. Busy instances are excluded by load, not judgement: the caller sheds
+     * or avoids them before this is asked.
+     */
+    private Optional<Attempt> failOpen(ServedModels.Model model, Set<InstanceId> avoid, InstanceId failedOn) {
+        if (!failOpen.enabled()) {
+            return Optional.empty();
+        }
+        List<FailOpen.Excluded> excluded = new ArrayList<>();
+        for (Instance instance : instances.list()) {
+            InstanceId id = instance.id();
+            if (!model.serves(instance) || avoid.contains(id) || id.equals(failedOn)) {
+                continue;
+            }
+            Eligibility standing = eligibility(id);
+            Set<Exclusion> why = standing.exclusions();
+            // A draining worker is out by an operator's decision, not by this frontend's judgement.
+            if (standing.admittedOnce() && !standing.draining() && !why.isEmpty()) {
+                excluded.add(new FailOpen.Excluded(instance, why));
+            }
+        }
+        List<FailOpen.Excluded> leastBad = failOpen.leastBad(excluded);
+        if (leastBad.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Instance> ties = new ArrayList<>(leastBad.size());
+        for (FailOpen.Excluded e : leastBad) {
+            ties.add(e.instance());
+        }
+        Instance picked = picker.pick(ties);
+        for (FailOpen.Excluded e : leastBad) {
+            if (e.instance() == picked) {
+                failOpen.failedOpen(model.name(), e, excluded.size());
+            }
+        }
         breakers.acquire(picked.id());
         return Optional.of(new Attempt(this, picked));
     }

@@ -94,6 +94,7 @@ public final class EnvNames {
     public static final String DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS = "DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS";
     public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
     public static final String DYN_ROUTER_MIN_INITIAL_WORKERS = "DYN_ROUTER_MIN_INITIAL_WORKERS";
+    public static final String DYN_ROUTER_FAIL_OPEN = "DYN_ROUTER_FAIL_OPEN";
     public static final String DYN_PROBES = "DYN_PROBES";
     public static final String DYN_PROBES_FILE = "DYN_PROBES_FILE";
     public static final String DYN_PROBES_ENV_DIR = "DYN_PROBES_ENV_DIR";
@@ -181,6 +182,7 @@ public final class EnvNames {
             DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS,
             DYN_ROUTER_MODE,
             DYN_ROUTER_MIN_INITIAL_WORKERS,
+            DYN_ROUTER_FAIL_OPEN,
             DYN_PROBES,
             DYN_PROBES_FILE,
             DYN_PROBES_ENV_DIR,

@@ -97,18 +97,34 @@ class KubernetesConsistencyTest {
         assertEquals("503", env.get(EnvNames.DYN_HTTP_SVC_HEALTH_UNHEALTHY_STATUS), "readiness on /health needs 503");
     }
 
+    /** The seconds a preStop {@code DrainCommand} hook may wait (its argument, default 25); 0 without one. */
+    @SuppressWarnings("unchecked")
+    static long preStopDrainWait(Map<String, Object> container) {
+        Object lifecycle = container.get("lifecycle");
+        if (!(lifecycle instanceof Map<?, ?> hooks) || !(hooks.get("preStop") instanceof Map<?, ?> preStop)) {
+            return 0;
+        }
+        List<String> command = (List<String>) ((Map<String, Object>) preStop.get("exec")).get("command");
+        int at = command.indexOf("dev.vigil.health.http.DrainCommand");
+        assertTrue(at >= 0, "a worker preStop hook other than DrainCommand: " + command);
+        return at == command.size() - 1 ? 25 : Long.parseLong(command.get(at + 1));
+    }
+
     @ParameterizedTest
     @MethodSource("variants")
     void theKubeletWaitsLongerThanTheAppsTakeToStop(Path variant) {
         List<Map<String, Object>> objects = Manifests.render(variant);
         Map<String, Object> worker = Manifests.find(objects, "Deployment", "worker");
         Map<String, String> env = Manifests.env(vigilContainer(worker, "worker"));
-        // The budget is the whole shutdown; Dynamo's operator asks for total + 5 s, no less.
+        // The budget is the whole shutdown; Dynamo's operator asks for total + 5 s, no less. A preStop
+        // drain hook runs first, inside the same grace period, so its wait is added.
         long total = Long.parseLong(KnownVariables.effective(env, EnvNames.DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS));
+        long preStop = preStopDrainWait(vigilContainer(worker, "worker"));
         assertEquals(
-                total + 5,
+                total + 5 + preStop,
                 gracePeriod(worker),
-                "worker terminationGracePeriodSeconds must be DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS + 5");
+                "worker terminationGracePeriodSeconds must be DYN_WORKER_SHUTDOWN_TOTAL_TIMEOUT_SECS + 5"
+                        + " (+ the preStop drain wait)");
         assertFalse(env.containsKey(EnvNames.DYN_WORKER_GRACEFUL_SHUTDOWN_TIMEOUT), "the legacy name would be ignored");
 
         Map<String, Object> frontend = Manifests.find(objects, "Deployment", "frontend");

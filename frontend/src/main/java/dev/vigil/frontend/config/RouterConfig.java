@@ -43,4 +43,15 @@ public interface RouterConfig {
     @WithDefault("true")
     @WithConverter(StrictBooleanConverter.class)
     boolean failOpen();
+
+    /**
+     * {@code DYN_ROUTER_SHARED_HEALTH} (Vigil's): a frontend that could not reach a worker (or saw its
+     * circuit open) writes that verdict to discovery, and every other frontend keeps the worker out
+     * for as long as the reporter does (at most {@code SharedVerdicts.MAX_TTL}), so frontends do not
+     * each fail on the same dead worker. {@code false}: neither written nor read, as in Dynamo.
+     */
+    @WithName("shared-health")
+    @WithDefault("true")
+    @WithConverter(StrictBooleanConverter.class)
+    boolean sharedHealth();
 }

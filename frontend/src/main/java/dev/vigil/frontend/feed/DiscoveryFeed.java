@@ -22,6 +22,7 @@ import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
 import dev.vigil.frontend.routing.CircuitBreakers;
 import dev.vigil.frontend.routing.Quarantine;
+import dev.vigil.frontend.routing.SharedVerdicts;
 import dev.vigil.frontend.routing.WorkerStates;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.Subscription;
@@ -68,6 +69,9 @@ public class DiscoveryFeed {
     @Inject
     DrainingWorkers draining;
 
+    @Inject
+    SharedVerdicts verdicts;
+
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
@@ -81,6 +85,7 @@ public class DiscoveryFeed {
                     change.current().values().stream().map(Instance::id).collect(Collectors.toSet());
             breakers.retainOnly(live);
             busy.retainOnly(live);
+            verdicts.retainOnly(live);
             change.added().forEach(key -> LOG.infof("Instance added: %s", key));
             change.removed().forEach(key -> LOG.infof("Instance removed: %s", key));
             workerStates.refresh();
@@ -94,6 +99,12 @@ public class DiscoveryFeed {
             workerStates.refresh();
         }));
         watchDraining();
+        if (verdicts.enabled()) {
+            subscriptions.add(discovery.watchVerdicts(change -> {
+                verdicts.update(change.current());
+                workerStates.refresh();
+            }));
+        }
     }
 
     private void watchDraining() {

@@ -90,6 +90,15 @@ public final class MetricNames {
      * circuit_half_open}, {@code circuit_open}, {@code probes_failed}).
      */
     public static final String FAIL_OPEN = "vigil.frontend.fail.open";
+
+    /**
+     * {@code vigil_frontend_shared_verdicts_total{event}}: verdicts on workers shared between
+     * frontends through discovery ({@code DYN_ROUTER_SHARED_HEALTH}): {@code published} by this
+     * frontend, {@code received} from others, {@code dropped} because the bounded write queue was full.
+     */
+    public static final String SHARED_VERDICTS = "vigil.frontend.shared.verdicts";
+    /** What happened to a shared verdict: {@code published}, {@code received}, {@code dropped}. */
+    public static final String EVENT = "event";
     /**
      * Vigil's: {@code vigil_frontend_slow_clients_cut_total{model,reason}}, streaming clients cut for
      * not reading their response: {@code stalled} (unwritable for {@code

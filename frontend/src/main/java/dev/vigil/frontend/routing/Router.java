@@ -60,6 +60,9 @@ public class Router {
     FailOpen failOpen;
 
     @Inject
+    SharedVerdicts verdicts;
+
+    @Inject
     InFlightAttempts inFlight = new InFlightAttempts();
 
     /**
@@ -126,8 +129,20 @@ public class Router {
     public void reportDown(Instance instance, String what) {
         if (breakers.enabled()) {
             breakers.failure(instance.id(), what);
+            shareIfOpen(instance.id());
         } else {
             quarantine.report(instance.id());
+            if (verdicts != null) {
+                verdicts.share(instance.id(), Exclusion.INHIBITED, quarantine.duration());
+            }
+        }
+    }
+
+    /** A circuit that just opened is worth telling the other frontends about, for its open time. */
+    private void shareIfOpen(InstanceId id) {
+        if (verdicts != null
+                && breakers.status(id).map(st -> st.state().equals("open")).orElse(false)) {
+            verdicts.share(id, Exclusion.CIRCUIT_OPEN, breakers.config.timeout());
         }
     }
 
@@ -137,6 +152,7 @@ public class Router {
      */
     public void reportError(Instance instance, String what) {
         breakers.failure(instance.id(), what);
+        shareIfOpen(instance.id());
     }
 
     /**
@@ -232,6 +248,7 @@ public class Router {
                 probesPassed,
                 probesPassed || probes.admittedOnce(id),
                 quarantine.contains(id),
+                verdicts != null && verdicts.against(id).isPresent(),
                 breakers.permits(id),
                 breakers.status(id).orElse(null));
     }
@@ -241,13 +258,15 @@ public class Router {
      * have passed, so it may take traffic at all and counts when deciding whether to shed load (an
      * inhibited instance still counts). {@code candidate}: it may be picked now. {@code
      * admittedOnce}: its probes passed at some point, now or before, so it may be failed open to
-     * (unless an operator is draining it: that is not this frontend's judgement to overrule).
+     * (unless an operator is draining it: that is not this frontend's judgement to overrule). {@code
+     * peerReported}: another frontend's verdict keeps it out ({@link SharedVerdicts}).
      */
     public record Eligibility(
             boolean draining,
             boolean probesPassed,
             boolean admittedOnce,
             boolean inhibited,
+            boolean peerReported,
             boolean circuitPermits,
             CircuitBreakers.Status circuit) {
 
@@ -256,7 +275,7 @@ public class Router {
         }
 
         public boolean candidate() {
-            return routable() && !inhibited && circuitPermits;
+            return routable() && !inhibited && !peerReported && circuitPermits;
         }
 
         /** Its circuit is open or half open (there is none unless {@code DYN_CB_ENABLED}). */
@@ -272,6 +291,9 @@ public class Router {
             }
             if (inhibited) {
                 why.add(Exclusion.INHIBITED);
+            }
+            if (peerReported) {
+                why.add(Exclusion.PEER_REPORTED);
             }
             if (!circuitPermits) {
                 boolean halfOpen = circuit != null && circuit.state().equals("half_open");

@@ -92,6 +92,9 @@ public class WorkerStates {
     Router router;
 
     @Inject
+    SharedVerdicts verdicts;
+
+    @Inject
     MeterRegistry registry;
 
     @Inject
@@ -231,6 +234,15 @@ public class WorkerStates {
                     State.INHIBITED,
                     "failed a request; inhibited for up to "
                             + quarantine.duration().toSeconds() + " s");
+        }
+        if (standing.peerReported()) {
+            return status(
+                    State.INHIBITED,
+                    verdicts.against(id)
+                            .map(v -> "frontend " + v.reporter().hex() + " reports it " + v.exclusion()
+                                    + "; kept out for up to "
+                                    + verdicts.remaining(id).toSeconds() + " s more")
+                            .orElse("reported down by another frontend"));
         }
         return status(State.READY, "routable");
     }

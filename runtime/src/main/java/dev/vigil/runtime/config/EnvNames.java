@@ -95,6 +95,7 @@ public final class EnvNames {
     public static final String DYN_ROUTER_MODE = "DYN_ROUTER_MODE";
     public static final String DYN_ROUTER_MIN_INITIAL_WORKERS = "DYN_ROUTER_MIN_INITIAL_WORKERS";
     public static final String DYN_ROUTER_FAIL_OPEN = "DYN_ROUTER_FAIL_OPEN";
+    public static final String DYN_ROUTER_SHARED_HEALTH = "DYN_ROUTER_SHARED_HEALTH";
     public static final String DYN_PROBES = "DYN_PROBES";
     public static final String DYN_PROBES_FILE = "DYN_PROBES_FILE";
     public static final String DYN_PROBES_ENV_DIR = "DYN_PROBES_ENV_DIR";
@@ -183,6 +184,7 @@ public final class EnvNames {
             DYN_ROUTER_MODE,
             DYN_ROUTER_MIN_INITIAL_WORKERS,
             DYN_ROUTER_FAIL_OPEN,
+            DYN_ROUTER_SHARED_HEALTH,
             DYN_PROBES,
             DYN_PROBES_FILE,
             DYN_PROBES_ENV_DIR,

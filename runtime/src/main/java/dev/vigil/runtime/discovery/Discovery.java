@@ -3,6 +3,7 @@ package dev.vigil.runtime.discovery;
 import java.util.List;
 import java.util.Optional;
 
+import dev.vigil.runtime.model.HealthVerdict;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
@@ -66,6 +67,20 @@ public interface Discovery extends AutoCloseable {
 
     /** Watches the draining marks of all processes, with the same guarantees as {@link #watchInstances}. */
     Subscription watchDraining(DiscoveryListener<InstanceId> listener);
+
+    /**
+     * Vigil's: writes this process's verdict on a worker ({@link HealthVerdict}; its reporter must be
+     * this process), replacing the previous one, under the primary lease. Blocks until written.
+     *
+     * @throws DiscoveryException when it cannot be written
+     */
+    void publishVerdict(HealthVerdict verdict);
+
+    /** Removes this process's verdict on {@code worker}, if any. */
+    void withdrawVerdict(InstanceId worker);
+
+    /** Watches every process's verdicts, with the same guarantees as {@link #watchInstances}. */
+    Subscription watchVerdicts(DiscoveryListener<HealthVerdict> listener);
 
     /**
      * Registers a callback for when the primary lease is lost for good (it could not be renewed

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.runtime.config.ConfigProblem;
 import dev.vigil.runtime.json.Json;
 import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.HealthVerdict;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
@@ -54,6 +56,7 @@ public final class DiscoveryJson {
     private static final String ENDPOINT_TYPE = "Endpoint";
     private static final String MODEL_TYPE = "Model";
     private static final String DRAINING_TYPE = "Draining";
+    private static final String VERDICT_TYPE = "Verdict";
     private static final String SYSTEM_STATUS_URL = "system_status_url";
     /** Dynamo's {@code TransportType} variants: {@code Nats} is renamed {@code nats_tcp}, {@code Tcp} is {@code tcp}. */
     private static final String NATS_TRANSPORT = "nats_tcp";
@@ -150,6 +153,42 @@ public final class DiscoveryJson {
                 throw new IllegalArgumentException("value names " + id.hex() + ", not its key's " + named.hex());
             }
             return id;
+        });
+    }
+
+    /**
+     * The value stored at {@link DiscoveryKeys#verdict}: {@code
+     * {"type":"Verdict","worker":N,"reporter":M,"exclusion":"inhibited","ttl_ms":5000}}.
+     */
+    public static String encode(HealthVerdict verdict) {
+        return write(json -> {
+            json.writeStringField("type", VERDICT_TYPE);
+            json.writeFieldName("worker");
+            json.writeNumber(new BigInteger(verdict.worker().decimal()));
+            json.writeFieldName("reporter");
+            json.writeNumber(new BigInteger(verdict.reporter().decimal()));
+            json.writeStringField("exclusion", verdict.exclusion());
+            json.writeNumberField("ttl_ms", verdict.ttl().toMillis());
+        });
+    }
+
+    /** The verdict stored at {@code key}, or empty with a WARN naming the key, like {@link #decodeInstance}. */
+    public static Optional<HealthVerdict> decodeVerdict(String key, byte[] value) {
+        return decode(key, () -> {
+            JsonNode node = tree(value);
+            requireType(node, VERDICT_TYPE);
+            InstanceId worker = unsigned(node, "worker");
+            InstanceId reporter = unsigned(node, "reporter");
+            DiscoveryKeys.VerdictKey named = DiscoveryKeys.parseVerdict(key)
+                    .orElseThrow(() -> new IllegalArgumentException("not a verdict key"));
+            if (!named.worker().equals(worker) || !named.reporter().equals(reporter)) {
+                throw new IllegalArgumentException("value names another worker or reporter than its key");
+            }
+            JsonNode ttl = node.get("ttl_ms");
+            if (ttl == null || !ttl.isIntegralNumber() || !ttl.canConvertToLong() || ttl.longValue() < 0) {
+                throw new IllegalArgumentException("missing non-negative integer field 'ttl_ms'");
+            }
+            return new HealthVerdict(worker, reporter, text(node, "exclusion"), Duration.ofMillis(ttl.longValue()));
         });
     }
 
@@ -316,13 +355,17 @@ public final class DiscoveryJson {
     }
 
     private static InstanceId id(JsonNode node) {
-        JsonNode value = node.get("instance_id");
+        return unsigned(node, "instance_id");
+    }
+
+    private static InstanceId unsigned(JsonNode node, String field) {
+        JsonNode value = node.get(field);
         if (value == null || !value.isIntegralNumber()) {
-            throw new IllegalArgumentException("missing integer field 'instance_id'");
+            throw new IllegalArgumentException("missing integer field '" + field + "'");
         }
         BigInteger id = value.bigIntegerValue();
         if (id.signum() < 0 || id.compareTo(TWO_TO_THE_64) >= 0) {
-            throw new IllegalArgumentException("instance_id " + id + " is not an unsigned 64-bit integer");
+            throw new IllegalArgumentException(field + " " + id + " is not an unsigned 64-bit integer");
         }
         return new InstanceId(id.longValue()); // the low 64 bits: the unsigned value's bit pattern
     }

@@ -35,6 +35,13 @@ public final class DiscoveryKeys {
      */
     public static final String DRAINING_PREFIX = "v1/vigil/draining/";
 
+    /**
+     * Vigil's: {@code v1/vigil/verdicts/{workerHex}/{reporterHex}}, one frontend's verdict on one
+     * worker ({@code HealthVerdict}), under the frontend's lease. At most one per pair: a newer
+     * verdict replaces the older.
+     */
+    public static final String VERDICTS_PREFIX = "v1/vigil/verdicts/";
+
     private DiscoveryKeys() {}
 
     /**
@@ -88,6 +95,26 @@ public final class DiscoveryKeys {
         }
         String hex = key.substring(DRAINING_PREFIX.length());
         return canonicalHex(hex) ? Optional.of(InstanceId.fromHex(hex)) : Optional.empty();
+    }
+
+    /** The key of {@code reporter}'s verdict on {@code worker}. */
+    public static String verdict(InstanceId worker, InstanceId reporter) {
+        return VERDICTS_PREFIX + worker.hex() + "/" + reporter.hex();
+    }
+
+    /** What a verdict key names: whose verdict on which worker. */
+    public record VerdictKey(InstanceId worker, InstanceId reporter) {}
+
+    /** The (worker, reporter) a verdict key names; empty when it is not one. */
+    public static Optional<VerdictKey> parseVerdict(String key) {
+        if (key == null || !key.startsWith(VERDICTS_PREFIX)) {
+            return Optional.empty();
+        }
+        String[] parts = key.substring(VERDICTS_PREFIX.length()).split("/", -1);
+        if (parts.length != 2 || !canonicalHex(parts[0]) || !canonicalHex(parts[1])) {
+            return Optional.empty();
+        }
+        return Optional.of(new VerdictKey(InstanceId.fromHex(parts[0]), InstanceId.fromHex(parts[1])));
     }
 
     private static String key(String prefix, EndpointId endpoint, InstanceId id) {

@@ -28,6 +28,7 @@ import dev.vigil.runtime.discovery.DiscoveryJson;
 import dev.vigil.runtime.discovery.DiscoveryKeys;
 import dev.vigil.runtime.discovery.DiscoveryListener;
 import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.HealthVerdict;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
@@ -267,6 +268,26 @@ public final class EtcdDiscovery implements Discovery {
     @Override
     public Subscription watchDraining(DiscoveryListener<InstanceId> listener) {
         return watch(DiscoveryKeys.DRAINING_PREFIX, DiscoveryJson::decodeDraining, listener);
+    }
+
+    @Override
+    public void publishVerdict(HealthVerdict verdict) {
+        requireOwn(verdict.reporter());
+        requireUsable();
+        registrations.put(
+                DiscoveryKeys.verdict(verdict.worker(), verdict.reporter()),
+                DiscoveryJson.encode(verdict),
+                keeper.leaseId());
+    }
+
+    @Override
+    public void withdrawVerdict(InstanceId worker) {
+        delete(DiscoveryKeys.verdict(worker, instanceId));
+    }
+
+    @Override
+    public Subscription watchVerdicts(DiscoveryListener<HealthVerdict> listener) {
+        return watch(DiscoveryKeys.VERDICTS_PREFIX, DiscoveryJson::decodeVerdict, listener);
     }
 
     @Override

@@ -83,6 +83,16 @@ final class EtcdRegistrations {
     }
 
     /**
+     * Writes {@code key} under {@code lease} whatever it held: for keys only this process writes
+     * (they name its instance id), whose value changes over time.
+     */
+    void put(String key, String value, long lease) {
+        PutOption under = PutOption.builder().withLeaseId(lease).build();
+        Calls.retrying(() -> kv.put(bytes(key), bytes(value), under), timeout, "Writing " + key, clock);
+        remember(key, value);
+    }
+
+    /**
      * Forgets {@code key} and, unless {@code leaseRevoked} (closing revoked the lease: the key is
      * gone already), deletes it from etcd.
      */

@@ -24,6 +24,7 @@ import dev.vigil.runtime.discovery.DiscoveryException;
 import dev.vigil.runtime.discovery.DiscoveryKeys;
 import dev.vigil.runtime.discovery.DiscoveryListener;
 import dev.vigil.runtime.discovery.Subscription;
+import dev.vigil.runtime.model.HealthVerdict;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
@@ -55,10 +56,12 @@ public final class InMemoryDiscovery implements Discovery {
         private final Map<String, Owned<Instance>> instances = new HashMap<>();
         private final Map<String, Owned<ModelCard>> models = new HashMap<>();
         private final Map<String, Owned<InstanceId>> draining = new HashMap<>();
+        private final Map<String, Owned<HealthVerdict>> verdicts = new HashMap<>();
         private final Set<InstanceId> ids = new HashSet<>();
         private final List<MemSubscription<Instance>> instanceWatches = new ArrayList<>();
         private final List<MemSubscription<ModelCard>> modelWatches = new ArrayList<>();
         private final List<MemSubscription<InstanceId>> drainingWatches = new ArrayList<>();
+        private final List<MemSubscription<HealthVerdict>> verdictWatches = new ArrayList<>();
 
         /** The store of this JVM, for apps whose beans cannot share a store object otherwise. */
         public static Store shared() {
@@ -90,6 +93,16 @@ public final class InMemoryDiscovery implements Discovery {
             return values(draining);
         }
 
+        synchronized Map<String, HealthVerdict> verdicts() {
+            return values(verdicts);
+        }
+
+        /** Writes {@code key} whatever it held (the keys only their owner writes). */
+        synchronized <T> void put(Map<String, Owned<T>> map, String key, InstanceId owner, T value) {
+            map.put(key, new Owned<>(owner, value));
+            changed();
+        }
+
         synchronized <T> void create(Map<String, Owned<T>> map, String key, InstanceId owner, T value) {
             Owned<T> existing = map.get(key);
             if (existing == null) {
@@ -115,6 +128,7 @@ public final class InMemoryDiscovery implements Discovery {
             boolean removed = instances.values().removeIf(o -> o.owner().equals(owner));
             removed |= models.values().removeIf(o -> o.owner().equals(owner));
             removed |= draining.values().removeIf(o -> o.owner().equals(owner));
+            removed |= verdicts.values().removeIf(o -> o.owner().equals(owner));
             if (removed) {
                 changed();
             }
@@ -129,6 +143,7 @@ public final class InMemoryDiscovery implements Discovery {
             instanceWatches.remove(watch);
             modelWatches.remove(watch);
             drainingWatches.remove(watch);
+            verdictWatches.remove(watch);
         }
 
         private void changed() {
@@ -143,6 +158,10 @@ public final class InMemoryDiscovery implements Discovery {
             if (!drainingWatches.isEmpty()) {
                 Map<String, InstanceId> now = values(draining);
                 drainingWatches.forEach(w -> w.post(now));
+            }
+            if (!verdictWatches.isEmpty()) {
+                Map<String, HealthVerdict> now = values(verdicts);
+                verdictWatches.forEach(w -> w.post(now));
             }
         }
 
@@ -244,6 +263,23 @@ public final class InMemoryDiscovery implements Discovery {
     @Override
     public Subscription watchDraining(DiscoveryListener<InstanceId> listener) {
         return watch(listener, store.drainingWatches, Store::draining);
+    }
+
+    @Override
+    public void publishVerdict(HealthVerdict verdict) {
+        requireOwn(verdict.reporter());
+        requireOpen();
+        store.put(store.verdicts, DiscoveryKeys.verdict(verdict.worker(), id), id, verdict);
+    }
+
+    @Override
+    public void withdrawVerdict(InstanceId worker) {
+        store.delete(store.verdicts, DiscoveryKeys.verdict(worker, id), id);
+    }
+
+    @Override
+    public Subscription watchVerdicts(DiscoveryListener<HealthVerdict> listener) {
+        return watch(listener, store.verdictWatches, Store::verdicts);
     }
 
     private <T> Subscription watch(

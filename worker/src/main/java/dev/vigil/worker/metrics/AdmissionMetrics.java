@@ -48,7 +48,9 @@ public final class AdmissionMetrics implements AdmissionQueue.Listener {
 
     /** The queue depth gauge, read from {@code waiting} at each scrape. */
     public void depthOf(IntSupplier waiting) {
+        // Held strongly: a gauge keeps its object weakly, and nothing else holds this lambda.
         Gauge.builder(WorkerMetricNames.ADMISSION_QUEUE_DEPTH, waiting, IntSupplier::getAsInt)
+                .strongReference(true)
                 .description("Requests waiting in the admission queue for a slot in the engine")
                 .register(registry);
     }

@@ -131,11 +131,11 @@ public final class ApiError extends RuntimeException {
     }
 
     /**
-     * OpenAI's error category: the client's to fix below 500, the server's from 500 (an overload
-     * included, as OpenAI answers its own).
+     * OpenAI's error category: the client's to fix below 500, the server's from 500 and for an
+     * overload whatever its status (a 429 too: the client did nothing wrong).
      */
     String openAiType() {
-        return status < 500 ? "invalid_request_error" : "server_error";
+        return status < 500 && !overload ? "invalid_request_error" : "server_error";
     }
 
     /** Sends this error as the response, unless the response already ended or the client left. */

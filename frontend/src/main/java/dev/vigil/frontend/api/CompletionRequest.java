@@ -7,6 +7,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.vigil.frontend.metrics.MetricNames;
+import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.SamplingOptions;
 import dev.vigil.runtime.protocol.TextInput;
 
@@ -20,6 +21,8 @@ import dev.vigil.runtime.protocol.TextInput;
  * @param text the request as the client wrote it, for engines that tokenize themselves: the
  *     completion prompt, or the chat {@code messages} array
  * @param sampling {@code temperature}, {@code top_p} and {@code seed}; null when the client set none
+ * @param priority {@code nvext.priority}: the request's place in the worker's admission queue, higher
+ *     first; null when the client gave none (the default priority)
  */
 public record CompletionRequest(
         Kind kind,
@@ -31,7 +34,8 @@ public record CompletionRequest(
         List<String> stop,
         boolean ignoreEos,
         TextInput text,
-        SamplingOptions sampling) {
+        SamplingOptions sampling,
+        Integer priority) {
 
     public enum Kind {
         CHAT,
@@ -83,7 +87,30 @@ public record CompletionRequest(
                 stop(body.get("stop")),
                 bool(body, "ignore_eos"),
                 kind == Kind.CHAT ? TextInput.chat(body.get("messages")) : TextInput.completion(prompt),
-                sampling(body));
+                sampling(body),
+                priority(body.get("nvext")));
+    }
+
+    /**
+     * {@code nvext.priority}, Vigil's: an integer in {@link GenerateRequest#MIN_PRIORITY} to {@link
+     * GenerateRequest#MAX_PRIORITY}; the rest of {@code nvext} is accepted and ignored.
+     */
+    private static Integer priority(JsonNode nvext) {
+        if (nvext == null || !nvext.isObject()) {
+            return null;
+        }
+        JsonNode value = nvext.get("priority");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber()
+                || !value.canConvertToInt()
+                || value.asInt() < GenerateRequest.MIN_PRIORITY
+                || value.asInt() > GenerateRequest.MAX_PRIORITY) {
+            throw ApiError.badRequest("Field 'nvext.priority' must be an integer from " + GenerateRequest.MIN_PRIORITY
+                    + " to " + GenerateRequest.MAX_PRIORITY + " (higher is served first), got " + abbreviated(value));
+        }
+        return value.asInt();
     }
 
     /** The sampling parameters an engine accepts, already checked by {@link #checkSampling}. */

@@ -95,6 +95,7 @@ final class Generated {
                 stop.withMaxTokens(max),
                 original.samplingOptions(),
                 count,
-                original.textInput() == null ? null : original.textInput().continuing(text.toString()));
+                original.textInput() == null ? null : original.textInput().continuing(text.toString()),
+                original.priority());
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.frontend.api;
 
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 import org.jboss.logging.Logger;
 
@@ -38,23 +39,29 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
     private final FailurePolicy policy;
     private final AttemptRun.Settings settings;
     private final ClientEnd client;
+    private final IntSupplier retryAfterSecs;
 
     private volatile boolean finished;
     private AttemptRun running;
 
-    /** {@code client} makes the request's client end, given this operator as its attempts' end. */
+    /**
+     * @param retryAfterSecs the {@code Retry-After} for a request every worker refused as busy
+     * @param client makes the request's client end, given this operator as its attempts' end
+     */
     MigrationOperator(
             String requestId,
             byte[] originalPayload,
             Generated generated,
             FailurePolicy policy,
             AttemptRun.Settings settings,
+            IntSupplier retryAfterSecs,
             Function<MigrationOperator, ClientEnd> client) {
         this.requestId = requestId;
         this.originalPayload = originalPayload;
         this.generated = generated;
         this.policy = policy;
         this.settings = settings;
+        this.retryAfterSecs = retryAfterSecs;
         this.client = client.apply(this);
     }
 
@@ -157,7 +164,7 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
 
     @Override
     public void allBusy(AllBusy busy) {
-        end(ApiError.allWorkersBusy(busy.status(), OpenAiRoutes.RETRY_AFTER_SECS));
+        end(ApiError.allWorkersBusy(busy.status(), retryAfterSecs.getAsInt()));
     }
 
     /** The plane found the client too slow for its buffer (it told the worker to drop the request). */

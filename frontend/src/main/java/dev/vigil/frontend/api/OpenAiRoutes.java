@@ -57,7 +57,11 @@ public class OpenAiRoutes {
     /** Bodies larger than this are refused with 413 before they are buffered. */
     static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
-    /** Vigil adds Retry-After to the all-busy 503 (Dynamo sends none): clients back off this long. */
+    /**
+     * The Retry-After of the answer for a frontend at its own in-flight limit (Dynamo sends none): one
+     * of its many requests ends soon. Refusals for busy workers estimate theirs ({@link
+     * Router#retryAfterSecs}).
+     */
     static final int RETRY_AFTER_SECS = 1;
 
     private static final Logger LOG = Logger.getLogger(OpenAiRoutes.class);
@@ -192,7 +196,8 @@ public class OpenAiRoutes {
                             request.ignoreEos() ? Boolean.TRUE : null),
                     request.sampling(),
                     null,
-                    request.text());
+                    request.text(),
+                    request.priority());
             byte[] payload = WireCodec.encode(generate);
             if (payload.length > plane.maxPayloadBytes()) {
                 throw ApiError.tooLargeForPlane(payload.length, plane.maxPayloadBytes());
@@ -223,6 +228,7 @@ public class OpenAiRoutes {
                                     ctx.vertx(),
                                     new StreamWatchdog.Settings(ctx.vertx(), http.backendStreamTimeout(), clock),
                                     task -> context.runOnContext(v -> task.run())),
+                            () -> router.retryAfterSecs(request.model()),
                             operator -> new ClientEnd(
                                     request,
                                     requestId,
@@ -283,7 +289,7 @@ public class OpenAiRoutes {
                     "Rejecting request: all workers are busy (model %s, total_workers %d)",
                     request.model(), busy.instances());
             metrics.rejection(request.model(), request.kind().endpointLabel());
-            return ApiError.allWorkersBusy(shedding.overloadStatusCode(), RETRY_AFTER_SECS);
+            return ApiError.allWorkersBusy(shedding.overloadStatusCode(), router.retryAfterSecs(request.model()));
         }
         return ApiError.unavailable(((Admission.Unavailable) admission).message());
     }

@@ -41,9 +41,10 @@ public interface LoadSheddingConfig {
 
     /**
      * {@code DYN_HTTP_OVERLOAD_STATUS_CODE}: the status of the "all workers are busy" answer, {@code
-     * 503} (Vigil's default, the seeds') or {@code 529} (Dynamo's current default); anything else
-     * falls back to 503 with a WARN, as Dynamo falls back to its default. Always with {@code
-     * Retry-After}.
+     * 503} (Vigil's default, the seeds'), {@code 529} (Dynamo's current default) or {@code 429}
+     * (Vigil's addition); anything else falls back to 503 with a WARN, as Dynamo falls back to its
+     * default. Always with {@code Retry-After}, estimated from the workers' queues ({@code
+     * RetryAfterEstimate}).
      */
     @WithName("http-overload-status-code")
     @WithDefault("503")

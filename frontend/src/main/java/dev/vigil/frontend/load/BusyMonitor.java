@@ -102,6 +102,11 @@ public class BusyMonitor {
         return Math.min(1.0, Math.max(0.0, (double) load.kvUsedBlocks() / load.kvTotalBlocks()));
     }
 
+    /** The load this worker published last; empty for one never heard from. */
+    public java.util.Optional<LoadMetrics> load(InstanceId worker) {
+        return java.util.Optional.ofNullable(loads.get(worker));
+    }
+
     /** The thresholds that apply to a model now. */
     public Thresholds thresholds(String model) {
         return perModel.getOrDefault(model, defaults);

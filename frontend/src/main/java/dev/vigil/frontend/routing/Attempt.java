@@ -17,10 +17,12 @@ public final class Attempt {
     private final Router router;
     private final Instance instance;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final long startedNanos;
 
     Attempt(Router router, Instance instance) {
         this.router = router;
         this.instance = instance;
+        this.startedNanos = router.nanoTime();
         router.attemptStarted(instance);
     }
 
@@ -32,6 +34,7 @@ public final class Attempt {
     public void succeeded() {
         if (end()) {
             router.reportSuccess(instance);
+            router.served(router.nanoTime() - startedNanos);
         }
     }
 

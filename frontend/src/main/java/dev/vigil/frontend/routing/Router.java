@@ -11,12 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.vigil.frontend.load.BusyMonitor;
+import dev.vigil.frontend.load.RetryAfterEstimate;
 import dev.vigil.frontend.model.DrainingWorkers;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.frontend.model.ServedModels;
 import dev.vigil.frontend.probe.Probes;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.time.Clock;
 
 /**
  * Chooses the instance for each attempt of a request, and owns the whole policy: an instance is a
@@ -64,6 +66,12 @@ public class Router {
 
     @Inject
     InFlightAttempts inFlight = new InFlightAttempts();
+
+    /** Times each attempt for the {@code Retry-After} estimate; the machine's clock unless injected. */
+    @Inject
+    Clock clock = Clock.SYSTEM;
+
+    private final RetryAfterEstimate retryAfter = new RetryAfterEstimate();
 
     /**
      * Admits a new request for {@code model} or says why not. Load is shed only when every instance
@@ -180,6 +188,36 @@ public class Router {
     /** The instance served a request to its end. */
     public void reportSuccess(Instance instance) {
         breakers.success(instance.id());
+    }
+
+    /** An attempt held its instance {@code nanos} and was served to its end. */
+    void served(long nanos) {
+        retryAfter.served(nanos);
+    }
+
+    long nanoTime() {
+        return clock.nanoTime();
+    }
+
+    /**
+     * The {@code Retry-After} (seconds) for a client refused because the model's workers are all busy:
+     * how long until one of their slots is likely free, from the queues and loads they publish and how
+     * long attempts have recently taken ({@link RetryAfterEstimate}, 1..60 s).
+     */
+    public int retryAfterSecs(String model) {
+        ServedModels.Model served = models.find(model);
+        long waiting = 0;
+        long running = 0;
+        if (served != null) {
+            for (Instance instance : routableInstances(served)) {
+                var load = busy.load(instance.id());
+                if (load.isPresent()) {
+                    waiting += load.get().queueDepth();
+                    running += load.get().activeSequences();
+                }
+            }
+        }
+        return retryAfter.seconds(waiting, running);
     }
 
     /** Whether a request for this model could be routed now: what {@code /v1/models} lists. */

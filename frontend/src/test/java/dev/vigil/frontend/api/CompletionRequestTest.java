@@ -191,4 +191,24 @@ class CompletionRequestTest {
                 Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"echo\":false,\"suffix\":null,\"min_p\":0.1}");
         assertEquals("x", completion.prompt());
     }
+
+    @Test
+    void nvextPriorityIsAnIntegerInItsRangeAndAbsentMeansNone() throws Exception {
+        String chat = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        assertNull(parse(Kind.CHAT, chat + "}").priority());
+        assertNull(parse(Kind.CHAT, chat + ",\"nvext\":{}}").priority());
+        assertNull(parse(Kind.CHAT, chat + ",\"nvext\":{\"priority\":null}}").priority());
+        assertEquals(
+                100, parse(Kind.CHAT, chat + ",\"nvext\":{\"priority\":100}}").priority());
+        assertEquals(
+                -100,
+                parse(Kind.COMPLETION, "{\"model\":\"m\",\"prompt\":\"x\",\"nvext\":{\"priority\":-100}}")
+                        .priority());
+        for (String bad : List.of("101", "-101", "1.5", "\"high\"", "true", "{}", "2147483648")) {
+            assertEquals(
+                    "Field 'nvext.priority' must be an integer from -100 to 100 (higher is served first), got " + bad,
+                    refusal(Kind.CHAT, chat + ",\"nvext\":{\"priority\":" + bad + "}}"),
+                    bad);
+        }
+    }
 }

@@ -90,11 +90,12 @@ class OverloadStatusTest {
     }
 
     @Test
-    void onlyFiveHundredThreeAndFiveHundredTwentyNineAreTakenAnythingElseFallsBackTo503() {
+    void only429And503And529AreTakenAnythingElseFallsBackTo503() {
         OverloadStatusConverter converter = new OverloadStatusConverter();
         assertEquals(529, converter.convert("529"));
         assertEquals(503, converter.convert(" 503 "));
-        for (String other : List.of("429", "200", "100", "abc", "-1", "5290")) {
+        assertEquals(429, converter.convert("429"));
+        for (String other : List.of("428", "200", "100", "abc", "-1", "5290", "4290")) {
             assertEquals(503, converter.convert(other), other);
         }
     }

@@ -49,6 +49,11 @@ class InstancePickerTest {
             public boolean failOpen() {
                 return true;
             }
+
+            @Override
+            public boolean sharedHealth() {
+                return false;
+            }
         };
         return picker;
     }

@@ -55,6 +55,12 @@ public final class EnvNames {
     public static final String DYN_MOCKER_MAX_NUM_SEQS = "DYN_MOCKER_MAX_NUM_SEQS";
     public static final String DYN_MOCKER_STARTUP_DELAY_MS = "DYN_MOCKER_STARTUP_DELAY_MS";
 
+    // Worker: admission control in front of the engine (ours: Dynamo's DYN_BACKEND_ADMISSION_* idea,
+    // whose exact names it has not published).
+    public static final String DYN_BACKEND_ADMISSION_MAX_CONCURRENT = "DYN_BACKEND_ADMISSION_MAX_CONCURRENT";
+    public static final String DYN_BACKEND_ADMISSION_QUEUE_SIZE = "DYN_BACKEND_ADMISSION_QUEUE_SIZE";
+    public static final String DYN_BACKEND_ADMISSION_QUEUE_TIMEOUT_MS = "DYN_BACKEND_ADMISSION_QUEUE_TIMEOUT_MS";
+
     // Worker: which engine (ours: Dynamo runs its engines in process).
     public static final String DYN_ENGINE = "DYN_ENGINE";
     public static final String DYN_ENGINE_URL = "DYN_ENGINE_URL";
@@ -156,6 +162,9 @@ public final class EnvNames {
             DYN_MOCKER_BLOCK_SIZE,
             DYN_MOCKER_MAX_NUM_SEQS,
             DYN_MOCKER_STARTUP_DELAY_MS,
+            DYN_BACKEND_ADMISSION_MAX_CONCURRENT,
+            DYN_BACKEND_ADMISSION_QUEUE_SIZE,
+            DYN_BACKEND_ADMISSION_QUEUE_TIMEOUT_MS,
             DYN_ENGINE,
             DYN_ENGINE_URL,
             DYN_ENGINE_MODEL,

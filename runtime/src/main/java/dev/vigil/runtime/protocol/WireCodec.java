@@ -85,6 +85,7 @@ public final class WireCodec {
                 stringField(gen, "prior_output", text.priorOutput());
                 gen.writeEndObject();
             }
+            intField(gen, "priority", request.priority());
             gen.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("Could not encode " + request, e);

@@ -56,6 +56,23 @@ class WireCodecTest {
     }
 
     @Test
+    void aPriorityIsOptionalOnTheWireAndAbsentMeansTheDefault() throws Exception {
+        GenerateRequest urgent = new GenerateRequest("m", List.of(1), null, null, null, null, 7);
+        assertEquals("{\"model\":\"m\",\"token_ids\":[1],\"priority\":7}", text(WireCodec.encode(urgent)));
+        assertEquals(text(RECORDS.writeValueAsBytes(urgent)), text(WireCodec.encode(urgent)));
+        assertEquals(
+                7, WireCodec.decodeGenerateRequest(WireCodec.encode(urgent)).admissionPriority());
+        GenerateRequest plain = WireCodec.decodeGenerateRequest(utf8("{\"model\":\"m\",\"token_ids\":[1]}"));
+        assertEquals(null, plain.priority());
+        assertEquals(GenerateRequest.DEFAULT_PRIORITY, plain.admissionPriority());
+        // A peer that did not check the range: held to the nearest end.
+        assertEquals(
+                GenerateRequest.MAX_PRIORITY,
+                WireCodec.decodeGenerateRequest(utf8("{\"token_ids\":[1],\"priority\":100000}"))
+                        .admissionPriority());
+    }
+
+    @Test
     void engineOutputsRoundTrip() {
         EngineOutput last = new EngineOutput(List.of(42), " end", EngineOutput.LENGTH);
         assertEquals(

@@ -5,12 +5,14 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.model.EventSubjects;
 import dev.vigil.runtime.model.InstanceId;
+import dev.vigil.runtime.protocol.LoadMetrics;
 import dev.vigil.runtime.protocol.WireCodec;
 import dev.vigil.runtime.transport.EventPlane;
 import dev.vigil.worker.engine.Engine;
@@ -28,7 +30,7 @@ public final class LoadPublisher implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofSeconds(1);
 
     private final EventPlane plane;
-    private final Engine engine;
+    private final Supplier<LoadMetrics> load;
     private final String subject;
     private final InstanceId id;
     private final Duration interval;
@@ -36,13 +38,18 @@ public final class LoadPublisher implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-load-publisher"));
 
     /** Publishes every {@link #INTERVAL}, once started. */
-    public LoadPublisher(EventPlane plane, Engine engine, String namespace, InstanceId id) {
-        this(plane, engine, namespace, id, INTERVAL);
+    public LoadPublisher(EventPlane plane, Supplier<LoadMetrics> load, String namespace, InstanceId id) {
+        this(plane, load, namespace, id, INTERVAL);
     }
 
+    /** Publishes the engine's own load (nothing waits in front of it). */
     LoadPublisher(EventPlane plane, Engine engine, String namespace, InstanceId id, Duration interval) {
+        this(plane, () -> engine.loadMetrics(id.value()), namespace, id, interval);
+    }
+
+    LoadPublisher(EventPlane plane, Supplier<LoadMetrics> load, String namespace, InstanceId id, Duration interval) {
         this.plane = Objects.requireNonNull(plane, "plane");
-        this.engine = Objects.requireNonNull(engine, "engine");
+        this.load = Objects.requireNonNull(load, "load");
         this.subject = EventSubjects.loadMetrics(namespace);
         this.id = Objects.requireNonNull(id, "id");
         this.interval = interval;
@@ -56,7 +63,7 @@ public final class LoadPublisher implements AutoCloseable {
 
     private void publish() {
         try {
-            plane.publish(subject, WireCodec.encode(engine.loadMetrics(id.value())));
+            plane.publish(subject, WireCodec.encode(load.get()));
         } catch (Exception e) {
             // Caught, or the timer would never run this again.
             LOG.debugf("Could not publish load: %s", e.getMessage());

@@ -33,6 +33,7 @@ import dev.vigil.runtime.model.ModelCard;
 import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
+import dev.vigil.worker.admission.AdmissionQueue;
 import dev.vigil.worker.canary.CanaryChecks;
 import dev.vigil.worker.config.WorkerConfig;
 import dev.vigil.worker.drain.WorkerDrain;
@@ -82,6 +83,9 @@ public class WorkerLifecycle {
 
     @Inject
     Engine engine;
+
+    @Inject
+    AdmissionQueue admission;
 
     @Inject
     CanaryChecks canary;
@@ -155,7 +159,7 @@ public class WorkerLifecycle {
             return;
         }
         EndpointHandlers handlers =
-                new EndpointHandlers(engine, id, canary::activity, cancelled, endpointMetrics::get, clock);
+                new EndpointHandlers(engine, admission, id, canary::activity, cancelled, endpointMetrics::get, clock);
         for (WorkerEndpoint endpoint : WorkerEndpoint.values()) {
             EndpointId endpointId = new EndpointId(runtime.namespace(), worker.component(), endpoint.wireName());
             // Published with every endpoint, so a frontend's probes can reach this process's status server.
@@ -177,7 +181,7 @@ public class WorkerLifecycle {
                 capacity.blockSize(),
                 capacity.maxNumSeqs());
         discovery.registerModel(modelCard);
-        loadPublisher = new LoadPublisher(plane, engine, runtime.namespace(), id);
+        loadPublisher = new LoadPublisher(plane, handlers::load, runtime.namespace(), id);
         loadPublisher.start();
         LOG.infof(
                 "Worker ready: instance %s serving %s.%s.{generate,clear_kv_blocks,load_metrics}, model %s,"

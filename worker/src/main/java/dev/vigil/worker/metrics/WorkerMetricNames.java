@@ -75,8 +75,23 @@ public final class WorkerMetricNames {
     public static final String DRAIN_STATE = "vigil.worker.drain.state";
     /** The drain state a {@link #DRAIN_STATE} series stands for. */
     public static final String STATE_TAG = "state";
+    /**
+     * Vigil's: {@code vigil_worker_admission_queue_depth}, requests waiting in the admission queue
+     * ({@code DYN_BACKEND_ADMISSION_*}) for a slot in the engine.
+     */
+    public static final String ADMISSION_QUEUE_DEPTH = "vigil.worker.admission.queue.depth";
+    /** Vigil's: {@code vigil_worker_admission_wait_seconds}, how long each admitted request waited. */
+    public static final String ADMISSION_WAIT = "vigil.worker.admission.wait";
+    /**
+     * Vigil's: {@code vigil_worker_admission_rejected_total{reason}}, requests answered busy by the
+     * admission queue: {@code queue_full} or {@code queue_timeout} (the {@link #REASON_TAG}).
+     */
+    public static final String ADMISSION_REJECTED = "vigil.worker.admission.rejected";
     /** The shutdown stage: {@code unregister}, {@code router_grace}, {@code stop_admission}, {@code inflight}, {@code cleanup}. */
     public static final String STAGE_TAG = "stage";
-    /** How the stage ended: {@code started}, {@code completed}, {@code timed_out}, {@code skipped}. */
+    /**
+     * How the stage ended: {@code started}, {@code completed}, {@code timed_out}, {@code skipped}; and
+     * why the admission queue refused a request.
+     */
     public static final String REASON_TAG = "reason";
 }

@@ -155,4 +155,26 @@ class DiscoveryJsonTest {
                 .isEmpty());
         assertTrue(DiscoveryJson.decodeDraining(key, "not json".getBytes(UTF_8)).isEmpty());
     }
+
+    @Test
+    void aVerdictRoundTripsAndOneNamingAnotherPairOrWithoutTtlIsSkipped() {
+        InstanceId worker = InstanceId.fromHex("f94d98147d54be25");
+        InstanceId reporter = InstanceId.fromHex("2a");
+        var verdict = new dev.vigil.runtime.model.HealthVerdict(
+                worker, reporter, "inhibited", java.time.Duration.ofMillis(5000));
+        String key = DiscoveryKeys.verdict(worker, reporter);
+        String value = DiscoveryJson.encode(verdict);
+        assertEquals(
+                "{\"type\":\"Verdict\",\"worker\":" + worker.decimal() + ",\"reporter\":42,"
+                        + "\"exclusion\":\"inhibited\",\"ttl_ms\":5000}",
+                value);
+        assertEquals(java.util.Optional.of(verdict), DiscoveryJson.decodeVerdict(key, value.getBytes(UTF_8)));
+        assertTrue(DiscoveryJson.decodeVerdict(DiscoveryKeys.verdict(reporter, worker), value.getBytes(UTF_8))
+                .isEmpty());
+        assertTrue(DiscoveryJson.decodeVerdict(
+                        key, value.replace(",\"ttl_ms\":5000", "").getBytes(UTF_8))
+                .isEmpty());
+        assertTrue(DiscoveryJson.decodeVerdict(key, value.replace("5000", "-1").getBytes(UTF_8))
+                .isEmpty());
+    }
 }

@@ -101,4 +101,21 @@ class DiscoveryKeysTest {
             assertTrue(DiscoveryKeys.parseDraining(bad).isEmpty(), bad);
         }
     }
+
+    @Test
+    void aVerdictKeyNamesTheWorkerThenTheReporter() {
+        InstanceId reporter = InstanceId.fromHex("1f");
+        assertEquals("v1/vigil/verdicts/694d98147d54be25/1f", DiscoveryKeys.verdict(SEED, reporter));
+        assertEquals(
+                java.util.Optional.of(new DiscoveryKeys.VerdictKey(SEED, reporter)),
+                DiscoveryKeys.parseVerdict("v1/vigil/verdicts/694d98147d54be25/1f"));
+        for (String bad : new String[] {
+            "v1/vigil/verdicts/694d98147d54be25",
+            "v1/vigil/verdicts/694d98147d54be25/1f/x",
+            "v1/vigil/verdicts//1f",
+            "v1/vigil/verdicts/694d98147d54be25/01f"
+        }) {
+            assertTrue(DiscoveryKeys.parseVerdict(bad).isEmpty(), bad);
+        }
+    }
 }

@@ -40,6 +40,7 @@ import dev.vigil.runtime.discovery.DiscoveryKeys;
 import dev.vigil.runtime.discovery.RecordingListener;
 import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.model.EndpointId;
+import dev.vigil.runtime.model.HealthVerdict;
 import dev.vigil.runtime.model.Instance;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.ModelCard;
@@ -187,6 +188,35 @@ class EtcdDiscoveryIT {
         await().atMost(DELIVERY).until(() -> listener.current().containsValue(id));
         worker.close();
         await().atMost(DELIVERY).until(() -> !listener.current().containsValue(id));
+    }
+
+    @Test
+    void aVerdictIsReplacedWithdrawnAndGoesWithItsReportersLease() throws Exception {
+        EtcdDiscovery frontend = connect();
+        EtcdDiscovery other = connect();
+        InstanceId worker = new InstanceId(0x694d98147d54be25L);
+        RecordingListener<HealthVerdict> listener = new RecordingListener<>();
+        other.watchVerdicts(listener);
+        String key = "v1/vigil/verdicts/" + worker.hex() + "/"
+                + frontend.instanceId().hex();
+
+        frontend.publishVerdict(new HealthVerdict(worker, frontend.instanceId(), "inhibited", Duration.ofSeconds(5)));
+        HealthVerdict opened = new HealthVerdict(worker, frontend.instanceId(), "circuit_open", Duration.ofSeconds(30));
+        frontend.publishVerdict(opened); // replaces the first: a verdict changes over time
+        assertEquals(frontend.instanceId().value(), rawGet(key).orElseThrow().getLease());
+        await().atMost(DELIVERY).until(() -> opened.equals(listener.current().get(key)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> frontend.publishVerdict(new HealthVerdict(worker, other.instanceId(), "x", Duration.ZERO)));
+
+        frontend.withdrawVerdict(worker);
+        assertTrue(rawGet(key).isEmpty());
+        await().atMost(DELIVERY).until(() -> !listener.current().containsKey(key));
+
+        frontend.publishVerdict(opened);
+        await().atMost(DELIVERY).until(() -> listener.current().containsKey(key));
+        frontend.close();
+        await().atMost(DELIVERY).until(() -> !listener.current().containsKey(key));
     }
 
     @Test

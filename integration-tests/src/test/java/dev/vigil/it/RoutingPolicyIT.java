@@ -76,6 +76,9 @@ class RoutingPolicyIT {
                         EnvNames.DYN_CB_ENABLED, "true",
                         EnvNames.DYN_CB_FAILURE_THRESHOLD, String.valueOf(CB_THRESHOLD),
                         EnvNames.DYN_CB_TIMEOUT_SECS, "600",
+                        // Each frontend must judge the workers on its own here: what one shares
+                        // (SharedHealthIT) would keep the other from ever opening its circuits.
+                        EnvNames.DYN_ROUTER_SHARED_HEALTH, "false",
                         EnvNames.DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS, "0")
                 .answerWithin(START)
                 .start();

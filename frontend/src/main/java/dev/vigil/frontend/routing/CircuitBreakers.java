@@ -1,5 +1,7 @@
 package dev.vigil.frontend.routing;
 
+import java.time.Duration;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,11 @@ public class CircuitBreakers {
     Clock clock = Clock.SYSTEM;
 
     private final Map<InstanceId, CircuitBreaker> circuits = new ConcurrentHashMap<>();
+
+    /** How long an opened circuit stays open before its half-open trial ({@code DYN_CB_TIMEOUT_SECS}). */
+    public Duration openDuration() {
+        return config.timeout();
+    }
 
     public boolean enabled() {
         return config.enabled();

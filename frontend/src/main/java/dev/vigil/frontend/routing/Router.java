@@ -146,11 +146,14 @@ public class Router {
         }
     }
 
-    /** A circuit that just opened is worth telling the other frontends about, for its open time. */
+    /**
+     * A circuit that just opened is worth telling the other frontends about, for its open time.
+     * (Through methods only: a field of a bean read through its client proxy is null.)
+     */
     private void shareIfOpen(InstanceId id) {
         if (verdicts != null
                 && breakers.status(id).map(st -> st.state().equals("open")).orElse(false)) {
-            verdicts.share(id, Exclusion.CIRCUIT_OPEN, breakers.config.timeout());
+            verdicts.share(id, Exclusion.CIRCUIT_OPEN, breakers.openDuration());
         }
     }
 

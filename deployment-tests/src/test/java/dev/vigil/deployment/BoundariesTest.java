@@ -62,10 +62,12 @@ class BoundariesTest {
                             List.of("lifecycle"),
                             List.of("canary"),
                             List.of("fault"),
+                            List.of("drain"),
                             List.of("status"),
                             List.of("endpoint"),
                             List.of("engine"),
                             List.of("metrics"),
+                            List.of("admission"),
                             List.of("config")));
 
     private static final int UNLISTED = Integer.MAX_VALUE;

@@ -1,7 +1,6 @@
 package dev.vigil.frontend.routing;
 
 import java.time.Duration;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

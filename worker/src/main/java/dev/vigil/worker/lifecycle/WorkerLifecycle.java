@@ -128,7 +128,12 @@ public class WorkerLifecycle {
                     new EndpointMetrics(registry, runtime.namespace(), worker.component(), endpoint.wireName()));
         }
         cancelled = cancellations();
-        DrainMetrics.register(registry, () -> drain.status().state());
+        DrainMetrics.register(
+                registry,
+                java.util.Arrays.stream(WorkerDrain.State.values())
+                        .map(WorkerDrain.State::wireName)
+                        .toList(),
+                () -> drain.status().state().wireName());
     }
 
     void start(@Observes StartupEvent event) {

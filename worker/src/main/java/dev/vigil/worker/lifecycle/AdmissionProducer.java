@@ -1,4 +1,4 @@
-package dev.vigil.worker.admission;
+package dev.vigil.worker.lifecycle;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.vigil.runtime.Threads;
 import dev.vigil.runtime.time.Clock;
+import dev.vigil.worker.admission.AdmissionQueue;
 import dev.vigil.worker.config.AdmissionConfig;
 import dev.vigil.worker.metrics.AdmissionMetrics;
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiPredicate;
 
 import io.restassured.path.json.JsonPath;
@@ -34,18 +35,23 @@ final class StreamRun {
 
     static StreamRun post(String url, String body, BiPredicate<Integer, StreamRun> onChunk)
             throws IOException, InterruptedException {
+        return post(url, body, Map.of(), onChunk);
+    }
+
+    /** The same, with these request headers. */
+    static StreamRun post(String url, String body, Map<String, String> headers, BiPredicate<Integer, StreamRun> onChunk)
+            throws IOException, InterruptedException {
         StreamRun run = new StreamRun();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        HttpResponse<InputStream> response = client.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("content-type", "application/json")
-                        .timeout(Duration.ofSeconds(120))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         run.status = response.statusCode();
         try (InputStream in = response.body()) {
             StringBuilder line = new StringBuilder();

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.HttpServerResponse;
 
 import dev.vigil.frontend.config.ErrorBodyFormat;
+import dev.vigil.frontend.metrics.MetricNames;
 
 /**
  * An error a client sees, by default in Dynamo's shape {@code {"message":…,"type":<reason
@@ -19,16 +20,23 @@ public final class ApiError extends RuntimeException {
     private final boolean overload;
     /** The {@code Retry-After} header in seconds; 0 for none. */
     private final int retryAfterSecs;
+    /** Why the request was dropped, a {@code MetricNames.DROP_*} value for {@code vigil_frontend_requests_dropped_total}. */
+    private final String dropReason;
 
     private ApiError(int status, String message) {
-        this(status, message, false, 0);
+        this(status, message, false, 0, status < 500 ? MetricNames.DROP_BAD_REQUEST : MetricNames.DROP_BACKEND_ERROR);
     }
 
-    private ApiError(int status, String message, boolean overload, int retryAfterSecs) {
+    private ApiError(int status, String message, String dropReason) {
+        this(status, message, false, 0, dropReason);
+    }
+
+    private ApiError(int status, String message, boolean overload, int retryAfterSecs, String dropReason) {
         super(message, null, false, false);
         this.status = status;
         this.overload = overload;
         this.retryAfterSecs = retryAfterSecs;
+        this.dropReason = dropReason;
     }
 
     public static ApiError badRequest(String message) {
@@ -36,12 +44,12 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError notFound(String message) {
-        return new ApiError(404, message);
+        return new ApiError(404, message, MetricNames.DROP_UNKNOWN_MODEL);
     }
 
     /** A request too large to carry to a worker: the client's to shrink, never a worker's fault. */
     public static ApiError payloadTooLarge(String message) {
-        return new ApiError(413, message);
+        return new ApiError(413, message, MetricNames.DROP_TOO_LARGE);
     }
 
     /** The 413 for a request whose body takes {@code bytes} on a plane that carries at most {@code max}. */
@@ -51,7 +59,19 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError unavailable(String message) {
-        return new ApiError(503, message);
+        return new ApiError(503, message, MetricNames.DROP_NO_INSTANCE);
+    }
+
+    /**
+     * The request's deadline passed before it ended: 504, as a gateway that gave up on its upstream
+     * answers; the client asked for no more time than this.
+     */
+    public static ApiError deadlineExceeded(java.time.Duration timeout) {
+        return new ApiError(
+                504,
+                "Request deadline exceeded: no complete response within " + timeout.toMillis() / 1000.0
+                        + " s (x-request-timeout, nvext.timeout_ms or DYN_HTTP_REQUEST_TIMEOUT_SECS)",
+                MetricNames.DROP_DEADLINE);
     }
 
     /**
@@ -61,7 +81,11 @@ public final class ApiError extends RuntimeException {
      */
     public static ApiError allWorkersBusy(int status, int retryAfterSecs) {
         return new ApiError(
-                status, "ResourceExhausted: All workers are busy, please retry later", true, retryAfterSecs);
+                status,
+                "ResourceExhausted: All workers are busy, please retry later",
+                true,
+                retryAfterSecs,
+                MetricNames.DROP_ALL_BUSY);
     }
 
     /**
@@ -74,7 +98,8 @@ public final class ApiError extends RuntimeException {
                 "ResourceExhausted: this frontend is serving its limit of " + limit
                         + " requests at once (DYN_HTTP_MAX_INFLIGHT_REQUESTS), please retry later",
                 true,
-                retryAfterSecs);
+                retryAfterSecs,
+                MetricNames.DROP_INFLIGHT_LIMIT);
     }
 
     /** An error with any status, for the HTTP layer's own (unknown route, wrong method, oversized request). */
@@ -84,6 +109,11 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError internal(String message) {
         return new ApiError(500, message);
+    }
+
+    /** Why the request was dropped, for {@code vigil_frontend_requests_dropped_total}. */
+    public String dropReason() {
+        return dropReason;
     }
 
     public int status() {

@@ -40,6 +40,8 @@ final class ClientEnd implements ClientResponse.Backpressure {
     private final Generated generated;
     private final int promptTokens;
     private final Duration stallTimeout;
+    private final DeadlineTimer deadline;
+    private final MigrationGap gap;
     private final Object lock;
     private final Attempts attempts;
     /** The client stopped reading: every attempt's stream is paused until it drains. */
@@ -54,6 +56,8 @@ final class ClientEnd implements ClientResponse.Backpressure {
             FrontendMetrics metrics,
             Generated generated,
             Duration stallTimeout,
+            DeadlineTimer deadline,
+            MigrationGap gap,
             Object lock,
             Attempts attempts) {
         this.request = request;
@@ -65,12 +69,18 @@ final class ClientEnd implements ClientResponse.Backpressure {
         this.generated = generated;
         this.promptTokens = generated.promptTokens();
         this.stallTimeout = stallTimeout;
+        this.deadline = deadline;
+        this.gap = gap;
         this.lock = lock;
         this.attempts = attempts;
     }
 
-    /** Starts listening to the client: its close, and for a stream its socket's backpressure. */
+    /**
+     * Starts listening to the client: its close, and for a stream its socket's backpressure; and
+     * starts the request's deadline.
+     */
     void watch(Vertx vertx) {
+        deadline.arm(DeadlineTimer.Timers.of(vertx), this::expired);
         client.onClientGone(this::gone);
         if (request.stream()) {
             client.watchBackpressure(vertx, stallTimeout, this);
@@ -85,7 +95,11 @@ final class ClientEnd implements ClientResponse.Backpressure {
     /** One frame of an attempt's output: kept for a continuation, and streamed to the client. */
     void take(EngineOutput out) {
         String piece = generated.add(out);
-        tracked.tokens(out.tokenIds() == null ? 0 : out.tokenIds().size(), promptTokens);
+        int tokens = out.tokenIds() == null ? 0 : out.tokenIds().size();
+        tracked.tokens(tokens, promptTokens);
+        if (tokens > 0) {
+            gap.token();
+        }
         if (request.stream() && !piece.isEmpty()) {
             client.event(responses.chunk(piece, null, !client.streaming()));
         }
@@ -96,8 +110,14 @@ final class ClientEnd implements ClientResponse.Backpressure {
         client.flush();
     }
 
+    /** Another attempt takes the request over: the gap the client sees starts at its last token. */
+    void migrating() {
+        gap.migrating();
+    }
+
     /** The request ended well: the final chunk (and usage), or the whole answer. */
     void succeeded() {
+        deadline.cancel();
         tracked.succeeded();
         Usage usage = Usage.of(promptTokens, generated.count());
         if (request.stream()) {
@@ -112,8 +132,41 @@ final class ClientEnd implements ClientResponse.Backpressure {
     }
 
     void failed(ApiError error) {
+        deadline.cancel();
         tracked.failed(error.status(), error.overload());
+        metrics.dropped(request.model(), error.dropReason());
         client.fail(error);
+    }
+
+    /**
+     * Whether the deadline has passed, ending the request if it has: an attempt that fails once it
+     * passed is never retried or migrated, even when the deadline's timer has not run yet.
+     */
+    boolean expiredNow() {
+        if (!deadline.passed()) {
+            return false;
+        }
+        expired();
+        return true;
+    }
+
+    /**
+     * The deadline passed: the worker is told to drop the request (as when the client goes), and the
+     * client gets a 504, or an SSE error event once its stream started. Nothing is retried or migrated
+     * afterwards: the request is finished for its attempts' end.
+     */
+    private void expired() {
+        synchronized (lock) {
+            if (!attempts.finish(true)) {
+                return;
+            }
+            String phase = generated.count() == 0 ? MetricNames.BEFORE_FIRST_TOKEN : MetricNames.STREAMING;
+            LOG.warnf(
+                    "Request %s reached its deadline of %d ms (%s); cancelling it",
+                    requestId, deadline.timeout().toMillis(), phase);
+            metrics.deadlineExceeded(request.model(), phase);
+            failed(ApiError.deadlineExceeded(deadline.timeout()));
+        }
     }
 
     @Override
@@ -150,6 +203,7 @@ final class ClientEnd implements ClientResponse.Backpressure {
      */
     void cut(String reason, String why) {
         synchronized (lock) {
+            deadline.cancel();
             metrics.slowClientCut(request.model(), reason);
             if (!attempts.finish(true)) {
                 LOG.warnf(
@@ -169,6 +223,7 @@ final class ClientEnd implements ClientResponse.Backpressure {
 
     private void gone() {
         synchronized (lock) {
+            deadline.cancel();
             if (attempts.finish(true)) {
                 LOG.warnf("Connection closed unexpectedly; issuing cancellation for %s", responses.id());
                 metrics.cancellation(request.model(), request.kind().endpointLabel(), request.stream());

@@ -120,7 +120,7 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
     /** The attempt failed: the policy decides, and calls back one of the decisions below. */
     @Override
     public synchronized void failed(AttemptRun run, StreamError error) {
-        if (current(run)) {
+        if (current(run) && !client.expiredNow()) {
             // Its watchdog too: a stream that failed must not also go silent during a backoff.
             run.stop(false);
             policy.failed(run.attempt(), error, generated.count()).carryOut(this);
@@ -154,6 +154,7 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
 
     @Override
     public void migrate(Migrate migrate) {
+        client.migrating();
         send(migrate.next());
     }
 

@@ -165,10 +165,13 @@ public class OpenAiRoutes {
     }
 
     private void complete(RoutingContext ctx, Kind kind) {
+        // The deadline counts from the request's arrival, whatever happens before it is sent.
+        long arrivedNanos = clock.nanoTime();
         int limit = http.maxInflightRequests();
         if (serving.incrementAndGet() > limit) {
             serving.decrementAndGet();
             inflightLimitRejected.increment();
+            metrics.dropped(MetricNames.UNKNOWN_MODEL, MetricNames.DROP_INFLIGHT_LIMIT);
             ApiError.frontendFull(shedding.overloadStatusCode(), limit, RETRY_AFTER_SECS)
                     .sendTo(ctx.response(), http.errorFormat());
             return;
@@ -176,14 +179,22 @@ public class OpenAiRoutes {
         // Released once, however the response ends: answered, failed, or the client gone.
         ctx.addEndHandler(ignored -> serving.decrementAndGet());
         RequestMetrics.Request tracked = null;
+        String modelLabel = MetricNames.UNKNOWN_MODEL;
         try {
-            CompletionRequest request = CompletionRequest.parse(kind, body(ctx));
+            JsonNode body = body(ctx);
+            CompletionRequest request = CompletionRequest.parse(kind, body);
             // Counted from here, as Dynamo counts a request once it is parsed; a model nobody serves
             // is not put in a label (see MetricNames.UNKNOWN_MODEL).
-            tracked = requestMetrics.start(
-                    models.find(request.model()) == null ? MetricNames.UNKNOWN_MODEL : request.model(),
-                    kind.endpointLabel(),
-                    request.stream());
+            modelLabel = models.find(request.model()) == null ? MetricNames.UNKNOWN_MODEL : request.model();
+            tracked = requestMetrics.start(modelLabel, kind.endpointLabel(), request.stream());
+            DeadlineTimer deadline = DeadlineTimer.after(
+                    clock,
+                    arrivedNanos,
+                    RequestDeadline.of(
+                            ctx.request().getHeader(RequestDeadline.HEADER),
+                            body,
+                            http.requestTimeout(),
+                            http.requestTimeoutMax()));
             List<Integer> prompt = tokenizer.encode(request.prompt());
             checkPromptFits(request, prompt.size());
             GenerateRequest generate = new GenerateRequest(
@@ -238,6 +249,8 @@ public class OpenAiRoutes {
                                     metrics,
                                     generated,
                                     http.clientStallTimeout(),
+                                    deadline,
+                                    new MigrationGap(clock, metrics, request.model()),
                                     operator,
                                     operator))
                     .start(routed.attempt());
@@ -245,6 +258,7 @@ public class OpenAiRoutes {
             if (tracked != null) {
                 tracked.failed(e.status(), e.overload());
             }
+            metrics.dropped(modelLabel, e.dropReason());
             e.sendTo(ctx.response(), http.errorFormat());
         }
     }

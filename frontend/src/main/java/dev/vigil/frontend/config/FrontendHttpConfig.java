@@ -101,6 +101,27 @@ public interface FrontendHttpConfig {
     @WithConverter(ErrorBodyFormat.Converter.class)
     ErrorBodyFormat errorFormat();
 
+    /**
+     * {@code DYN_HTTP_REQUEST_TIMEOUT_SECS} (ours): the deadline of a completion that carries none
+     * ({@code x-request-timeout}, {@code nvext.timeout_ms}): past it the request is cancelled at the
+     * worker and answered 504 (or its stream ended with an SSE error). Whole seconds; 0 (the default):
+     * no deadline unless the request asks for one.
+     */
+    @WithName("request-timeout-secs")
+    @WithDefault("0")
+    @WithConverter(SecondsConverter.AtLeastZero.class)
+    Duration requestTimeout();
+
+    /**
+     * {@code DYN_HTTP_REQUEST_TIMEOUT_MAX_SECS} (ours): the longest deadline a request may ask for;
+     * a longer one is refused with 400, so a typo cannot pin a request for days. Whole seconds, at
+     * least 1.
+     */
+    @WithName("request-timeout-max-secs")
+    @WithDefault("86400")
+    @WithConverter(SecondsConverter.AtLeastOne.class)
+    Duration requestTimeoutMax();
+
     interface Svc {
 
         /** {@code DYN_HTTP_SVC_LIVE_PATH}: path of the liveness route. */

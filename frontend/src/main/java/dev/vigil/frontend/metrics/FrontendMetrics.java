@@ -6,10 +6,16 @@ import static dev.vigil.frontend.metrics.MetricNames.RETRY;
 import static dev.vigil.frontend.metrics.MetricNames.STREAM;
 import static dev.vigil.frontend.metrics.MetricNames.UNARY;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The frontend's fault-tolerance counters; their names are in {@link MetricNames}, their meters are
@@ -47,6 +53,38 @@ public class FrontendMetrics {
     public void slowClientCut(String model, String reason) {
         registry.counter(MetricNames.SLOW_CLIENTS_CUT, MODEL, model, MetricNames.REASON, reason)
                 .increment();
+    }
+
+    /** A request reached its deadline in {@code phase} ({@link MetricNames#BEFORE_FIRST_TOKEN}, {@link MetricNames#STREAMING}). */
+    public void deadlineExceeded(String model, String phase) {
+        Counter.builder(MetricNames.DEADLINE_EXCEEDED)
+                .tags(MODEL, model, MetricNames.PHASE, phase)
+                .description("Requests ended at their deadline, by the phase they were in")
+                .register(registry)
+                .increment();
+    }
+
+    /** A completion ended with an error the frontend answered, for {@code reason} (a {@code DROP_*} value). */
+    public void dropped(String model, String reason) {
+        Counter.builder(MetricNames.REQUESTS_DROPPED)
+                .tags(MODEL, model, MetricNames.REASON, reason)
+                .description("Completions that ended with an error the frontend answered, by reason")
+                .register(registry)
+                .increment();
+    }
+
+    /** A migrated stream's first new token came {@code gapNanos} after the last one of the attempt that broke. */
+    public void migrationRecovery(String model, long gapNanos) {
+        Timer.builder(MetricNames.MIGRATION_RECOVERY)
+                .tags(MODEL, model)
+                .description(
+                        "Gap a migrated stream showed, from the broken attempt's last token to the next attempt's first")
+                .serviceLevelObjectives(Arrays.stream(LogBuckets.MIGRATION_RECOVERY.bounds())
+                        .filter(bound -> bound > 0)
+                        .mapToObj(seconds -> Duration.ofNanos(Math.round(seconds * 1e9)))
+                        .toArray(Duration[]::new))
+                .register(registry)
+                .record(gapNanos, TimeUnit.NANOSECONDS);
     }
 
     public void cancellation(String model, String endpoint, boolean stream) {

@@ -22,6 +22,9 @@ public record LogBuckets(double min, double max, int count) {
     /** {@code dynamo_frontend_inter_token_latency_seconds}. */
     public static final LogBuckets INTER_TOKEN_LATENCY = new LogBuckets(0.001, 2.0, 13);
 
+    /** {@code vigil_frontend_migration_recovery_seconds}: Vigil's, from a millisecond to two minutes. */
+    public static final LogBuckets MIGRATION_RECOVERY = new LogBuckets(0.001, 120.0, 15);
+
     public LogBuckets {
         if (!(min > 0 && min < max && count > 1)) {
             throw new IllegalArgumentException(

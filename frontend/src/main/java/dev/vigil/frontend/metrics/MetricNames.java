@@ -127,6 +127,45 @@ public final class MetricNames {
      */
     public static final String STREAM_HELD_BYTES = "vigil.frontend.stream.held.bytes";
 
+    /**
+     * Vigil's: {@code vigil_frontend_deadline_exceeded_total{model,phase}}, requests ended at their
+     * deadline ({@code x-request-timeout}, {@code nvext.timeout_ms}, {@code
+     * DYN_HTTP_REQUEST_TIMEOUT_SECS}); {@code phase} is {@link #BEFORE_FIRST_TOKEN} or {@link
+     * #STREAMING}.
+     */
+    public static final String DEADLINE_EXCEEDED = "vigil.frontend.deadline.exceeded";
+
+    /**
+     * Vigil's: {@code vigil_frontend_migration_recovery_seconds{model}}, a histogram of the gap a
+     * migrated stream showed: from the last token of the attempt that broke to the first token of the
+     * attempt that took over.
+     */
+    public static final String MIGRATION_RECOVERY = "vigil.frontend.migration.recovery";
+
+    /**
+     * Vigil's: {@code vigil_frontend_requests_dropped_total{model,reason}}, completions that ended
+     * with an error the frontend answered, by why (the {@code DROP_*} values). Beside Dynamo's
+     * {@code dynamo_frontend_model_rejection_total}, which counts only the all-busy refusals.
+     */
+    public static final String REQUESTS_DROPPED = "vigil.frontend.requests.dropped";
+
+    public static final String PHASE = "phase";
+    /** Deadline phases: nothing generated yet (sent, retried, or in a backoff), or tokens flowing. */
+    public static final String BEFORE_FIRST_TOKEN = "before_first_token";
+
+    public static final String STREAMING = "streaming";
+
+    /** {@link #REQUESTS_DROPPED} reasons. */
+    public static final String DROP_BAD_REQUEST = "bad_request";
+
+    public static final String DROP_UNKNOWN_MODEL = "unknown_model";
+    public static final String DROP_TOO_LARGE = "too_large";
+    public static final String DROP_INFLIGHT_LIMIT = "inflight_limit";
+    public static final String DROP_ALL_BUSY = "all_busy";
+    public static final String DROP_NO_INSTANCE = "no_instance";
+    public static final String DROP_DEADLINE = "deadline";
+    public static final String DROP_BACKEND_ERROR = "backend_error";
+
     public static final String REASON = "reason";
     public static final String STALLED = "stalled";
     public static final String BUFFER_FULL = "buffer_full";

@@ -121,6 +121,10 @@ public final class EnvNames {
     public static final String DYN_HTTP_MAX_INFLIGHT_REQUESTS = "DYN_HTTP_MAX_INFLIGHT_REQUESTS";
     /** Ours: Dynamo's error bodies only. */
     public static final String DYN_HTTP_ERROR_FORMAT = "DYN_HTTP_ERROR_FORMAT";
+    /** Ours: the deadline of a request that carries none, and the longest one a request may carry. */
+    public static final String DYN_HTTP_REQUEST_TIMEOUT_SECS = "DYN_HTTP_REQUEST_TIMEOUT_SECS";
+
+    public static final String DYN_HTTP_REQUEST_TIMEOUT_MAX_SECS = "DYN_HTTP_REQUEST_TIMEOUT_MAX_SECS";
     // Ours: the circuit breaker and the retries before the first token.
     public static final String DYN_CB_ENABLED = "DYN_CB_ENABLED";
     public static final String DYN_CB_FAILURE_THRESHOLD = "DYN_CB_FAILURE_THRESHOLD";
@@ -210,6 +214,8 @@ public final class EnvNames {
             DYN_HTTP_CLIENT_STALL_TIMEOUT_SECS,
             DYN_HTTP_MAX_INFLIGHT_REQUESTS,
             DYN_HTTP_ERROR_FORMAT,
+            DYN_HTTP_REQUEST_TIMEOUT_SECS,
+            DYN_HTTP_REQUEST_TIMEOUT_MAX_SECS,
             DYN_CB_ENABLED,
             DYN_CB_FAILURE_THRESHOLD,
             DYN_CB_SUCCESS_THRESHOLD,

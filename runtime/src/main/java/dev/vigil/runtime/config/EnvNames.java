@@ -24,6 +24,7 @@ public final class EnvNames {
     public static final String DYN_TCP_RPC_PORT = "DYN_TCP_RPC_PORT";
     public static final String ETCD_ENDPOINTS = "ETCD_ENDPOINTS";
     public static final String ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS = "ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS";
+    public static final String NATS_STARTUP_CONNECT_TIMEOUT_SECONDS = "NATS_STARTUP_CONNECT_TIMEOUT_SECONDS";
     /** Ours: Dynamo hard-codes the lease TTL at 10 s. */
     public static final String DYN_ETCD_LEASE_TTL = "DYN_ETCD_LEASE_TTL";
     /** Ours: Dynamo always stops a process whose lease is lost. */
@@ -146,6 +147,7 @@ public final class EnvNames {
             DYN_TCP_RPC_PORT,
             ETCD_ENDPOINTS,
             ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS,
+            NATS_STARTUP_CONNECT_TIMEOUT_SECONDS,
             DYN_ETCD_LEASE_TTL,
             DYN_ETCD_LEASE_LOSS,
             NATS_SERVER,

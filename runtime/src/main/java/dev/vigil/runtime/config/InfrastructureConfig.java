@@ -40,6 +40,17 @@ public interface InfrastructureConfig {
         /** {@code NATS_SERVER}: the NATS server URL. */
         @WithDefault("nats://localhost:4222")
         String server();
+
+        /**
+         * {@code NATS_STARTUP_CONNECT_TIMEOUT_SECONDS} (Vigil's; Dynamo has none for NATS): as
+         * {@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS}, how long a process on the NATS plane started
+         * while nats-server cannot be reached keeps trying before it exits 1 saying so, whole seconds,
+         * at least 1, logging every 10 s.
+         */
+        @WithName("startup-connect-timeout-seconds")
+        @WithDefault("120")
+        @WithConverter(SecondsConverter.AtLeastOne.class)
+        Duration startupConnectTimeout();
     }
 
     /** A comma-separated list of URLs, such as {@code http://10.0.0.1:2379,http://10.0.0.2:2379}. */

@@ -69,7 +69,8 @@ public class RuntimeBeans {
                     TcpPlaneSettings.defaults()
                             .withListener(config.tcpRpcHost().orElse(TcpPlaneSettings.WILDCARD), config.tcpRpcPort()),
                     discovery.get());
-            case NATS -> NatsRequestPlane.connect(nats.server(), NatsPlaneSettings.defaults());
+            case NATS -> NatsRequestPlane.connect(
+                    nats.server(), NatsPlaneSettings.defaults(), nats.startupConnectTimeout(), Clock.SYSTEM);
             case LOCAL -> LocalRequestPlane.shared();
         };
     }

@@ -22,6 +22,7 @@ import dev.vigil.runtime.discovery.Subscription;
 import dev.vigil.runtime.model.EndpointId;
 import dev.vigil.runtime.model.InstanceId;
 import dev.vigil.runtime.model.Transport;
+import dev.vigil.runtime.time.Clock;
 import dev.vigil.runtime.transport.RequestHandler;
 import dev.vigil.runtime.transport.RequestPlane;
 import dev.vigil.runtime.transport.RequestPlaneException;
@@ -93,6 +94,21 @@ public final class NatsRequestPlane implements RequestPlane {
      *     seconds) or the URL is invalid
      */
     public static NatsRequestPlane connect(String natsUrl, NatsPlaneSettings settings) {
+        return connect(natsUrl, settings, Duration.ZERO, Clock.SYSTEM);
+    }
+
+    /** How often a start-up wait for nats-server says it is still waiting. */
+    static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
+
+    /**
+     * As {@link #connect(String, NatsPlaneSettings)}, but a nats-server that cannot be reached yet is
+     * tried again until {@code startupWait} has passed (measured on {@code clock}), with a WARN every
+     * 10 s, so a process started before nats-server waits for it instead of exiting. Zero: one try.
+     *
+     * @throws RequestPlaneException naming the URL and the time spent, once the wait is over
+     */
+    public static NatsRequestPlane connect(
+            String natsUrl, NatsPlaneSettings settings, Duration startupWait, Clock clock) {
         Objects.requireNonNull(natsUrl, "natsUrl");
         Objects.requireNonNull(settings, "settings");
         NatsConnectionEvents events = new NatsConnectionEvents(natsUrl);
@@ -113,15 +129,7 @@ public final class NatsRequestPlane implements RequestPlane {
         } catch (IllegalArgumentException e) {
             throw new RequestPlaneException("Invalid NATS URL '" + natsUrl + "': " + e.getMessage(), e);
         }
-        Connection connection;
-        try {
-            connection = Nats.connect(options);
-        } catch (IOException e) {
-            throw new RequestPlaneException("Cannot connect to NATS at " + natsUrl + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RequestPlaneException("Interrupted while connecting to NATS at " + natsUrl, e);
-        }
+        Connection connection = connectWithin(natsUrl, options, startupWait, clock);
         NatsRequestPlane plane;
         try {
             plane = new NatsRequestPlane(natsUrl, settings, connection);
@@ -287,6 +295,38 @@ public final class NatsRequestPlane implements RequestPlane {
             connection.closeDispatcher(dispatcher);
         } catch (RuntimeException e) {
             LOG.debugf("Closing a dispatcher failed: %s", e);
+        }
+    }
+
+    private static Connection connectWithin(String natsUrl, Options options, Duration wait, Clock clock) {
+        long start = clock.nanoTime();
+        long nextReport = start + STILL_WAITING_EVERY.toNanos();
+        while (true) {
+            try {
+                return Nats.connect(options);
+            } catch (IOException e) {
+                long spent = clock.nanoTime() - start;
+                if (spent >= wait.toNanos()) {
+                    String tried = wait.isZero() ? "" : " (tried for " + wait.toSeconds() + " s)";
+                    throw new RequestPlaneException(
+                            "Cannot connect to NATS at " + natsUrl + tried + ": " + e.getMessage(), e);
+                }
+                if (clock.nanoTime() - nextReport >= 0) {
+                    LOG.warnf(
+                            "Cannot reach NATS at %s: still trying, %d s of %d s spent: %s",
+                            natsUrl, TimeUnit.NANOSECONDS.toSeconds(spent), wait.toSeconds(), e.getMessage());
+                    nextReport += STILL_WAITING_EVERY.toNanos();
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(RECONNECT_WAIT_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new RequestPlaneException("Interrupted while connecting to NATS at " + natsUrl, interrupted);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RequestPlaneException("Interrupted while connecting to NATS at " + natsUrl, e);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.vigil.runtime.transport.RecordingObserver;
+import dev.vigil.runtime.transport.RequestPlaneException;
 import dev.vigil.runtime.transport.ServedEndpoint;
 import dev.vigil.runtime.transport.StreamError;
 import dev.vigil.testing.NatsServer;
@@ -31,6 +32,32 @@ class NatsReconnectIT {
      * as room for a loaded machine.
      */
     private static final Duration CLOSE_BOUND = NatsRequestPlane.CONFIRM_TIMEOUT;
+
+    @Test
+    void aPlaneStartedBeforeNatsServerWaitsForItAndServes() throws Exception {
+        try (NatsServer nats = new NatsServer()) {
+            java.util.concurrent.CompletableFuture<NatsRequestPlane> connecting =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> NatsRequestPlane.connect(
+                            nats.url(), SETTINGS, Duration.ofSeconds(60), dev.vigil.runtime.time.Clock.SYSTEM));
+            // Not connected, not failed: still trying, since nothing listens yet.
+            assertFalse(connecting.isDone());
+            nats.start();
+            try (NatsRequestPlane plane = connecting.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertTrue(plane.connected());
+            }
+        }
+    }
+
+    @Test
+    void aPlaneGivesUpOnceItsStartupWaitIsOverSayingHowLongItTried() {
+        String nowhere = "nats://127.0.0.1:" + dev.vigil.testing.FreePort.next();
+        RequestPlaneException e = org.junit.jupiter.api.Assertions.assertThrows(
+                RequestPlaneException.class,
+                () -> NatsRequestPlane.connect(
+                        nowhere, SETTINGS, Duration.ofSeconds(1), dev.vigil.runtime.time.Clock.SYSTEM));
+        assertTrue(
+                e.getMessage().startsWith("Cannot connect to NATS at " + nowhere + " (tried for 1 s)"), e.getMessage());
+    }
 
     @Test
     void planesReconnectAfterNatsServerRestartsAndServeAgain() {

@@ -203,12 +203,31 @@ class KubePlayIT {
     }
 
     private void awaitHealthy(String container) {
-        Awaitility.await(container + " healthy")
-                .atMost(UP)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> run(Duration.ofSeconds(30), podmanCommand("healthcheck", "run", container))
-                                .exit()
-                        == 0);
+        Run[] last = {null};
+        try {
+            Awaitility.await(container + " healthy")
+                    .atMost(UP)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        last[0] = run(Duration.ofSeconds(30), podmanCommand("healthcheck", "run", container));
+                        return last[0].exit() == 0;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // What the container was doing, so a failure on another machine can be explained.
+            Run state = run(
+                    Duration.ofSeconds(30),
+                    podmanCommand(
+                            "inspect",
+                            "--format",
+                            "{{.State.Status}} health={{.State.Health.Status}} restarts={{.RestartCount}}"
+                                    + " exit={{.State.ExitCode}} error={{.State.Error}}",
+                            container));
+            Run logs = run(Duration.ofSeconds(30), podmanCommand("logs", "--tail", "40", container));
+            System.out.println(container + " never healthy: " + state.output() + "\nlast check: "
+                    + (last[0] == null ? "none" : last[0].exit() + " " + last[0].output()) + "\nits log:\n"
+                    + logs.output());
+            throw e;
+        }
     }
 
     private int chat(String api) throws IOException, InterruptedException {

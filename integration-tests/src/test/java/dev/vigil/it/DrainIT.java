@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
@@ -42,7 +40,6 @@ import dev.vigil.testing.Processes;
 class DrainIT {
 
     static final Duration START = Duration.ofSeconds(60);
-    static final Pattern DECODE = Pattern.compile("Decode Request ID: (\\S+)");
     /** Tokens of the stream kept in flight across the drain: 40 × 50 ms, about 2 s of decoding. */
     static final int STREAM_TOKENS = 40;
 
@@ -85,18 +82,8 @@ class DrainIT {
         return response.jsonPath().getString("id");
     }
 
-    /** Every request id the worker logged it decoded. */
-    static Set<String> decoded(Cluster.App worker) {
-        Matcher m = DECODE.matcher(worker.process().output());
-        Set<String> ids = new HashSet<>();
-        while (m.find()) {
-            ids.add(m.group(1));
-        }
-        return ids;
-    }
-
     static boolean decodedBy(Cluster.App worker, String responseId) {
-        return decoded(worker).stream().anyMatch(responseId::endsWith);
+        return FrontendClient.decoded(worker).stream().anyMatch(responseId::endsWith);
     }
 
     /** The worker's state as the current frontend's {@code /v1/instances} shows it. */
@@ -134,9 +121,9 @@ class DrainIT {
         Cluster.App drained = Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .until(
-                        () -> decoded(first).size() > 0 && inFlight(first) > 0
+                        () -> FrontendClient.decoded(first).size() > 0 && inFlight(first) > 0
                                 ? first
-                                : decoded(second).size() > 0 && inFlight(second) > 0 ? second : null,
+                                : FrontendClient.decoded(second).size() > 0 && inFlight(second) > 0 ? second : null,
                         w -> w != null);
         Cluster.App other = drained == first ? second : first;
 
@@ -150,12 +137,12 @@ class DrainIT {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> "draining".equals(workerState(drained)));
 
         // Nothing new reaches it, while its stream goes on.
-        Set<String> before = decoded(drained);
+        Set<String> before = FrontendClient.decoded(drained);
         for (int i = 0; i < 8; i++) {
             String id = completion("while draining " + i);
             assertTrue(decodedBy(other, id), "request " + id + " was not served by the other worker");
         }
-        assertEquals(before, decoded(drained), "the draining worker took a new request");
+        assertEquals(before, FrontendClient.decoded(drained), "the draining worker took a new request");
 
         StreamRun run = stream.get(60, TimeUnit.SECONDS);
         assertEquals(200, run.status);
@@ -198,7 +185,10 @@ class DrainIT {
             String id = completion("after restart " + i);
             assertTrue(decodedBy(other, id), "request " + id + " was not served by the other worker");
         }
-        assertEquals(before, decoded(drained), "the drained worker took a request after the frontend restarted");
+        assertEquals(
+                before,
+                FrontendClient.decoded(drained),
+                "the drained worker took a request after the frontend restarted");
 
         // Resume: traffic comes back.
         assertEquals("serving", engine(drained, "POST", "/engine/resume", 200).getString("state"));

@@ -3,14 +3,33 @@ package dev.vigil.it;
 import static io.restassured.RestAssured.given;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
+
+import dev.vigil.testing.Cluster;
 
 /** What the fault-tolerance ITs ask a frontend, written once. */
 final class FrontendClient {
 
     /** Each worker serves generate, clear_kv_blocks and load_metrics. */
     static final int ENDPOINTS_PER_WORKER = 3;
+
+    /** Dynamo's line a worker logs for each request it takes. */
+    static final Pattern DECODE = Pattern.compile("Decode Request ID: (\\S+)");
+
+    /** Every request id the worker logged it decoded; a response id ends with its request id. */
+    static Set<String> decoded(Cluster.App worker) {
+        Matcher m = DECODE.matcher(worker.process().output());
+        Set<String> ids = new HashSet<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
 
     private FrontendClient() {}
 

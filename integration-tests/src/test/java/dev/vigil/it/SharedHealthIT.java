@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +31,6 @@ import dev.vigil.testing.Processes;
 class SharedHealthIT {
 
     static final Duration START = Duration.ofSeconds(60);
-    static final Pattern DECODE = Pattern.compile("Decode Request ID: (\\S+)");
     /** Long enough that nothing lapses while the test looks. */
     static final String INHIBITED_SECS = "30";
 
@@ -96,15 +94,6 @@ class SharedHealthIT {
         return response.jsonPath().getString("id");
     }
 
-    static Set<String> decoded(Cluster.App worker) {
-        Matcher m = DECODE.matcher(worker.process().output());
-        Set<String> ids = new HashSet<>();
-        while (m.find()) {
-            ids.add(m.group(1));
-        }
-        return ids;
-    }
-
     /** The worker's state and reason as {@code frontend}'s {@code /v1/instances} shows them. */
     static String state(Cluster.App frontend, Cluster.App worker) {
         var json = given().get(frontend.url() + "/v1/instances").jsonPath();
@@ -137,13 +126,14 @@ class SharedHealthIT {
                 .startsWith("inhibited"));
         assertTrue(state(peer, frozen).contains("reports it inhibited"), state(peer, frozen));
         assertTrue(sharedVerdicts(peer, "received") >= 1, "the peer received no verdict");
-        Set<String> servedBefore = decoded(healthy);
+        Set<String> servedBefore = FrontendClient.decoded(healthy);
         for (int i = 0; i < 6; i++) {
             String id = completion(peer, "peer " + i);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> decoded(healthy).stream()
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> FrontendClient.decoded(healthy).stream()
                     .anyMatch(id::endsWith));
         }
-        assertEquals(servedBefore.size() + 6, decoded(healthy).size(), "the peer's requests went elsewhere");
+        assertEquals(
+                servedBefore.size() + 6, FrontendClient.decoded(healthy).size(), "the peer's requests went elsewhere");
 
         // Switched off, a frontend ignores what the others found.
         assertTrue(state(strict, frozen).startsWith("ready"), state(strict, frozen));

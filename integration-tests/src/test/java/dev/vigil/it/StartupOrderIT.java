@@ -15,8 +15,9 @@ import dev.vigil.testing.Cluster;
 import dev.vigil.testing.Processes;
 
 /**
- * Start-up order does not matter ({@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS}, Dynamo's): a frontend
- * and a worker started before etcd wait for it, saying so every 10 s, and serve once it is up.
+ * Start-up order does not matter ({@code ETCD_STARTUP_CONNECT_TIMEOUT_SECONDS}, Dynamo's, and {@code
+ * NATS_STARTUP_CONNECT_TIMEOUT_SECONDS}, Vigil's): a frontend and a worker started before etcd, or
+ * before nats-server on the NATS plane, wait for it, saying so every 10 s, and serve once it is up.
  */
 @Timeout(180)
 class StartupOrderIT {
@@ -53,6 +54,50 @@ class StartupOrderIT {
             cluster.etcd().start();
             frontend.awaitLive(START);
             Awaitility.await("a chat through the frontend that came up before etcd")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> given().contentType("application/json")
+                                    .body(CHAT)
+                                    .post(frontend.url("/v1/chat/completions"))
+                                    .statusCode()
+                            == 200);
+            assertTrue(worker.process().alive(), worker.process().output());
+        } finally {
+            Processes.closeAll(cluster);
+        }
+    }
+
+    /**
+     * The same on the NATS plane ({@code NATS_STARTUP_CONNECT_TIMEOUT_SECONDS}, Vigil's, default
+     * 120 s): etcd is up, nats-server is not; both apps wait for it, saying so every 10 s, and serve
+     * once it is up.
+     */
+    @Test
+    void aFrontendAndAWorkerStartedBeforeNatsServeOnceItIsUp() {
+        Cluster cluster = Cluster.builder("startup-order-nats")
+                .requestPlane("nats")
+                .natsStartedLater()
+                .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
+                .start();
+        try {
+            Cluster.App frontend = cluster.frontend(null).start();
+            Cluster.App worker = cluster.addWorker();
+            Awaitility.await("both apps waited " + ETCD_ABSENT.toSeconds() + " s for nats-server")
+                    .during(ETCD_ABSENT)
+                    .atMost(ETCD_ABSENT.plusSeconds(5))
+                    .until(() -> frontend.process().alive() && worker.process().alive());
+            for (Cluster.App app : new Cluster.App[] {frontend, worker}) {
+                Awaitility.await(app.name() + " says it still waits")
+                        .atMost(Duration.ofSeconds(15))
+                        .until(() -> app.process()
+                                .output()
+                                .contains(
+                                        "Cannot reach NATS at " + cluster.nats().url() + ": still trying, "));
+            }
+
+            cluster.nats().start();
+            frontend.awaitLive(START);
+            Awaitility.await("a chat through the frontend that came up before nats-server")
                     .atMost(START)
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> given().contentType("application/json")

@@ -79,6 +79,7 @@ public final class Cluster implements AutoCloseable {
         private String requestPlane = "tcp";
         private boolean unknownVariablesExpected;
         private boolean etcdLater;
+        private boolean natsLater;
 
         private Builder(String prefix) {
             this.prefix = prefix;
@@ -139,6 +140,12 @@ public final class Cluster implements AutoCloseable {
             return this;
         }
 
+        /** As {@link #etcdStartedLater}, for the NATS plane's nats-server: the test starts it with {@code nats().start()}. */
+        public Builder natsStartedLater() {
+            natsLater = true;
+            return this;
+        }
+
         public Builder expectingUnknownVariables() {
             this.unknownVariablesExpected = true;
             return this;
@@ -161,7 +168,7 @@ public final class Cluster implements AutoCloseable {
             Cluster cluster = null;
             try {
                 etcd = etcdLater ? new EtcdServer() : EtcdServer.started();
-                nats = requestPlane.equals("nats") ? NatsServer.started() : null;
+                nats = requestPlane.equals("nats") ? (natsLater ? new NatsServer() : NatsServer.started()) : null;
                 cluster = new Cluster(this, etcd, nats);
                 List<App> apps = new ArrayList<>();
                 for (int i = 0; i < workers; i++) {
@@ -170,7 +177,7 @@ public final class Cluster implements AutoCloseable {
                 if (frontend) {
                     apps.add(cluster.frontend(null).start());
                 }
-                for (App app : etcdLater ? List.<App>of() : apps) {
+                for (App app : etcdLater || natsLater ? List.<App>of() : apps) {
                     app.awaitLive(answerWithin);
                 }
                 return cluster;

@@ -8,6 +8,9 @@ import io.vertx.core.Vertx;
 
 import dev.vigil.frontend.routing.Attempt;
 import dev.vigil.frontend.routing.StreamWatchdog;
+import dev.vigil.runtime.protocol.EngineOutput;
+import dev.vigil.runtime.protocol.WireCodec;
+import dev.vigil.runtime.protocol.WireFormatException;
 import dev.vigil.runtime.transport.PlaneClient;
 import dev.vigil.runtime.transport.ResponseObserver;
 import dev.vigil.runtime.transport.ResponseStream;
@@ -33,7 +36,7 @@ final class AttemptRun {
 
     /** Where a run's events go; called on the plane's callback executor or a timer thread. */
     interface Listener {
-        void data(AttemptRun run, byte[] data);
+        void data(AttemptRun run, EngineOutput out);
 
         void completed(AttemptRun run);
 
@@ -111,9 +114,18 @@ final class AttemptRun {
             this.listener = listener;
         }
 
+        /** Decoded here, on the plane's callback thread, so the operator's lock is held only to use it. */
         @Override
         public void onData(byte[] data) {
-            listener.data(AttemptRun.this, data);
+            EngineOutput out;
+            try {
+                out = WireCodec.decodeEngineOutput(data);
+            } catch (WireFormatException e) {
+                listener.failed(
+                        AttemptRun.this, new StreamError.Backend("unreadable engine output: " + e.getMessage()));
+                return;
+            }
+            listener.data(AttemptRun.this, out);
         }
 
         @Override

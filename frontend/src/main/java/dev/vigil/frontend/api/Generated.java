@@ -7,6 +7,7 @@ import java.util.List;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.GenerateRequest;
 import dev.vigil.runtime.protocol.StopConditions;
+import dev.vigil.runtime.protocol.WireCodec;
 
 /**
  * What a request's attempts have generated so far, and the continuation a migration sends: the
@@ -74,6 +75,11 @@ final class Generated {
     /** The engine's finish reason, {@code stop} when it gave none. */
     String finishReason() {
         return finishReason == null ? EngineOutput.STOP : finishReason;
+    }
+
+    /** The payload to send next: {@code original} (the request as encoded) while nothing was generated. */
+    byte[] nextPayload(byte[] original) {
+        return count == 0 ? original : WireCodec.encode(continuation());
     }
 
     /** The request to send next: the original while nothing was generated. */

@@ -13,8 +13,6 @@ import dev.vigil.frontend.routing.FailurePolicy.Fail;
 import dev.vigil.frontend.routing.FailurePolicy.Migrate;
 import dev.vigil.frontend.routing.FailurePolicy.Retry;
 import dev.vigil.runtime.protocol.EngineOutput;
-import dev.vigil.runtime.protocol.WireCodec;
-import dev.vigil.runtime.protocol.WireFormatException;
 import dev.vigil.runtime.transport.StreamError;
 
 /**
@@ -73,12 +71,12 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
     }
 
     private void send(Attempt next) {
-        byte[] payload = generated.count() == 0 ? originalPayload : WireCodec.encode(generated.continuation());
-        long max = settings.plane().maxPayloadBytes();
-        if (payload.length > max) {
+        byte[] payload = generated.nextPayload(originalPayload);
+        if (payload.length > settings.plane().maxPayloadBytes()) {
             // The prompt grew past what the plane carries: nothing any worker did wrong.
             next.abandoned();
-            ApiError error = ApiError.tooLargeForPlane(payload.length, max);
+            ApiError error =
+                    ApiError.tooLargeForPlane(payload.length, settings.plane().maxPayloadBytes());
             LOG.warnf("Cannot recreate stream: %s", error.getMessage());
             end(error);
             return;
@@ -93,16 +91,9 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
     }
 
     @Override
-    public synchronized void data(AttemptRun run, byte[] data) {
+    public synchronized void data(AttemptRun run, EngineOutput out) {
         if (current(run)) {
             run.touch();
-            EngineOutput out;
-            try {
-                out = WireCodec.decodeEngineOutput(data);
-            } catch (WireFormatException e) {
-                failed(run, new StreamError.Backend("unreadable engine output: " + e.getMessage()));
-                return;
-            }
             client.take(out);
             policy.sequenceLength(generated.promptTokens() + generated.count());
         }

@@ -210,7 +210,7 @@ public class WorkerStates {
                     ? status(State.DRAINING, "its model left discovery; it is shutting down")
                     : status(State.JOINING, "listed, no model card yet");
         }
-        Router.Eligibility standing = router.eligibility(id);
+        Eligibility standing = router.eligibility(id);
         if (standing.draining()) {
             int running = router.inFlight(id);
             return status(

@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -143,27 +142,9 @@ public final class EtcdDiscovery implements Discovery {
         if (ttl < 1) {
             throw new IllegalArgumentException("lease TTL must be at least 1 s, got " + leaseTtl);
         }
-        List<String> urls = endpoints.stream().map(EtcdDiscovery::url).toList();
+        List<String> urls = EtcdClients.urls(endpoints);
         String where = String.join(",", urls);
-        Client client;
-        JetcdResolvers.register();
-        try {
-            client = Client.builder()
-                    .endpoints(urls.toArray(String[]::new))
-                    // Fail a call at once while the connection is down, instead of queueing it until
-                    // etcd is back: callers retry at their own pace and with their own bounds.
-                    .waitForReady(false)
-                    .connectTimeout(Duration.ofSeconds(2))
-                    // Notice a peer that vanished without closing the connection (host down, cable
-                    // cut) in 15 s, not 40; etcd accepts pings every 5 s or slower.
-                    .keepaliveTime(Duration.ofSeconds(10))
-                    .keepaliveTimeout(Duration.ofSeconds(5))
-                    // Retries are ours (Calls.retrying), bounded by each call's own timeout.
-                    .retryMaxAttempts(0)
-                    .build();
-        } catch (RuntimeException e) {
-            throw new DiscoveryException("Invalid etcd endpoints " + where + ": " + Calls.describe(e), e);
-        }
+        Client client = EtcdClients.build(urls);
         // When the attempt that succeeded was sent: the lease lives at least its TTL from then. Not
         // when the first attempt was sent: while etcd is (re)starting the grant is retried for seconds,
         // and a deadline anchored before the retries would pass before the first renewal.
@@ -190,15 +171,6 @@ public final class EtcdDiscovery implements Discovery {
                 "Connected to etcd at %s; primary lease %s, TTL %d s",
                 where, discovery.instanceId, discovery.ttlSeconds);
         return discovery;
-    }
-
-    private static String url(String endpoint) {
-        String trimmed = Objects.requireNonNull(endpoint, "endpoint").trim();
-        String lower = trimmed.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("https://")) {
-            throw new IllegalArgumentException("etcd over TLS is not supported yet: " + trimmed);
-        }
-        return lower.startsWith("http://") ? trimmed : "http://" + trimmed;
     }
 
     @Override

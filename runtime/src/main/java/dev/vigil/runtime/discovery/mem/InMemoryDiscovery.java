@@ -9,16 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.vigil.runtime.Threads;
-import dev.vigil.runtime.discovery.ChangeTracker;
 import dev.vigil.runtime.discovery.Discovery;
 import dev.vigil.runtime.discovery.DiscoveryException;
 import dev.vigil.runtime.discovery.DiscoveryKeys;
@@ -58,10 +53,10 @@ public final class InMemoryDiscovery implements Discovery {
         private final Map<String, Owned<InstanceId>> draining = new HashMap<>();
         private final Map<String, Owned<HealthVerdict>> verdicts = new HashMap<>();
         private final Set<InstanceId> ids = new HashSet<>();
-        private final List<MemSubscription<Instance>> instanceWatches = new ArrayList<>();
-        private final List<MemSubscription<ModelCard>> modelWatches = new ArrayList<>();
-        private final List<MemSubscription<InstanceId>> drainingWatches = new ArrayList<>();
-        private final List<MemSubscription<HealthVerdict>> verdictWatches = new ArrayList<>();
+        private final List<MemWatch<Instance>> instanceWatches = new ArrayList<>();
+        private final List<MemWatch<ModelCard>> modelWatches = new ArrayList<>();
+        private final List<MemWatch<InstanceId>> drainingWatches = new ArrayList<>();
+        private final List<MemWatch<HealthVerdict>> verdictWatches = new ArrayList<>();
 
         /** The store of this JVM, for apps whose beans cannot share a store object otherwise. */
         public static Store shared() {
@@ -134,12 +129,12 @@ public final class InMemoryDiscovery implements Discovery {
             }
         }
 
-        synchronized <T> void watch(List<MemSubscription<T>> watches, MemSubscription<T> watch, Map<String, T> now) {
+        synchronized <T> void watch(List<MemWatch<T>> watches, MemWatch<T> watch, Map<String, T> now) {
             watches.add(watch);
             watch.post(now);
         }
 
-        synchronized void unwatch(MemSubscription<?> watch) {
+        synchronized void unwatch(MemWatch<?> watch) {
             instanceWatches.remove(watch);
             modelWatches.remove(watch);
             drainingWatches.remove(watch);
@@ -184,7 +179,7 @@ public final class InMemoryDiscovery implements Discovery {
     private final Store store;
     private final InstanceId id;
     private final List<Runnable> leaseLostCallbacks = new ArrayList<>();
-    private final List<MemSubscription<?>> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<MemWatch<?>> subscriptions = new CopyOnWriteArrayList<>();
     private State state = State.OPEN; // guarded by this
 
     /** A new process on {@code store}, with a fresh random id. */
@@ -283,14 +278,18 @@ public final class InMemoryDiscovery implements Discovery {
     }
 
     private <T> Subscription watch(
-            DiscoveryListener<T> listener, List<MemSubscription<T>> watches, Function<Store, Map<String, T>> snapshot) {
+            DiscoveryListener<T> listener, List<MemWatch<T>> watches, Function<Store, Map<String, T>> snapshot) {
         Objects.requireNonNull(listener, "listener");
         synchronized (this) {
             if (state == State.CLOSED) {
                 throw new DiscoveryException("Discovery is closed");
             }
         }
-        MemSubscription<T> subscription = new MemSubscription<>(listener);
+        MemWatch<T> subscription =
+                new MemWatch<>(listener, "vigil-discovery-watch-mem-" + THREADS.incrementAndGet(), watch -> {
+                    store.unwatch(watch);
+                    subscriptions.remove(watch);
+                });
         subscriptions.add(subscription);
         synchronized (store) {
             store.watch(watches, subscription, snapshot.apply(store));
@@ -341,7 +340,7 @@ public final class InMemoryDiscovery implements Discovery {
             state = State.CLOSED;
             leaseLostCallbacks.clear();
         }
-        subscriptions.forEach(MemSubscription::close);
+        subscriptions.forEach(MemWatch::close);
         store.deleteAll(id);
         store.releaseId(id);
     }
@@ -366,54 +365,6 @@ public final class InMemoryDiscovery implements Discovery {
             callback.run();
         } catch (RuntimeException e) {
             LOG.errorf(e, "A lease-lost callback failed");
-        }
-    }
-
-    /** One watch: a thread of its own that tells the listener, in order, what changed. */
-    private final class MemSubscription<T> implements Subscription {
-
-        private final DiscoveryListener<T> listener;
-        private final ChangeTracker<T> tracker = new ChangeTracker<>();
-        private final ExecutorService delivery;
-        private volatile boolean closed;
-
-        MemSubscription(DiscoveryListener<T> listener) {
-            this.listener = listener;
-            this.delivery = Executors.newSingleThreadExecutor(
-                    Threads.daemon("vigil-discovery-watch-mem-" + THREADS.incrementAndGet()));
-        }
-
-        /** Called with the store locked, so posts arrive in write order. */
-        void post(Map<String, T> now) {
-            try {
-                delivery.execute(() -> deliver(now));
-            } catch (RejectedExecutionException e) {
-                // closed meanwhile: nobody is listening any more
-            }
-        }
-
-        private void deliver(Map<String, T> now) {
-            if (closed) {
-                return;
-            }
-            tracker.moveTo(now).ifPresent(change -> {
-                try {
-                    listener.onChange(change);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "A discovery listener failed; it keeps receiving changes");
-                }
-            });
-        }
-
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            store.unwatch(this);
-            subscriptions.remove(this);
-            delivery.shutdown();
         }
     }
 }

@@ -42,8 +42,11 @@ final class AttemptRun {
 
         void failed(AttemptRun run, StreamError error);
 
-        /** The watchdog saw no output for the backend stream timeout. */
-        void silent(AttemptRun run);
+        /**
+         * Handling one of the run's callbacks threw: a fault of this frontend, not of the worker. The
+         * run's stream is already killed; the request must end now, or nothing would ever end it.
+         */
+        void broke(AttemptRun run, RuntimeException cause);
 
         /** The plane delivered everything it held for the client: write it out. */
         void caughtUp();
@@ -61,7 +64,7 @@ final class AttemptRun {
     AttemptRun(
             Attempt attempt, byte[] payload, String requestId, Settings settings, Listener listener, boolean paused) {
         this.attempt = attempt;
-        this.watchdog = StreamWatchdog.start(settings.watchdog(), () -> listener.silent(this));
+        this.watchdog = StreamWatchdog.start(settings.watchdog(), () -> listener.failed(this, silence()));
         this.timeoutSecs = settings.watchdog().timeout().toSeconds();
         this.stream = settings.plane()
                 .call(attempt.instance().address(), requestId, payload, new Observer(listener), settings.callbacks());
@@ -98,7 +101,7 @@ final class AttemptRun {
     }
 
     /** Ends a run the watchdog found silent; returns the failure to decide on. */
-    StreamError silence() {
+    private StreamError silence() {
         LOG.warnf(
                 "No response from instance %s for %d s; ending the attempt",
                 attempt.instance().id().hex(), timeoutSecs);
@@ -121,26 +124,45 @@ final class AttemptRun {
             try {
                 out = WireCodec.decodeEngineOutput(data);
             } catch (WireFormatException e) {
-                listener.failed(
-                        AttemptRun.this, new StreamError.Backend("unreadable engine output: " + e.getMessage()));
+                onError(new StreamError.Backend("unreadable engine output: " + e.getMessage()));
                 return;
             }
-            listener.data(AttemptRun.this, out);
+            guarded(() -> listener.data(AttemptRun.this, out));
         }
 
         @Override
         public void onComplete() {
-            listener.completed(AttemptRun.this);
+            guarded(() -> listener.completed(AttemptRun.this));
         }
 
         @Override
         public void onError(StreamError error) {
-            listener.failed(AttemptRun.this, error);
+            guarded(() -> listener.failed(AttemptRun.this, error));
         }
 
         @Override
         public void onCaughtUp() {
-            listener.caughtUp();
+            guarded(listener::caughtUp);
+        }
+
+        /**
+         * Runs a callback; if it throws (a bug here), kills the worker's side and lets the listener
+         * end the request. The plane would only log the exception and go on, leaving the client
+         * waiting with no bound but its own patience.
+         */
+        private void guarded(Runnable callback) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(
+                        e,
+                        "Internal error handling the response of instance %s; ending the request",
+                        attempt.instance().id().hex());
+                if (stream != null) {
+                    stream.kill();
+                }
+                listener.broke(AttemptRun.this, e);
+            }
         }
     }
 }

@@ -119,9 +119,11 @@ final class MigrationOperator implements AttemptRun.Listener, FailurePolicy.Hand
     }
 
     @Override
-    public synchronized void silent(AttemptRun run) {
+    public synchronized void broke(AttemptRun run, RuntimeException cause) {
         if (current(run)) {
-            failed(run, run.silence());
+            end(ApiError.internal("Internal error: " + cause));
+        } else if (run == running) {
+            client.close(); // it broke writing the end of the answer: else the client waits forever
         }
     }
 

@@ -15,11 +15,17 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 
 import dev.vigil.frontend.FakeWorker;
+import dev.vigil.frontend.metrics.FrontendMetrics;
+import dev.vigil.frontend.metrics.ThrowingFrontendMetrics;
 import dev.vigil.frontend.model.KnownInstances;
 import dev.vigil.runtime.protocol.EngineOutput;
 import dev.vigil.runtime.protocol.WireCodec;
@@ -48,6 +54,9 @@ class BackendStreamTimeoutTest {
 
     @Inject
     KnownInstances known;
+
+    @Inject
+    MeterRegistry registry;
 
     /** The first attempt sends "Hello" and then nothing, with its stream left open; later ones finish. */
     static final class StuckOnce implements RequestHandler {
@@ -89,6 +98,55 @@ class BackendStreamTimeoutTest {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> handler.stuck.get().killed());
+        }
+    }
+
+    /**
+     * The first attempt says "Hello" and goes silent; the second sends " world" and stays open. Its
+     * first token reaches a metric that throws: a fault of the frontend's, not of either worker.
+     */
+    static final class MigratesIntoAFault implements RequestHandler {
+        final AtomicInteger attempts = new AtomicInteger();
+        final AtomicReference<IncomingRequest> second = new AtomicReference<>();
+
+        @Override
+        public void handle(IncomingRequest request) {
+            if (attempts.incrementAndGet() == 1) {
+                request.send(WireCodec.encode(new EngineOutput(List.of(1), "Hello", null)));
+                return;
+            }
+            second.set(request);
+            request.send(WireCodec.encode(new EngineOutput(List.of(2), " world", null)));
+        }
+    }
+
+    @Test
+    void aCallbackThatThrowsEndsTheRequestAndKillsTheWorkersStream() {
+        QuarkusMock.installMockForType(new ThrowingFrontendMetrics(registry), FrontendMetrics.class);
+        MigratesIntoAFault handler = new MigratesIntoAFault();
+        try (FakeWorker a = FakeWorker.start(plane, "fault-model", null, handler);
+                FakeWorker b = FakeWorker.start(plane, "fault-model", null, handler)) {
+            a.awaitListed(known::list);
+            b.awaitListed(known::list);
+            // Before the guard, the exception was logged by the plane and the client waited forever.
+            String body = given().config(RestAssuredConfig.config()
+                            .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 20_000)))
+                    .contentType("application/json")
+                    .body("{\"model\":\"fault-model\",\"prompt\":\"x\",\"stream\":true}")
+                    .post("/v1/completions")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertTrue(body.contains("\"text\":\"Hello\""), body);
+            assertTrue(body.contains("event: error"), body);
+            assertTrue(body.contains("Internal error"), body);
+            assertTrue(body.contains(ThrowingFrontendMetrics.FAULT), body);
+            assertEquals(2, handler.attempts.get());
+            // The worker whose stream it was is told to stop, so its engine frees the request.
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> handler.second.get().killed());
         }
     }
 }

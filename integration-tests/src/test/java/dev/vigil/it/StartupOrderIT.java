@@ -35,36 +35,11 @@ class StartupOrderIT {
                 .etcdStartedLater()
                 .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
                 .start();
-        try {
-            Cluster.App frontend = cluster.frontend(null).start();
-            Cluster.App worker = cluster.addWorker();
-            Awaitility.await("both apps waited " + ETCD_ABSENT.toSeconds() + " s for etcd")
-                    .during(ETCD_ABSENT)
-                    .atMost(ETCD_ABSENT.plusSeconds(5))
-                    .until(() -> frontend.process().alive() && worker.process().alive());
-            for (Cluster.App app : new Cluster.App[] {frontend, worker}) {
-                Awaitility.await(app.name() + " says it still waits")
-                        .atMost(Duration.ofSeconds(15))
-                        .until(() -> app.process()
-                                .output()
-                                .contains(
-                                        "Cannot reach etcd at " + cluster.etcd().endpoint() + ": still trying, "));
-            }
-
-            cluster.etcd().start();
-            frontend.awaitLive(START);
-            Awaitility.await("a chat through the frontend that came up before etcd")
-                    .atMost(START)
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> given().contentType("application/json")
-                                    .body(CHAT)
-                                    .post(frontend.url("/v1/chat/completions"))
-                                    .statusCode()
-                            == 200);
-            assertTrue(worker.process().alive(), worker.process().output());
-        } finally {
-            Processes.closeAll(cluster);
-        }
+        startedBeforeItServeOnceItIsUp(
+                cluster,
+                "etcd",
+                "Cannot reach etcd at " + cluster.etcd().endpoint() + ": still trying, ",
+                () -> cluster.etcd().start());
     }
 
     /**
@@ -79,25 +54,35 @@ class StartupOrderIT {
                 .natsStartedLater()
                 .frontendEnv("DYN_HTTP_GRACEFUL_SHUTDOWN_TIMEOUT_SECS", "0")
                 .start();
+        startedBeforeItServeOnceItIsUp(
+                cluster,
+                "nats-server",
+                "Cannot reach NATS at " + cluster.nats().url() + ": still trying, ",
+                () -> cluster.nats().start());
+    }
+
+    /**
+     * Starts a frontend and a worker while {@code what} is down, checks both wait for it (alive, and
+     * saying {@code waitingLine}), runs {@code startIt}, and waits for a chat through the frontend.
+     */
+    private static void startedBeforeItServeOnceItIsUp(
+            Cluster cluster, String what, String waitingLine, Runnable startIt) {
         try {
             Cluster.App frontend = cluster.frontend(null).start();
             Cluster.App worker = cluster.addWorker();
-            Awaitility.await("both apps waited " + ETCD_ABSENT.toSeconds() + " s for nats-server")
+            Awaitility.await("both apps waited " + ETCD_ABSENT.toSeconds() + " s for " + what)
                     .during(ETCD_ABSENT)
                     .atMost(ETCD_ABSENT.plusSeconds(5))
                     .until(() -> frontend.process().alive() && worker.process().alive());
             for (Cluster.App app : new Cluster.App[] {frontend, worker}) {
                 Awaitility.await(app.name() + " says it still waits")
                         .atMost(Duration.ofSeconds(15))
-                        .until(() -> app.process()
-                                .output()
-                                .contains(
-                                        "Cannot reach NATS at " + cluster.nats().url() + ": still trying, "));
+                        .until(() -> app.process().output().contains(waitingLine));
             }
 
-            cluster.nats().start();
+            startIt.run();
             frontend.awaitLive(START);
-            Awaitility.await("a chat through the frontend that came up before nats-server")
+            Awaitility.await("a chat through the frontend that came up before " + what)
                     .atMost(START)
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> given().contentType("application/json")
